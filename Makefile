@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+# modelab: user-space library, the `modelab` command, the probes, the
+# module (through Kbuild), the tests and the lab VM.
+#
+#   make            build bin/modelab and bin/modelab-PROBE for every probe
+#   make run        the full lab report (installs what is missing first)
+#   make test       every test: unit, host, lab VM
+#   make bench      modelab against its peers, measured in the same run
+#   make modules    ./modelab.ko against KDIR (default: the running kernel)
+#   make vm         a shell in the lab VM with the module loaded
+#   make install    PREFIX=/usr/local DESTDIR=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+CPPFLAGS += -Iuser
+LDLIBS  += -lm
+O       ?= build
+BIN     ?= bin
+PREFIX  ?= /usr/local
+KDIR    ?= /lib/modules/$(shell uname -r)/build
+
+LIB_SRCS   := $(filter-out user/modelab.c,$(wildcard user/*.c))
+LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
+PROBE_SRCS := $(wildcard probes/*.c)
+PROBES     := $(basename $(notdir $(PROBE_SRCS)))
+HEADERS    := $(wildcard user/*.h)
+PROGRAMS   := $(BIN)/modelab $(PROBES:%=$(BIN)/modelab-%)
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	      -fno-sanitize-recover=all
+
+.PHONY: all deps run test test-unit test-host test-vm test-clang bench \
+	modules modules-check vm static install clean
+
+all: $(PROGRAMS)
+
+$(O)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(O)/%.standalone.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DML_STANDALONE $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(O)/libmodelab.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BIN)/modelab: $(O)/user/modelab.o $(PROBE_SRCS:%.c=$(O)/%.o) $(O)/libmodelab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/modelab-%: $(O)/probes/%.standalone.o $(O)/libmodelab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Static binaries for the lab VM's initramfs, which has no libc.
+static:
+	$(MAKE) O=build/static BIN=build/static/bin LDFLAGS=-static all
+
+deps:
+	@sh scripts/deps.sh
+
+# ---- the module ---------------------------------------------------------
+modules:
+	@test -d "$(KDIR)" || { echo "modules: no kernel build tree at $(KDIR);" \
+		"this kernel may lack module support. Set KDIR, e.g. KDIR=$$(ls -d \
+		/lib/modules/*/build 2>/dev/null | tail -n 1)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# W=1 and sparse must both stay silent on our sources.
+modules-check:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=1 modules
+
+# ---- running ------------------------------------------------------------
+run: deps all
+	@sh scripts/run.sh
+
+bench: deps all
+	@sh scripts/bench.sh
+
+vm: deps
+	@bash tests/vm/run.sh --shell
+
+# ---- tests --------------------------------------------------------------
+test: deps
+	$(MAKE) test-unit
+	$(MAKE) test-clang
+	$(MAKE) all
+	$(MAKE) test-host
+	$(MAKE) test-vm
+
+# cmocka unit tests, built with ASan and UBSan against the library sources.
+$(O)/unit/%: tests/unit/%.c $(LIB_SRCS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(LIB_SRCS) \
+		-lcmocka $(LDLIBS)
+
+test-unit: $(UNIT_SRCS:tests/unit/%.c=$(O)/unit/%)
+	@rc=0; for t in $^; do echo "== $$t"; $$t || rc=1; done; exit $$rc
+
+# The same code must build warning-free under clang too.
+test-clang:
+	$(MAKE) CC=clang O=build/clang BIN=build/clang/bin all
+
+test-host: all
+	@bash tests/host/run.sh
+
+test-vm:
+	@bash tests/vm/run.sh
+
+# ---- installing ---------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build bin
+	rm -f modelab.ko modelab.mod modelab.mod.c modelab.o modules.order \
+		Module.symvers kmod/*.o kmod/.*.cmd .*.cmd

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probes/syscall.c - the first way into kernel mode: the system call.
+ *
+ * THE TRANSITION
+ *   A program asks the kernel for a service with the `syscall` instruction.
+ *   The CPU switches to ring 0 and jumps to the kernel's entry point
+ *   (entry_SYSCALL_64); the kernel saves the user registers, switches to
+ *   the kernel stack, applies whatever mitigations are in force (page-table
+ *   switch for Meltdown, return-stack and branch-predictor barriers for
+ *   Spectre), looks the number up in the syscall table, runs the handler,
+ *   and returns with `sysret`.  Those fixed steps cost the same whatever
+ *   the call does, and dominate a call that does nothing.
+ *
+ * HOW IT IS TIMED
+ *   Each figure repeats one operation n times in a loop; the library times
+ *   the batch with the TSC, subtracts the cost of timing an empty batch and
+ *   divides by n (see user/measure.c).  The figures, in order:
+ *
+ *   function-call         a call to an empty non-inlined function: never
+ *                         leaves user mode; the baseline.
+ *   getppid-syscall       the null system call through libc's syscall(2),
+ *                         what lmbench and `perf bench syscall basic` time.
+ *   getppid-raw           the same with a bare `syscall` instruction: no
+ *                         libc wrapper, no errno handling.
+ *   invalid-nr            a number the kernel has no handler for: entry
+ *                         and exit with no work at all, -ENOSYS.
+ *   clock_gettime-vdso    libc's clock_gettime: the vDSO, code the kernel
+ *                         maps into every process, reads the clock in user
+ *                         mode.  No transition when the clocksource allows.
+ *   clock_gettime-syscall the same request forced through the kernel.
+ *   getcpu-vdso, getcpu-syscall  likewise for getcpu.
+ *   read-devzero          read 1 byte from /dev/zero and write 1 byte to
+ *   write-devnull         /dev/null: lmbench's pair, a real file-descriptor
+ *                         lookup on top of the null call.
+ *
+ * WHAT TO EXPECT, AND WHY
+ *   function-call < the vDSO calls < every syscall: the hardware guarantees
+ *   it, since a syscall does the vDSO's work plus a privilege switch twice.
+ *   invalid-nr is the floor of any syscall; getppid adds a few ns of real
+ *   work; read and write add the fd table and the file's operations.  On a
+ *   machine with heavy mitigations the null syscall costs several times
+ *   more than on one without: compare the environment block.  With the
+ *   module loaded, the syscalls/op column shows the kernel's own count:
+ *   1.00 for each syscall figure, 0.00 for the vDSO ones.
+ */
+#define _GNU_SOURCE
+#include "modelab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Far beyond any syscall table; not -1, which ptrace gives a meaning. */
+#define INVALID_SYSCALL_NR 100000
+
+static volatile long sink;	/* keeps results alive without memory traffic */
+static int zero_fd = -1, null_fd = -1;
+
+static __attribute__((noinline)) long empty_function(long x)
+{
+	__asm__ volatile("" : "+r"(x));
+	return x;
+}
+
+static void run_function_call(uint64_t n)
+{
+	long acc = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		acc += empty_function((long)i);
+	sink = acc;
+}
+
+static void run_getppid_syscall(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		syscall(SYS_getppid);
+}
+
+#if defined(__x86_64__)
+static inline long raw_syscall0(long nr)
+{
+	long ret;
+
+	/* the CPU overwrites rcx (return rip) and r11 (rflags) */
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static const char *setup_raw(void)
+{
+	return raw_syscall0(SYS_getppid) == getppid() ?
+		       NULL :
+		       "a bare syscall did not return getppid()";
+}
+
+static void run_getppid_raw(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		raw_syscall0(SYS_getppid);
+}
+#else
+static const char *setup_raw(void)
+{
+	return "the bare syscall instruction is x86-64 only";
+}
+
+static void run_getppid_raw(uint64_t n)
+{
+	(void)n;
+}
+#endif
+
+static const char *setup_invalid(void)
+{
+	errno = 0;
+	if (syscall(INVALID_SYSCALL_NR) != -1 || errno != ENOSYS)
+		return "the kernel did not answer ENOSYS";
+	return NULL;
+}
+
+static void run_invalid(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		syscall(INVALID_SYSCALL_NR);
+}
+
+static void run_clock_vdso(uint64_t n)
+{
+	struct timespec ts;
+
+	for (uint64_t i = 0; i < n; i++)
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+	sink = ts.tv_nsec;
+}
+
+static void run_clock_syscall(uint64_t n)
+{
+	struct timespec ts;
+
+	for (uint64_t i = 0; i < n; i++)
+		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	sink = ts.tv_nsec;
+}
+
+static void run_getcpu_vdso(uint64_t n)
+{
+	unsigned int cpu = 0, node = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		getcpu(&cpu, &node);
+	sink = cpu;
+}
+
+static void run_getcpu_syscall(uint64_t n)
+{
+	unsigned int cpu = 0, node = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		syscall(SYS_getcpu, &cpu, &node, NULL);
+	sink = cpu;
+}
+
+static const char *setup_devzero(void)
+{
+	char c = 1;
+
+	zero_fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	if (zero_fd < 0)
+		return "cannot open /dev/zero";
+	if (read(zero_fd, &c, 1) != 1 || c != 0)
+		return "/dev/zero did not read as one zero byte";
+	return NULL;
+}
+
+static void teardown_devzero(void)
+{
+	close(zero_fd);
+	zero_fd = -1;
+}
+
+static void run_read_devzero(uint64_t n)
+{
+	char c;
+
+	for (uint64_t i = 0; i < n; i++)
+		if (read(zero_fd, &c, 1) != 1)
+			sink = -1;
+}
+
+static const char *setup_devnull(void)
+{
+	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null_fd < 0)
+		return "cannot open /dev/null";
+	return NULL;
+}
+
+static void teardown_devnull(void)
+{
+	close(null_fd);
+	null_fd = -1;
+}
+
+static void run_write_devnull(uint64_t n)
+{
+	const char c = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		if (write(null_fd, &c, 1) != 1)
+			sink = -1;
+}
+
+static const struct ml_figure figures[] = {
+	{ "function-call", "call an empty function (no kernel entry)",
+	  run_function_call, NULL, NULL, 0 },
+	{ "getppid-syscall", "getppid through syscall(2): the null syscall",
+	  run_getppid_syscall, NULL, NULL, 1 },
+	{ "getppid-raw", "getppid through a bare syscall instruction",
+	  run_getppid_raw, setup_raw, NULL, 1 },
+	{ "invalid-nr", "a syscall number with no handler (-ENOSYS)",
+	  run_invalid, setup_invalid, NULL, 1 },
+	{ "clock_gettime-vdso", "clock_gettime(CLOCK_MONOTONIC) via the vDSO",
+	  run_clock_vdso, NULL, NULL, 0 },
+	{ "clock_gettime-syscall", "clock_gettime via syscall(2)",
+	  run_clock_syscall, NULL, NULL, 1 },
+	{ "getcpu-vdso", "getcpu via the vDSO", run_getcpu_vdso, NULL, NULL,
+	  0 },
+	{ "getcpu-syscall", "getcpu via syscall(2)", run_getcpu_syscall, NULL,
+	  NULL, 1 },
+	{ "read-devzero", "read 1 byte from /dev/zero", run_read_devzero,
+	  setup_devzero, teardown_devzero, 1 },
+	{ "write-devnull", "write 1 byte to /dev/null", run_write_devnull,
+	  setup_devnull, teardown_devnull, 1 },
+};
+
+const struct ml_probe ml_probe_syscall = {
+	.name = "syscall",
+	.summary = "system calls against a function call and the vDSO",
+	.figures = figures,
+	.nfigures = ML_ARRAY_SIZE(figures),
+};
+
+ML_PROBE_MAIN(ml_probe_syscall)

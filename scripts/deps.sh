@@ -1,0 +1,46 @@
+#!/bin/sh
+# deps.sh - install the Debian (or Ubuntu) packages modelab needs, when missing.
+#
+# As root it calls apt-get; otherwise it prints the exact command to run and
+# fails, so `make run` and `make test` never half-work on a missing tool.
+set -eu
+
+. /etc/os-release 2>/dev/null || ID=unknown
+case " ${ID} ${ID_LIKE:-} " in
+*" ubuntu "*)
+	# Ubuntu names the kernel and perf packages differently.
+	kernel="linux-image-generic linux-headers-generic"
+	perf="linux-tools-generic"
+	;;
+*)
+	kernel="linux-image-amd64 linux-headers-amd64"
+	perf="linux-perf"
+	;;
+esac
+
+packages="gcc clang make pkg-config libc6-dev libseccomp-dev libcmocka-dev jq
+	$perf rt-tests seccomp
+	$kernel qemu-system-x86 busybox-static cpio kmod sparse"
+
+missing=""
+for p in $packages; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: missing packages:$missing (and no apt-get here: install them by hand)" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages:$missing" >&2
+	echo "deps: run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "deps: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+apt-get install -y -q --no-install-recommends $missing >&2

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_report.c - the JSON and CSV writers: valid escaping, null for what
+ * does not exist, stable keys, RFC 4180 quoting.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modelab.h"
+
+static void nop(uint64_t n)
+{
+	(void)n;
+}
+
+static const struct ml_figure figs[] = {
+	{ "getppid-syscall", "the null syscall", nop, NULL, NULL, 1 },
+	{ "vdso", "a \"quoted\", comma", nop, NULL, NULL, 0 },
+	{ "gone", "skipped one", nop, NULL, NULL, 0 },
+};
+static const struct ml_probe syscall_probe = { "syscall", "s", figs, 3 };
+static const struct ml_probe other_probe = { "other", "o", figs, 3 };
+
+static struct ml_env env;
+static struct ml_clock clk = { ML_CLOCK_TSC, true, 2.5 };
+static struct ml_result res[3];
+
+static char *render(enum ml_format fmt, const struct ml_probe *p)
+{
+	struct ml_report r = { &env, &clk, res, 3, false, NULL };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	for (int i = 0; i < 3; i++)
+		res[i].probe = p;
+	ml_report_write(f, fmt, &r);
+	fclose(f);
+	return buf;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&env, 0, sizeof(env));
+	strcpy(env.cpu_model, "Test CPU \"X\"\\1");
+	strcpy(env.kernel_release, "6.1.0-test");
+	strcpy(env.clocksource, "tsc");
+	env.nvulns = 1;
+	strcpy(env.vulns[0].name, "spectre_v2");
+	strcpy(env.vulns[0].state, "Mitigation: Retpolines");
+	memset(res, 0, sizeof(res));
+	for (int i = 0; i < 3; i++)
+		res[i].fig = &figs[i];
+	res[0].st.median = 100;
+	res[0].st.ci_low = 99;
+	res[0].st.ci_high = 101;
+	res[0].converged = true;
+	res[1].st.median = 25;
+	res[1].have_kernel = true;
+	res[1].kernel_syscalls_per_op = 0;
+	res[1].kernel_where = "lab VM";
+	res[2].skipped = true;
+	strcpy(res[2].skip_reason, "no, really");
+	return 0;
+}
+
+static void json_strings_are_escaped(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	ml_json_string(f, "a\"b\\c\nd\te\x01");
+	fclose(f);
+	assert_string_equal(buf, "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+	free(buf);
+}
+
+static void json_has_ratios_against_the_null_syscall(void **state)
+{
+	char *j = render(ML_FMT_JSON, &syscall_probe);
+
+	(void)state;
+	assert_non_null(strstr(j, "\"schema\": 1"));
+	assert_non_null(strstr(j, "\"cpu_model\": \"Test CPU \\\"X\\\"\\\\1\""));
+	assert_non_null(strstr(j, "\"spectre_v2\": \"Mitigation: Retpolines\""));
+	assert_non_null(strstr(j, "\"median_ns\": 100, "));
+	assert_non_null(strstr(j, "\"median_ticks\": 250, "));
+	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": 1, "));
+	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": 0.25, "));
+	assert_non_null(strstr(j, "\"kernel_syscalls_per_op\": 0, "));
+	assert_non_null(strstr(j, "\"kernel_counted_in\": \"lab VM\""));
+	assert_non_null(strstr(j, "\"skipped\": true, \"skip_reason\": \"no, really\"}"));
+	assert_null(strstr(j, "nan"));
+	free(j);
+}
+
+static void json_without_reference_says_null(void **state)
+{
+	char *j = render(ML_FMT_JSON, &other_probe);
+
+	(void)state;
+	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": null"));
+	assert_non_null(strstr(j, "\"kernel_syscalls_per_op\": null"));
+	assert_null(strstr(j, "inf"));
+	free(j);
+}
+
+static void csv_quotes_what_needs_quoting(void **state)
+{
+	char *c = render(ML_FMT_CSV, &syscall_probe);
+	char *line2, *line4;
+
+	(void)state;
+	assert_memory_equal(c, "probe,figure,skipped,median_ns,", 31);
+	line2 = strchr(c, '\n') + 1;
+	assert_memory_equal(line2, "syscall,getppid-syscall,,100,", 29);
+	line4 = strchr(strchr(line2, '\n') + 1, '\n') + 1;
+	assert_string_equal(line4, "syscall,gone,\"no, really\",,,,,,,,,,,,,,\n");
+	free(c);
+}
+
+static void csv_rows_have_as_many_fields_as_the_header(void **state)
+{
+	char *c = render(ML_FMT_CSV, &syscall_probe);
+	size_t header = 0, row = 0;
+	char *line = c;
+
+	(void)state;
+	for (char *p = line; *p != '\n'; p++)
+		header += *p == ',';
+	for (int i = 0; i < 2; i++) {
+		line = strchr(line, '\n') + 1;
+		row = 0;
+		for (char *p = line; *p != '\n'; p++)
+			row += *p == ',';
+		assert_int_equal(row, header);
+	}
+	free(c);
+}
+
+static void text_report_marks_skips_and_the_kernel_column(void **state)
+{
+	char *t = render(ML_FMT_TEXT, &syscall_probe);
+
+	(void)state;
+	assert_non_null(strstr(t, "syscall/gone"));
+	assert_non_null(strstr(t, "skipped: no, really"));
+	assert_non_null(strstr(t, "syscalls/op"));
+	assert_non_null(strstr(t, "0.00 (lab VM)"));
+	assert_non_null(strstr(t, "kernel         6.1.0-test"));
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(json_strings_are_escaped),
+		cmocka_unit_test_setup(json_has_ratios_against_the_null_syscall,
+				       setup),
+		cmocka_unit_test_setup(json_without_reference_says_null, setup),
+		cmocka_unit_test_setup(csv_quotes_what_needs_quoting, setup),
+		cmocka_unit_test_setup(csv_rows_have_as_many_fields_as_the_header,
+				       setup),
+		cmocka_unit_test_setup(text_report_marks_skips_and_the_kernel_column,
+				       setup),
+	};
+
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - the driver shared by `modelab` and every probe program: parse
+ * the options, pin, calibrate, measure, report.
+ */
+#define _GNU_SOURCE
+#include "modelab.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct ml_probe *find_probe(const struct ml_probe *const *probes,
+					 size_t nprobes, const char *name)
+{
+	for (size_t i = 0; i < nprobes; i++)
+		if (!strcmp(probes[i]->name, name))
+			return probes[i];
+	return NULL;
+}
+
+static void list_probes(const struct ml_probe *const *probes, size_t nprobes)
+{
+	for (size_t i = 0; i < nprobes; i++) {
+		printf("%s: %s\n", probes[i]->name, probes[i]->summary);
+		for (size_t f = 0; f < probes[i]->nfigures; f++)
+			printf("  %-24s %s\n", probes[i]->figures[f].name,
+			       probes[i]->figures[f].what);
+	}
+}
+
+static int usage_error(const char *prog, bool single, const char *msg)
+{
+	fprintf(stderr, "%s: %s\n", prog, msg);
+	ml_usage(stderr, prog, single);
+	return 2;
+}
+
+static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
+		      const struct ml_probe *const *chosen, size_t nchosen,
+		      struct ml_report *rep)
+{
+	struct ml_measure_opts mo;
+	struct ml_result *results;
+	size_t total = 0, n = 0;
+	int rc = 0;
+
+	ml_measure_defaults(&mo, o->quick);
+	if (o->budget_s > 0)
+		mo.budget_s = o->budget_s;
+	mo.progress = isatty(STDERR_FILENO);
+	for (size_t p = 0; p < nchosen; p++)
+		total += chosen[p]->nfigures;
+	results = calloc(total ? total : 1, sizeof(*results));
+	if (!results)
+		return 1;
+	for (size_t p = 0; p < nchosen; p++) {
+		for (size_t f = 0; f < chosen[p]->nfigures; f++) {
+			if (ml_measure(clock, &mo, chosen[p],
+				       &chosen[p]->figures[f], &results[n])) {
+				fprintf(stderr, "modelab: %s/%s: %s\n",
+					chosen[p]->name,
+					chosen[p]->figures[f].name,
+					strerror(errno));
+				rc = 1;
+				continue;
+			}
+			n++;
+		}
+	}
+	rep->results = results;
+	rep->nresults = n;
+	ml_report_write(stdout, o->format, rep);
+	free(results);
+	return rc;
+}
+
+int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
+	    size_t nprobes, bool single_probe)
+{
+	const char *prog = single_probe ? probes[0]->name : "modelab";
+	const struct ml_probe *chosen[ML_MAX_SELECT];
+	struct ml_report rep = { 0 };
+	struct ml_options o;
+	struct ml_clock clock;
+	struct ml_env env;
+	size_t nchosen = 0;
+	char err[256];
+	int cpu;
+
+	if (ml_parse_options(argc, argv, single_probe, &o, err, sizeof(err)))
+		return usage_error(prog, single_probe, err);
+	switch (o.command) {
+	case ML_CMD_HELP:
+		ml_usage(stdout, prog, single_probe);
+		return 0;
+	case ML_CMD_VERSION:
+		printf("modelab %s\n", MODELAB_VERSION);
+		return 0;
+	case ML_CMD_LIST:
+		list_probes(probes, nprobes);
+		return 0;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < o.nselect; i++) {
+		chosen[nchosen] = find_probe(probes, nprobes, o.select[i]);
+		if (!chosen[nchosen]) {
+			snprintf(err, sizeof(err),
+				 "unknown probe '%s' ('modelab list' names them)",
+				 o.select[i]);
+			return usage_error(prog, single_probe, err);
+		}
+		nchosen++;
+	}
+	for (size_t i = 0; !o.nselect && i < nprobes && i < ML_MAX_SELECT; i++)
+		chosen[nchosen++] = probes[i];
+
+	cpu = ml_pin_cpu(o.cpu);
+	if (cpu < 0) {
+		snprintf(err, sizeof(err), "cannot pin to CPU %d: %s", o.cpu,
+			 strerror(errno));
+		return usage_error(prog, single_probe, err);
+	}
+	if (ml_clock_init(&clock, o.clock, o.quick ? 20 : 100)) {
+		fprintf(stderr, "%s: this CPU has no TSC; use --clock monotonic\n",
+			prog);
+		return 2;
+	}
+	env.cpu = cpu;
+	ml_env_read(&env, "");
+	env.clock_name = ml_clock_name(clock.kind);
+	env.tsc_ghz = clock.kind == ML_CLOCK_TSC ? clock.ticks_per_ns : 0;
+	rep.env = &env;
+	rep.clock = &clock;
+	rep.histograms = o.histograms;
+	if (o.command == ML_CMD_ENV) {
+		ml_report_write(stdout, o.format, &rep);
+		return 0;
+	}
+	return run_probes(&o, &clock, chosen, nchosen, &rep);
+}

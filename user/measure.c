@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * measure.c - the measuring loop every figure goes through.
+ *
+ * An operation that takes tens of nanoseconds cannot be timed one at a
+ * time: reading the clock costs about as much.  So each sample is a batch
+ * of n operations, timed as a whole; the cost of timing an empty batch is
+ * subtracted and the rest divided by n.  Batches are collected until the
+ * median is known to within target_ci (95% confidence) or the time budget
+ * is spent, whichever comes first; the report says which.
+ */
+#define _GNU_SOURCE
+#include "clock.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EMPTY_BATCH_RUNS 255
+#define MAX_SAMPLES (1u << 20)
+
+void ml_measure_defaults(struct ml_measure_opts *o, bool quick)
+{
+	o->budget_s = quick ? 0.05 : 0.4;
+	o->target_ci = 0.01;
+	o->min_batches = quick ? 31 : 101;
+	o->batch_ns = 10000;
+	o->progress = false;
+}
+
+static uint64_t time_batch(const struct ml_clock *c, void (*run)(uint64_t),
+			   uint64_t n)
+{
+	uint64_t t0 = ml_clock_begin(c);
+
+	run(n);
+	return ml_clock_end(c) - t0;
+}
+
+/* The fixed cost of timing a batch: the clock reads and the call itself. */
+static double empty_batch_ticks(const struct ml_clock *c,
+				void (*run)(uint64_t))
+{
+	double t[EMPTY_BATCH_RUNS];
+	struct ml_stats st;
+
+	for (size_t i = 0; i < EMPTY_BATCH_RUNS; i++)
+		t[i] = (double)time_batch(c, run, 0);
+	ml_stats_compute(t, EMPTY_BATCH_RUNS, &st);
+	return st.median;
+}
+
+/* Double n until one batch takes at least batch_ns. */
+static uint64_t choose_batch(const struct ml_clock *c, void (*run)(uint64_t),
+			     double batch_ns)
+{
+	uint64_t n = 1;
+
+	while (n < (1ull << 30)) {
+		double best = INFINITY;
+
+		for (int i = 0; i < 3; i++)
+			best = fmin(best, (double)time_batch(c, run, n));
+		if (best / c->ticks_per_ns >= batch_ns)
+			break;
+		n *= 2;
+	}
+	return n;
+}
+
+static void warm_up(const struct ml_clock *c, void (*run)(uint64_t),
+		    uint64_t n, double seconds)
+{
+	uint64_t end = ml_monotonic_ns() + (uint64_t)(seconds * 1e9);
+
+	do
+		time_batch(c, run, n);
+	while (ml_monotonic_ns() < end);
+}
+
+static int summarise(const double *samples, size_t n, struct ml_stats *st,
+		     struct ml_hist *hist)
+{
+	double *copy = malloc(n * sizeof(*copy));
+
+	if (!copy)
+		return -1;
+	memcpy(copy, samples, n * sizeof(*copy));
+	ml_stats_compute(copy, n, st);
+	if (hist)
+		ml_hist_build(copy, n, st->min, st->p99, ML_HIST_BUCKETS,
+			      hist);
+	free(copy);
+	return 0;
+}
+
+static void progress(const struct ml_measure_opts *o,
+		     const struct ml_result *res, const char *state)
+{
+	if (!o->progress)
+		return;
+	fprintf(stderr, "\r\033[K  %s/%s: %s", res->probe->name,
+		res->fig->name, state);
+	if (!*state)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
+int ml_measure(const struct ml_clock *c, const struct ml_measure_opts *o,
+	       const struct ml_probe *probe, const struct ml_figure *fig,
+	       struct ml_result *res)
+{
+	size_t cap = 4096, n = 0, next_check;
+	double *samples, empty;
+	uint64_t start, deadline;
+	const char *why;
+
+	memset(res, 0, sizeof(*res));
+	res->probe = probe;
+	res->fig = fig;
+	why = fig->setup ? fig->setup() : NULL;
+	if (why) {
+		res->skipped = true;
+		snprintf(res->skip_reason, sizeof(res->skip_reason), "%s", why);
+		return 0;
+	}
+	samples = malloc(cap * sizeof(*samples));
+	if (!samples)
+		goto fail;
+
+	progress(o, res, "warming up");
+	res->batch_ops = choose_batch(c, fig->run, o->batch_ns);
+	warm_up(c, fig->run, res->batch_ops, fmin(0.02, o->budget_s / 10));
+	empty = empty_batch_ticks(c, fig->run);
+	res->empty_batch_ns = empty / c->ticks_per_ns;
+	progress(o, res, "measuring");
+
+	start = ml_monotonic_ns();
+	deadline = start + (uint64_t)(o->budget_s * 1e9);
+	next_check = o->min_batches;
+	for (;;) {
+		double ticks = (double)time_batch(c, fig->run, res->batch_ops);
+
+		if (n == cap) {
+			double *more = realloc(samples, 2 * cap * sizeof(*more));
+
+			if (!more)
+				goto fail;
+			samples = more;
+			cap *= 2;
+		}
+		samples[n++] = (ticks - empty) / c->ticks_per_ns /
+			       (double)res->batch_ops;
+		if (n >= next_check) {
+			if (summarise(samples, n, &res->st, NULL))
+				goto fail;
+			if (ml_stats_ci_rel(&res->st) <= o->target_ci) {
+				res->converged = true;
+				break;
+			}
+			next_check = n + n / 4;
+		}
+		if (ml_monotonic_ns() >= deadline || n >= MAX_SAMPLES)
+			break;
+	}
+	res->seconds = (double)(ml_monotonic_ns() - start) / 1e9;
+	res->batches = n;
+	if (summarise(samples, n, &res->st, &res->hist))
+		goto fail;
+	if (!res->converged)
+		res->converged = ml_stats_ci_rel(&res->st) <= o->target_ci;
+	progress(o, res, "");
+	free(samples);
+	if (fig->teardown)
+		fig->teardown();
+	return 0;
+fail:
+	free(samples);
+	if (fig->teardown)
+		fig->teardown();
+	errno = ENOMEM;
+	return -1;
+}

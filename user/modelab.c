@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modelab.c - the `modelab` command: every probe in one program.
+ * A new probe family adds one line to each list below.
+ */
+#include "modelab.h"
+
+extern const struct ml_probe ml_probe_syscall;
+
+static const struct ml_probe *const probes[] = {
+	&ml_probe_syscall,
+};
+
+int main(int argc, char **argv)
+{
+	return ml_main(argc, argv, probes, ML_ARRAY_SIZE(probes), false);
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * modelab.h - the one public header of libmodelab.
+ *
+ * Everything a probe needs lives here: the clock, the measuring loop, the
+ * statistics, the environment and the report writers.  Probes describe
+ * what to time; the library decides how.
+ */
+#ifndef MODELAB_H
+#define MODELAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define MODELAB_VERSION "0.1.0"
+#define MODELAB_JSON_SCHEMA 1
+
+/* ---- clock.c: the time base ------------------------------------------ */
+
+enum ml_clock_kind {
+	ML_CLOCK_AUTO,		/* the TSC when it is invariant, else MONOTONIC */
+	ML_CLOCK_TSC,
+	ML_CLOCK_MONOTONIC,	/* clock_gettime(CLOCK_MONOTONIC_RAW) */
+};
+
+struct ml_clock {
+	enum ml_clock_kind kind;	/* never AUTO once initialised */
+	bool tsc_invariant;		/* what CPUID says, whatever kind is used */
+	double ticks_per_ns;		/* 1.0 for MONOTONIC */
+};
+
+/*
+ * Choose and calibrate the clock.  calib_ms is how long to compare the TSC
+ * with CLOCK_MONOTONIC_RAW.  Returns 0, or -1 when TSC was asked for and
+ * the CPU has none.
+ */
+int ml_clock_init(struct ml_clock *clock, enum ml_clock_kind want,
+		  unsigned int calib_ms);
+const char *ml_clock_name(enum ml_clock_kind kind);
+bool ml_cpu_has_invariant_tsc(void);
+uint64_t ml_monotonic_ns(void);
+
+/* ---- stats.c: distributions -------------------------------------------- */
+
+#define ML_HIST_BUCKETS 20
+
+struct ml_stats {
+	size_t n;
+	double min, max, mean, stddev;
+	double median, p90, p99;
+	double ci_low, ci_high;	/* 95% confidence interval of the median */
+};
+
+struct ml_hist {
+	double low;		/* lower edge of bucket 0 */
+	double width;		/* width of every bucket */
+	size_t nbuckets;
+	size_t counts[ML_HIST_BUCKETS];
+	size_t below, above;	/* samples outside [low, low + n * width) */
+};
+
+/* Quantile q in [0, 1] of sorted data, linear interpolation between ranks. */
+double ml_quantile_sorted(const double *sorted, size_t n, double q);
+/*
+ * 0-based ranks of the order statistics that bound a 95% confidence
+ * interval of the median (normal approximation of the binomial).
+ */
+void ml_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
+/* Sorts samples in place, then fills st.  Returns -1 when n == 0. */
+int ml_stats_compute(double *samples, size_t n, struct ml_stats *st);
+/* Counts sorted or unsorted samples into nbuckets equal buckets. */
+void ml_hist_build(const double *samples, size_t n, double low, double high,
+		   size_t nbuckets, struct ml_hist *hist);
+/* Relative half-width of the median's CI: the stopping criterion. */
+double ml_stats_ci_rel(const struct ml_stats *st);
+
+/* ---- measure.c: the measuring loop ------------------------------------- */
+
+/* One figure: an operation to repeat n times in a tight loop. */
+struct ml_figure {
+	const char *name;
+	const char *what;		/* one line: what a single op does */
+	void (*run)(uint64_t n);
+	/* optional: NULL when ready, else why the figure is skipped */
+	const char *(*setup)(void);
+	void (*teardown)(void);		/* optional */
+	double syscalls_per_op;		/* what the kernel should count */
+};
+
+struct ml_probe {
+	const char *name;
+	const char *summary;
+	const struct ml_figure *figures;
+	size_t nfigures;
+};
+
+struct ml_measure_opts {
+	double budget_s;	/* time budget per figure */
+	double target_ci;	/* stop when the CI half-width is this fraction */
+	size_t min_batches;
+	double batch_ns;	/* aim for batches about this long */
+	bool progress;		/* progress lines on stderr */
+};
+
+struct ml_result {
+	const struct ml_probe *probe;
+	const struct ml_figure *fig;
+	bool skipped;
+	char skip_reason[128];
+	uint64_t batch_ops;	/* ops per timed batch */
+	size_t batches;
+	double empty_batch_ns;	/* subtracted from every batch */
+	double seconds;		/* wall time spent measuring */
+	bool converged;		/* CI target met before the budget ran out */
+	struct ml_stats st;	/* nanoseconds per op */
+	struct ml_hist hist;
+	/* the kernel's own count, when /proc/modelab watched the run */
+	bool have_kernel;
+	double kernel_syscalls_per_op;
+	double kernel_faults_per_op;
+	const char *kernel_where;	/* "host" or "lab VM" */
+};
+
+void ml_measure_defaults(struct ml_measure_opts *o, bool quick);
+int ml_measure(const struct ml_clock *clock, const struct ml_measure_opts *o,
+	       const struct ml_probe *probe, const struct ml_figure *fig,
+	       struct ml_result *res);
+
+/* ---- cpu.c: pinning ----------------------------------------------------- */
+
+/* Pin the calling thread to cpu (-1: the CPU it runs on now).  Returns the
+ * CPU pinned to, or -1 with errno set. */
+int ml_pin_cpu(int cpu);
+
+/* ---- env.c: what every figure depends on -------------------------------- */
+
+#define ML_ENV_STR 128
+#define ML_ENV_MAX_VULNS 32
+
+struct ml_vuln {
+	char name[48];
+	char state[ML_ENV_STR];
+};
+
+struct ml_env {
+	char cpu_model[ML_ENV_STR];
+	char kernel_release[ML_ENV_STR];
+	char clocksource[ML_ENV_STR];
+	char hypervisor[ML_ENV_STR];	/* "" when bare metal */
+	char governor[ML_ENV_STR];	/* "" when there is no cpufreq */
+	size_t nvulns;
+	struct ml_vuln vulns[ML_ENV_MAX_VULNS];	/* mitigated or open ones */
+	bool proc_modelab;
+	int cpu;			/* the CPU figures were taken on */
+	const char *clock_name;
+	double tsc_ghz;
+};
+
+/*
+ * Read the environment below root ("" for the live system; tests give a
+ * directory holding captured proc and sys files).
+ */
+void ml_env_read(struct ml_env *env, const char *root);
+/* Parsers, exposed for the unit tests. */
+int ml_env_cpu_model(const char *cpuinfo, char *out, size_t len);
+bool ml_env_cpuinfo_flag(const char *cpuinfo, const char *flag);
+bool ml_vuln_is_mitigated_or_open(const char *state);
+
+/* ---- report.c: text, JSON, CSV ----------------------------------------- */
+
+enum ml_format { ML_FMT_TEXT, ML_FMT_JSON, ML_FMT_CSV };
+
+struct ml_report {
+	const struct ml_env *env;
+	const struct ml_clock *clock;
+	const struct ml_result *results;
+	size_t nresults;
+	bool histograms;	/* text: draw each figure's histogram */
+	const char *notes;	/* text: extra lines after the table, or NULL */
+};
+
+/* The figure every ratio is taken against: the null system call. */
+#define ML_REFERENCE_PROBE "syscall"
+#define ML_REFERENCE_FIGURE "getppid-syscall"
+
+void ml_report_write(FILE *out, enum ml_format fmt, const struct ml_report *r);
+void ml_json_string(FILE *out, const char *s);
+
+/* ---- options.c: the command line ---------------------------------------- */
+
+enum ml_command { ML_CMD_RUN, ML_CMD_LIST, ML_CMD_ENV, ML_CMD_HELP,
+		  ML_CMD_VERSION };
+
+#define ML_MAX_SELECT 32
+
+struct ml_options {
+	enum ml_command command;
+	enum ml_format format;
+	bool quick;
+	bool histograms;
+	int cpu;			/* -1: wherever we start */
+	double budget_s;		/* 0: the default */
+	enum ml_clock_kind clock;
+	bool no_kernel;			/* do not use /proc/modelab */
+	size_t nselect;
+	const char *select[ML_MAX_SELECT];	/* probe names, or none: all */
+};
+
+/*
+ * Parse argv.  single_probe: the program is one probe's own binary, so
+ * there is no COMMAND word (run is implied).  On error returns -1 and
+ * writes one line naming the problem into err.
+ */
+int ml_parse_options(int argc, char **argv, bool single_probe,
+		     struct ml_options *o, char *err, size_t errlen);
+void ml_usage(FILE *out, const char *prog, bool single_probe);
+
+/* ---- main.c: the shared driver of modelab and every probe program ------- */
+
+int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
+	    size_t nprobes, bool single_probe);
+
+/*
+ * Every probe file ends with ML_PROBE_MAIN(its probe).  Built with
+ * -DML_STANDALONE the file is a program of its own (bin/modelab-NAME);
+ * built without, it is one of the probes linked into `modelab`.
+ */
+#ifdef ML_STANDALONE
+#define ML_PROBE_MAIN(probe)                                                \
+	int main(int argc, char **argv)                                     \
+	{                                                                   \
+		const struct ml_probe *const one[] = { &(probe) };          \
+		return ml_main(argc, argv, one, 1, true);                   \
+	}
+#else
+#define ML_PROBE_MAIN(probe)
+#endif
+
+#define ML_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif /* MODELAB_H */

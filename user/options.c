@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * options.c - the command line of modelab and of every probe program.
+ *
+ * Parsing never prints and never exits: it fills a struct or says, in one
+ * line, what is wrong.  The caller decides (exit status 2, usage on
+ * stderr), and the unit tests can check every message.
+ */
+#define _GNU_SOURCE
+#include "modelab.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_JSON = 256, OPT_CSV, OPT_QUICK, OPT_TIME, OPT_CPU, OPT_CLOCK,
+       OPT_HIST, OPT_NO_KERNEL };
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "quick", no_argument, NULL, OPT_QUICK },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "clock", required_argument, NULL, OPT_CLOCK },
+	{ "histogram", no_argument, NULL, OPT_HIST },
+	{ "no-kernel", no_argument, NULL, OPT_NO_KERNEL },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct {
+	const char *word;
+	enum ml_command cmd;
+} commands[] = {
+	{ "run", ML_CMD_RUN },	 { "list", ML_CMD_LIST },
+	{ "env", ML_CMD_ENV },	 { "help", ML_CMD_HELP },
+	{ "version", ML_CMD_VERSION },
+};
+
+void ml_usage(FILE *out, const char *prog, bool single_probe)
+{
+	if (single_probe)
+		fprintf(out, "usage: %s [OPTION...]\n", prog);
+	else
+		fprintf(out,
+			"usage: %s [OPTION...] COMMAND [PROBE...]\n"
+			"commands:\n"
+			"  run [PROBE...]    measure the probes (all when none is named)\n"
+			"  list              name the probes and what each figure measures\n"
+			"  env               print the environment every figure depends on\n"
+			"  help, version\n",
+			prog);
+	fprintf(out,
+		"options:\n"
+		"  --json, --csv     machine-readable report (schema: README.md)\n"
+		"  --quick           short run, about 50 ms a figure\n"
+		"  --time SECONDS    time budget per figure (default 0.4)\n"
+		"  --cpu N           pin to CPU N (default: the CPU it starts on)\n"
+		"  --clock tsc|monotonic  force the time base (default: TSC if invariant)\n"
+		"  --histogram       draw each figure's histogram\n"
+		"  --no-kernel       ignore /proc/modelab even when it is there\n"
+		"  -h, --help        this text\n"
+		"  -V, --version     print the version\n");
+}
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int parse_cpu(const char *s, int *cpu)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v >= CPU_SETSIZE)
+		return -1;
+	*cpu = (int)v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *secs)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 60)
+		return -1;
+	*secs = v;
+	return 0;
+}
+
+static int parse_command(const char *word, enum ml_command *cmd)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(word, commands[i].word)) {
+			*cmd = commands[i].cmd;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int ml_parse_options(int argc, char **argv, bool single_probe,
+		     struct ml_options *o, char *err, size_t errlen)
+{
+	bool have_cmd = single_probe, json = false, csv = false;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->cpu = -1;
+	o->command = ML_CMD_RUN;
+	err[0] = '\0';
+	optind = 0;	/* glibc: full reset, so the parser can be called again */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_CSV:
+			csv = true;
+			break;
+		case OPT_QUICK:
+			o->quick = true;
+			break;
+		case OPT_HIST:
+			o->histograms = true;
+			break;
+		case OPT_NO_KERNEL:
+			o->no_kernel = true;
+			break;
+		case OPT_TIME:
+			if (parse_seconds(optarg, &o->budget_s))
+				return fail(err, errlen,
+					    "--time: '%s' is not a number of seconds in (0, 60]",
+					    optarg);
+			break;
+		case OPT_CPU:
+			if (parse_cpu(optarg, &o->cpu))
+				return fail(err, errlen,
+					    "--cpu: '%s' is not a CPU number",
+					    optarg);
+			break;
+		case OPT_CLOCK:
+			if (!strcmp(optarg, "tsc"))
+				o->clock = ML_CLOCK_TSC;
+			else if (!strcmp(optarg, "monotonic"))
+				o->clock = ML_CLOCK_MONOTONIC;
+			else
+				return fail(err, errlen,
+					    "--clock: '%s' is not tsc or monotonic",
+					    optarg);
+			break;
+		case 'h':
+			o->command = ML_CMD_HELP;
+			return 0;
+		case 'V':
+			o->command = ML_CMD_VERSION;
+			return 0;
+		case ':':
+			return fail(err, errlen, "option '%s' needs a value",
+				    argv[optind - 1]);
+		default:
+			if (optopt)
+				return fail(err, errlen, "unknown option '-%c'",
+					    optopt);
+			return fail(err, errlen, "unknown option '%s'",
+				    argv[optind - 1]);
+		}
+	}
+	if (json && csv)
+		return fail(err, errlen, "--json and --csv exclude each other");
+	o->format = json ? ML_FMT_JSON : csv ? ML_FMT_CSV : ML_FMT_TEXT;
+	for (int i = optind; i < argc; i++) {
+		if (!have_cmd) {
+			if (parse_command(argv[i], &o->command))
+				return fail(err, errlen,
+					    "unknown command '%s'", argv[i]);
+			have_cmd = true;
+		} else if (single_probe || o->command != ML_CMD_RUN) {
+			return fail(err, errlen, "unexpected argument '%s'",
+				    argv[i]);
+		} else if (o->nselect == ML_MAX_SELECT) {
+			return fail(err, errlen, "too many probes named");
+		} else {
+			o->select[o->nselect++] = argv[i];
+		}
+	}
+	if (!have_cmd)
+		return fail(err, errlen, "missing command");
+	return 0;
+}

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report.c - one report, three formats: a table for people, JSON and CSV
+ * for scripts.  The JSON keys are a stable interface, documented in the
+ * README; bump MODELAB_JSON_SCHEMA when one changes meaning.
+ */
+#include "modelab.h"
+
+#include <math.h>
+#include <string.h>
+
+static const struct ml_result *reference(const struct ml_report *r)
+{
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+
+		if (!res->skipped &&
+		    !strcmp(res->probe->name, ML_REFERENCE_PROBE) &&
+		    !strcmp(res->fig->name, ML_REFERENCE_FIGURE))
+			return res;
+	}
+	return NULL;
+}
+
+static double ratio(const struct ml_result *res, const struct ml_result *ref)
+{
+	if (!ref || res->skipped || ref->st.median <= 0)
+		return NAN;
+	return res->st.median / ref->st.median;
+}
+
+/* Enough digits to see a difference, never an exponent. */
+static void fmt_ns(char *buf, size_t len, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (fabs(v) < 10)
+		snprintf(buf, len, "%.2f", v);
+	else if (fabs(v) < 100)
+		snprintf(buf, len, "%.1f", v);
+	else
+		snprintf(buf, len, "%.0f", v);
+}
+
+static void text_histogram(FILE *out, const struct ml_result *res)
+{
+	size_t peak = 1;
+
+	for (size_t b = 0; b < res->hist.nbuckets; b++)
+		if (res->hist.counts[b] > peak)
+			peak = res->hist.counts[b];
+	fprintf(out, "\n  %s/%s: %zu batches of %llu ops (ns per op)\n",
+		res->probe->name, res->fig->name, res->st.n,
+		(unsigned long long)res->batch_ops);
+	for (size_t b = 0; b < res->hist.nbuckets; b++) {
+		double lo = res->hist.low + (double)b * res->hist.width;
+		int bar = (int)(40.0 * (double)res->hist.counts[b] /
+				(double)peak);
+		char l[32], h[32];
+
+		fmt_ns(l, sizeof(l), lo);
+		fmt_ns(h, sizeof(h), lo + res->hist.width);
+		fprintf(out, "  %9s - %-9s %7zu |%.*s\n", l, h,
+			res->hist.counts[b], bar,
+			"########################################");
+	}
+	fprintf(out, "  %21s %7zu (p99 and above)\n", ">=", res->hist.above);
+}
+
+static void text_env(FILE *out, const struct ml_report *r)
+{
+	const struct ml_env *e = r->env;
+
+	fprintf(out, "\nEnvironment (every figure depends on it)\n");
+	fprintf(out, "  cpu            %s, figures taken on CPU %d\n",
+		e->cpu_model, e->cpu);
+	fprintf(out, "  kernel         %s\n", e->kernel_release);
+	if (r->clock->kind == ML_CLOCK_TSC)
+		fprintf(out,
+			"  clock          TSC (%s), %.4f GHz calibrated against CLOCK_MONOTONIC_RAW\n",
+			r->clock->tsc_invariant ? "invariant" :
+						  "not invariant: forced",
+			r->clock->ticks_per_ns);
+	else
+		fprintf(out, "  clock          %s (%s)\n",
+			ml_clock_name(r->clock->kind),
+			r->clock->tsc_invariant ? "chosen by --clock" :
+						  "no invariant TSC");
+	fprintf(out, "  clocksource    %s\n", e->clocksource);
+	fprintf(out, "  hypervisor     %s\n",
+		*e->hypervisor ? e->hypervisor : "none (bare metal)");
+	fprintf(out, "  governor       %s\n",
+		*e->governor ? e->governor : "none (no cpufreq)");
+	for (size_t i = 0; i < e->nvulns; i++)
+		fprintf(out, "  %-14s %s: %s\n", i ? "" : "mitigations",
+			e->vulns[i].name, e->vulns[i].state);
+	if (!e->nvulns)
+		fprintf(out, "  mitigations    none reported\n");
+	fprintf(out, "  /proc/modelab  %s\n",
+		e->proc_modelab ? "present" : "absent (module not loaded)");
+}
+
+static void write_text(FILE *out, const struct ml_report *r)
+{
+	const struct ml_result *ref = reference(r);
+	bool kernel = false, unconverged = false;
+
+	if (!r->nresults) {	/* `modelab env` */
+		text_env(out, r);
+		return;
+	}
+	for (size_t i = 0; i < r->nresults; i++)
+		kernel |= r->results[i].have_kernel;
+	fprintf(out, "modelab %s: the cost of entering kernel mode\n\n",
+		MODELAB_VERSION);
+	fprintf(out, "%-32s %9s %9s %19s %10s %9s", "figure", "median ns",
+		"p99 ns", "95% CI of median", "ticks", "x syscall");
+	if (kernel)
+		fprintf(out, " %12s", "syscalls/op");
+	fputc('\n', out);
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+		char name[64], med[32], p99[32], lo[32], hi[32], ci[80];
+		char rat[32], ticks[32];
+
+		snprintf(name, sizeof(name), "%s/%s", res->probe->name,
+			 res->fig->name);
+		if (res->skipped) {
+			fprintf(out, "%-32s skipped: %s\n", name,
+				res->skip_reason);
+			continue;
+		}
+		fmt_ns(med, sizeof(med), res->st.median);
+		fmt_ns(p99, sizeof(p99), res->st.p99);
+		fmt_ns(lo, sizeof(lo), res->st.ci_low);
+		fmt_ns(hi, sizeof(hi), res->st.ci_high);
+		snprintf(ci, sizeof(ci), "%s - %s%s", lo, hi,
+			 res->converged ? "" : "*");
+		unconverged |= !res->converged;
+		fmt_ns(ticks, sizeof(ticks),
+		       res->st.median * r->clock->ticks_per_ns);
+		if (r->clock->kind != ML_CLOCK_TSC)
+			snprintf(ticks, sizeof(ticks), "-");
+		fmt_ns(rat, sizeof(rat), ratio(res, ref));
+		fprintf(out, "%-32s %9s %9s %19s %10s %9s", name, med, p99, ci,
+			ticks, rat);
+		if (res->have_kernel)
+			fprintf(out, " %7.2f (%s)", res->kernel_syscalls_per_op,
+				res->kernel_where);
+		fputc('\n', out);
+	}
+	if (unconverged)
+		fprintf(out,
+			"* the median's CI did not reach 1%% within the time budget (--time)\n");
+	if (r->notes)
+		fprintf(out, "\n%s", r->notes);
+	if (r->histograms)
+		for (size_t i = 0; i < r->nresults; i++)
+			if (!r->results[i].skipped)
+				text_histogram(out, &r->results[i]);
+	text_env(out, r);
+}
+
+void ml_json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+/* JSON has no NaN or infinity: a figure that does not exist is null. */
+static void json_num(FILE *out, const char *key, double v, bool comma)
+{
+	fprintf(out, "\"%s\": ", key);
+	if (isfinite(v))
+		fprintf(out, "%.6g", v);
+	else
+		fputs("null", out);
+	if (comma)
+		fputs(", ", out);
+}
+
+static void json_str(FILE *out, const char *key, const char *v, bool comma)
+{
+	fprintf(out, "\"%s\": ", key);
+	if (v)
+		ml_json_string(out, v);
+	else
+		fputs("null", out);
+	if (comma)
+		fputs(", ", out);
+}
+
+static void json_env(FILE *out, const struct ml_report *r)
+{
+	const struct ml_env *e = r->env;
+
+	fputs("  \"environment\": {", out);
+	json_str(out, "cpu_model", e->cpu_model, true);
+	fprintf(out, "\"cpu\": %d, ", e->cpu);
+	json_str(out, "kernel_release", e->kernel_release, true);
+	json_str(out, "clock", ml_clock_name(r->clock->kind), true);
+	fprintf(out, "\"tsc_invariant\": %s, ",
+		r->clock->tsc_invariant ? "true" : "false");
+	json_num(out, "tsc_ghz",
+		 r->clock->kind == ML_CLOCK_TSC ? r->clock->ticks_per_ns : NAN,
+		 true);
+	json_str(out, "clocksource", e->clocksource, true);
+	json_str(out, "hypervisor", *e->hypervisor ? e->hypervisor : NULL,
+		 true);
+	json_str(out, "governor", *e->governor ? e->governor : NULL, true);
+	fputs("\"mitigations\": {", out);
+	for (size_t i = 0; i < e->nvulns; i++)
+		json_str(out, e->vulns[i].name, e->vulns[i].state,
+			 i + 1 < e->nvulns);
+	fprintf(out, "}, \"proc_modelab\": %s},\n",
+		e->proc_modelab ? "true" : "false");
+}
+
+static void json_result(FILE *out, const struct ml_result *res,
+			const struct ml_result *ref, double ticks_per_ns)
+{
+	const struct ml_stats *s = &res->st;
+
+	fputs("    {", out);
+	json_str(out, "probe", res->probe->name, true);
+	json_str(out, "figure", res->fig->name, true);
+	json_str(out, "what", res->fig->what, true);
+	if (res->skipped) {
+		fputs("\"skipped\": true, ", out);
+		json_str(out, "skip_reason", res->skip_reason, false);
+		fputs("}", out);
+		return;
+	}
+	fputs("\"skipped\": false, ", out);
+	fprintf(out, "\"batches\": %zu, \"batch_ops\": %llu, ", res->batches,
+		(unsigned long long)res->batch_ops);
+	fprintf(out, "\"converged\": %s, ", res->converged ? "true" : "false");
+	json_num(out, "seconds", res->seconds, true);
+	json_num(out, "empty_batch_ns", res->empty_batch_ns, true);
+	json_num(out, "min_ns", s->min, true);
+	json_num(out, "median_ns", s->median, true);
+	json_num(out, "mean_ns", s->mean, true);
+	json_num(out, "p90_ns", s->p90, true);
+	json_num(out, "p99_ns", s->p99, true);
+	json_num(out, "max_ns", s->max, true);
+	json_num(out, "stddev_ns", s->stddev, true);
+	json_num(out, "ci95_low_ns", s->ci_low, true);
+	json_num(out, "ci95_high_ns", s->ci_high, true);
+	json_num(out, "median_ticks", s->median * ticks_per_ns, true);
+	json_num(out, "ratio_to_null_syscall", ratio(res, ref), true);
+	json_num(out, "kernel_syscalls_per_op",
+		 res->have_kernel ? res->kernel_syscalls_per_op : NAN, true);
+	json_str(out, "kernel_counted_in",
+		 res->have_kernel ? res->kernel_where : NULL, true);
+	fputs("\"histogram\": {", out);
+	json_num(out, "low_ns", res->hist.low, true);
+	json_num(out, "bucket_ns", res->hist.width, true);
+	fputs("\"counts\": [", out);
+	for (size_t b = 0; b < res->hist.nbuckets; b++)
+		fprintf(out, "%s%zu", b ? ", " : "", res->hist.counts[b]);
+	fprintf(out, "], \"below\": %zu, \"above\": %zu}}", res->hist.below,
+		res->hist.above);
+}
+
+static void write_json(FILE *out, const struct ml_report *r)
+{
+	const struct ml_result *ref = reference(r);
+	double tpn = r->clock->kind == ML_CLOCK_TSC ? r->clock->ticks_per_ns :
+						      NAN;
+
+	fprintf(out, "{\n  \"modelab_version\": \"%s\",\n  \"schema\": %d,\n",
+		MODELAB_VERSION, MODELAB_JSON_SCHEMA);
+	json_env(out, r);
+	fputs("  \"figures\": [\n", out);
+	for (size_t i = 0; i < r->nresults; i++) {
+		json_result(out, &r->results[i], ref, tpn);
+		fputs(i + 1 < r->nresults ? ",\n" : "\n", out);
+	}
+	fputs("  ]\n}\n", out);
+}
+
+/* RFC 4180: quote a field that holds a comma, a quote or a line break. */
+static void csv_field(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void csv_num(FILE *out, double v)
+{
+	fputc(',', out);
+	if (isfinite(v))
+		fprintf(out, "%.6g", v);
+}
+
+static void write_csv(FILE *out, const struct ml_report *r)
+{
+	const struct ml_result *ref = reference(r);
+
+	fputs("probe,figure,skipped,median_ns,p99_ns,ci95_low_ns,ci95_high_ns,"
+	      "min_ns,mean_ns,p90_ns,max_ns,stddev_ns,batches,batch_ops,"
+	      "converged,ratio_to_null_syscall,kernel_syscalls_per_op\n",
+	      out);
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+		const struct ml_stats *s = &res->st;
+
+		csv_field(out, res->probe->name);
+		fputc(',', out);
+		csv_field(out, res->fig->name);
+		fputc(',', out);
+		if (res->skipped) {
+			csv_field(out, res->skip_reason);
+			fputs(",,,,,,,,,,,,,,\n", out);
+			continue;
+		}
+		csv_num(out, s->median);
+		csv_num(out, s->p99);
+		csv_num(out, s->ci_low);
+		csv_num(out, s->ci_high);
+		csv_num(out, s->min);
+		csv_num(out, s->mean);
+		csv_num(out, s->p90);
+		csv_num(out, s->max);
+		csv_num(out, s->stddev);
+		fprintf(out, ",%zu,%llu,%d", res->batches,
+			(unsigned long long)res->batch_ops, res->converged);
+		csv_num(out, ratio(res, ref));
+		csv_num(out, res->have_kernel ? res->kernel_syscalls_per_op :
+						NAN);
+		fputc('\n', out);
+	}
+}
+
+void ml_report_write(FILE *out, enum ml_format fmt, const struct ml_report *r)
+{
+	switch (fmt) {
+	case ML_FMT_JSON:
+		write_json(out, r);
+		break;
+	case ML_FMT_CSV:
+		write_csv(out, r);
+		break;
+	default:
+		write_text(out, r);
+		break;
+	}
+}
