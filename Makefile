@@ -31,7 +31,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	      -fno-sanitize-recover=all
 
-.PHONY: all deps run test test-unit test-host test-vm test-clang bench \
+.PHONY: all deps run test test-unit test-host test-asan test-vm test-clang bench \
 	modules modules-check vm static install clean
 
 all: $(PROGRAMS)
@@ -89,6 +89,7 @@ test: deps
 	$(MAKE) test-clang
 	$(MAKE) all
 	$(MAKE) test-host
+	$(MAKE) test-asan
 	$(MAKE) test-vm
 
 # cmocka unit tests, built with ASan and UBSan against the library sources.
@@ -106,6 +107,13 @@ test-clang:
 
 test-host: all
 	@bash tests/host/run.sh
+
+# The host suite again, against programs built with ASan and UBSan: bad
+# input and whole runs must not leak, overflow or hit undefined behaviour.
+test-asan:
+	$(MAKE) O=build/asan BIN=build/asan/bin CFLAGS="-O1 -g $(SAN)" \
+		LDFLAGS="$(SAN)" all
+	@BIN=build/asan/bin bash tests/host/run.sh
 
 test-vm:
 	@bash tests/vm/run.sh

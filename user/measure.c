@@ -7,7 +7,11 @@
  * of n operations, timed as a whole; the cost of timing an empty batch is
  * subtracted and the rest divided by n.  Batches are collected until the
  * median is known to within target_ci (95% confidence) or the time budget
- * is spent, whichever comes first; the report says which.
+ * is spent, whichever comes first; the report says which.  Never before a
+ * quarter of the budget, though: a machine's state (a busy hyperthread
+ * sibling, a noisy neighbour on a VM host) can hold for tens of
+ * milliseconds, and a median taken inside one such spell converges fast
+ * to a figure the next run will not repeat.
  */
 #define _GNU_SOURCE
 #include "clock.h"
@@ -113,7 +117,7 @@ int ml_measure(const struct ml_clock *c, const struct ml_measure_opts *o,
 {
 	size_t cap = 4096, n = 0, next_check;
 	double *samples, empty;
-	uint64_t start, deadline;
+	uint64_t start, deadline, min_end;
 	const char *why;
 
 	memset(res, 0, sizeof(*res));
@@ -138,6 +142,7 @@ int ml_measure(const struct ml_clock *c, const struct ml_measure_opts *o,
 
 	start = ml_monotonic_ns();
 	deadline = start + (uint64_t)(o->budget_s * 1e9);
+	min_end = start + (uint64_t)(o->budget_s * 1e9 / 4);
 	next_check = o->min_batches;
 	for (;;) {
 		double ticks = (double)time_batch(c, fig->run, res->batch_ops);
@@ -155,7 +160,8 @@ int ml_measure(const struct ml_clock *c, const struct ml_measure_opts *o,
 		if (n >= next_check) {
 			if (summarise(samples, n, &res->st, NULL))
 				goto fail;
-			if (ml_stats_ci_rel(&res->st) <= o->target_ci) {
+			if (ml_stats_ci_rel(&res->st) <= o->target_ci &&
+			    ml_monotonic_ns() >= min_end) {
 				res->converged = true;
 				break;
 			}
