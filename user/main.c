@@ -7,6 +7,7 @@
 #include "modelab.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,13 +38,44 @@ static int usage_error(const char *prog, bool single, const char *msg)
 	return 2;
 }
 
+/*
+ * The null syscall once more, with counting on: the cost of watching.
+ * Only when the reference figure was measured, so the two compare.
+ */
+static void observer_effect(const struct ml_clock *clock,
+			    const struct ml_measure_opts *mo,
+			    const struct ml_result *results, size_t n,
+			    struct ml_report *rep)
+{
+	struct ml_result on;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ml_result *r = &results[i];
+
+		if (r->skipped || strcmp(r->probe->name, ML_REFERENCE_PROBE) ||
+		    strcmp(r->fig->name, ML_REFERENCE_FIGURE))
+			continue;
+		if (ml_kernel_write("count on"))
+			return;
+		if (!ml_measure(clock, mo, r->probe, r->fig, &on) &&
+		    !on.skipped) {
+			rep->observer_off_ns = r->st.median;
+			rep->observer_on_ns = on.st.median;
+		}
+		ml_kernel_write("count off");
+		return;
+	}
+}
+
 static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 		      const struct ml_probe *const *chosen, size_t nchosen,
 		      struct ml_report *rep)
 {
+	struct ml_observer ob = { 0 };
 	struct ml_measure_opts mo;
 	struct ml_result *results;
 	size_t total = 0, n = 0;
+	char err[512];
 	int rc = 0;
 
 	ml_measure_defaults(&mo, o->quick);
@@ -55,19 +87,36 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 	results = calloc(total ? total : 1, sizeof(*results));
 	if (!results)
 		return 1;
+	if (!o->no_kernel && !o->kernel_counts && rep->env->proc_modelab &&
+	    ml_observe_begin(&ob))
+		fprintf(stderr,
+			"modelab: /proc/modelab is there but cannot be driven (%s); timings only\n",
+			strerror(errno));
 	for (size_t p = 0; p < nchosen; p++) {
 		for (size_t f = 0; f < chosen[p]->nfigures; f++) {
-			if (ml_measure(clock, &mo, chosen[p],
-				       &chosen[p]->figures[f], &results[n])) {
+			const struct ml_figure *fig = &chosen[p]->figures[f];
+
+			if (ml_measure(clock, &mo, chosen[p], fig,
+				       &results[n])) {
 				fprintf(stderr, "modelab: %s/%s: %s\n",
-					chosen[p]->name,
-					chosen[p]->figures[f].name,
+					chosen[p]->name, fig->name,
 					strerror(errno));
 				rc = 1;
 				continue;
 			}
+			ml_observe_figure(&ob, fig, &results[n]);
 			n++;
 		}
+	}
+	if (ob.active)
+		observer_effect(clock, &mo, results, n, rep);
+	ml_observe_end(&ob);
+	if (o->kernel_counts &&
+	    ml_observe_import(o->kernel_counts, results, n, err,
+			      sizeof(err)) < 0) {
+		fprintf(stderr, "modelab: %s\n", err);
+		free(results);
+		return 2;
 	}
 	rep->results = results;
 	rep->nresults = n;
@@ -81,7 +130,8 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 {
 	const char *prog = single_probe ? probes[0]->name : "modelab";
 	const struct ml_probe *chosen[ML_MAX_SELECT];
-	struct ml_report rep = { 0 };
+	struct ml_report rep = { .observer_off_ns = NAN,
+				 .observer_on_ns = NAN };
 	struct ml_options o;
 	struct ml_clock clock;
 	struct ml_env env;
@@ -117,6 +167,10 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 	for (size_t i = 0; !o.nselect && i < nprobes && i < ML_MAX_SELECT; i++)
 		chosen[nchosen++] = probes[i];
 
+	/* a bad --kernel-counts file fails now, not after a minute of work */
+	if (o.kernel_counts &&
+	    ml_observe_import(o.kernel_counts, NULL, 0, err, sizeof(err)) < 0)
+		return usage_error(prog, single_probe, err);
 	cpu = ml_pin_cpu(o.cpu);
 	if (cpu < 0) {
 		snprintf(err, sizeof(err), "cannot pin to CPU %d: %s", o.cpu,

@@ -168,6 +168,67 @@ int ml_env_cpu_model(const char *cpuinfo, char *out, size_t len);
 bool ml_env_cpuinfo_flag(const char *cpuinfo, const char *flag);
 bool ml_vuln_is_mitigated_or_open(const char *state);
 
+/* ---- kcounts.c: /proc/modelab, what the kernel counted ------------------ */
+
+#define ML_PROC_MODELAB "/proc/modelab"
+
+enum ml_krow {
+	ML_K_SYSCALLS,
+	ML_K_FAULTS,
+	ML_K_FAULTS_READ,
+	ML_K_FAULTS_WRITE,
+	ML_K_FAULTS_EXEC,
+	ML_K_FAULTS_NOTPRESENT,
+	ML_K_FAULTS_PROTECTION,
+	ML_K_IRQ_DEVICE,
+	ML_K_IRQ_TIMER,
+	ML_K_IRQ_WORK,
+	ML_K_IRQ_RESCHED,
+	ML_K_IRQ_CALLFUNC,
+	ML_K_SIGNALS,
+	ML_K_CTXSW,
+	ML_K_NROWS
+};
+
+struct ml_kcounts {
+	char version[16];
+	bool counting;
+	int watched_pid;	/* 0: none */
+	bool watched_exited;
+	size_t ncpus;
+	uint64_t total[ML_K_NROWS];	/* summed over CPUs */
+	uint64_t watched[ML_K_NROWS];	/* the watched process */
+};
+
+const char *ml_kernel_row_name(enum ml_krow row);
+/* Parses the text of /proc/modelab; -1 when it is not that format. */
+int ml_kernel_parse(const char *text, struct ml_kcounts *k);
+/* 0, or -errno (-EPROTO when the text does not parse). */
+int ml_kernel_read(struct ml_kcounts *k);
+/* Writes one command ("watch 42", "count off"...); 0 or -errno. */
+int ml_kernel_write(const char *cmd);
+
+/* ---- observe.c: the kernel's count beside the time ---------------------- */
+
+struct ml_observer {
+	bool active;
+	bool was_counting;	/* restored by ml_observe_end */
+	int prev_watch;
+};
+
+/* Watch this process with counting off; 0 or -errno (no module, no root). */
+int ml_observe_begin(struct ml_observer *ob);
+void ml_observe_end(struct ml_observer *ob);
+/* Runs the figure's op untimed with counting on; fills res->kernel_*. */
+int ml_observe_figure(struct ml_observer *ob, const struct ml_figure *fig,
+		      struct ml_result *res);
+/*
+ * Fills res->kernel_* from a CSV report written in the lab VM.  Returns
+ * how many figures matched, or -1 with a message in err.
+ */
+int ml_observe_import(const char *path, struct ml_result *res, size_t nres,
+		      char *err, size_t errlen);
+
 /* ---- report.c: text, JSON, CSV ----------------------------------------- */
 
 enum ml_format { ML_FMT_TEXT, ML_FMT_JSON, ML_FMT_CSV };
@@ -178,7 +239,8 @@ struct ml_report {
 	const struct ml_result *results;
 	size_t nresults;
 	bool histograms;	/* text: draw each figure's histogram */
-	const char *notes;	/* text: extra lines after the table, or NULL */
+	/* the null syscall with counting off and on; NAN when not measured */
+	double observer_off_ns, observer_on_ns;
 };
 
 /* The figure every ratio is taken against: the null system call. */
@@ -204,6 +266,7 @@ struct ml_options {
 	double budget_s;		/* 0: the default */
 	enum ml_clock_kind clock;
 	bool no_kernel;			/* do not use /proc/modelab */
+	const char *kernel_counts;	/* CSV from the lab VM, or NULL */
 	size_t nselect;
 	const char *select[ML_MAX_SELECT];	/* probe names, or none: all */
 };

@@ -18,7 +18,7 @@
 #include <string.h>
 
 enum { OPT_JSON = 256, OPT_CSV, OPT_QUICK, OPT_TIME, OPT_CPU, OPT_CLOCK,
-       OPT_HIST, OPT_NO_KERNEL };
+       OPT_HIST, OPT_NO_KERNEL, OPT_KERNEL_COUNTS };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -29,6 +29,7 @@ static const struct option long_opts[] = {
 	{ "clock", required_argument, NULL, OPT_CLOCK },
 	{ "histogram", no_argument, NULL, OPT_HIST },
 	{ "no-kernel", no_argument, NULL, OPT_NO_KERNEL },
+	{ "kernel-counts", required_argument, NULL, OPT_KERNEL_COUNTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -65,6 +66,8 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 		"  --clock tsc|monotonic  force the time base (default: TSC if invariant)\n"
 		"  --histogram       draw each figure's histogram\n"
 		"  --no-kernel       ignore /proc/modelab even when it is there\n"
+		"  --kernel-counts FILE  the kernel's counts from a CSV report taken\n"
+		"                    in the lab VM (make run does this)\n"
 		"  -h, --help        this text\n"
 		"  -V, --version     print the version\n");
 }
@@ -144,6 +147,9 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			break;
 		case OPT_NO_KERNEL:
 			o->no_kernel = true;
+			break;
+		case OPT_KERNEL_COUNTS:
+			o->kernel_counts = optarg;
 			break;
 		case OPT_TIME:
 			if (parse_seconds(optarg, &o->budget_s))

@@ -152,8 +152,13 @@ static void write_text(FILE *out, const struct ml_report *r)
 	if (unconverged)
 		fprintf(out,
 			"* the median's CI did not reach 1%% within the time budget (--time)\n");
-	if (r->notes)
-		fprintf(out, "\n%s", r->notes);
+	if (isfinite(r->observer_on_ns))
+		fprintf(out,
+			"\nobserver effect: the null syscall takes %.1f ns with counting off, %.1f ns with\n"
+			"counting on (%+.0f%%): an attached sys_enter tracepoint sends every syscall on\n"
+			"the machine through the kernel's slow path.\n",
+			r->observer_off_ns, r->observer_on_ns,
+			100.0 * (r->observer_on_ns / r->observer_off_ns - 1));
 	if (r->histograms)
 		for (size_t i = 0; i < r->nresults; i++)
 			if (!r->results[i].skipped)
@@ -285,6 +290,15 @@ static void write_json(FILE *out, const struct ml_report *r)
 	fprintf(out, "{\n  \"modelab_version\": \"%s\",\n  \"schema\": %d,\n",
 		MODELAB_VERSION, MODELAB_JSON_SCHEMA);
 	json_env(out, r);
+	fputs("  \"observer_effect\": ", out);
+	if (isfinite(r->observer_on_ns)) {
+		fputc('{', out);
+		json_num(out, "counting_off_ns", r->observer_off_ns, true);
+		json_num(out, "counting_on_ns", r->observer_on_ns, false);
+		fputs("},\n", out);
+	} else {
+		fputs("null,\n", out);
+	}
 	fputs("  \"figures\": [\n", out);
 	for (size_t i = 0; i < r->nresults; i++) {
 		json_result(out, &r->results[i], ref, tpn);

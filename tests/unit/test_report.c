@@ -34,7 +34,9 @@ static struct ml_result res[3];
 
 static char *render(enum ml_format fmt, const struct ml_probe *p)
 {
-	struct ml_report r = { &env, &clk, res, 3, false, NULL };
+	struct ml_report r = { .env = &env, .clock = &clk, .results = res,
+			       .nresults = 3, .observer_off_ns = NAN,
+			       .observer_on_ns = NAN };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -101,6 +103,7 @@ static void json_has_ratios_against_the_null_syscall(void **state)
 	assert_non_null(strstr(j, "\"kernel_counted_in\": \"lab VM\""));
 	assert_non_null(strstr(j, "\"skipped\": true, \"skip_reason\": \"no, really\"}"));
 	assert_null(strstr(j, "nan"));
+	assert_non_null(strstr(j, "\"observer_effect\": null,"));
 	free(j);
 }
 

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcounts.c - reading and driving /proc/modelab, the module's counters.
+ *
+ * The format is documented in README.md and kept stable by the module;
+ * this is the one place in user space that parses it.  Rows are found by
+ * name, so a newer module with more rows still parses.
+ */
+#define _GNU_SOURCE
+#include "modelab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const row_names[ML_K_NROWS] = {
+	[ML_K_SYSCALLS] = "syscalls",
+	[ML_K_FAULTS] = "faults",
+	[ML_K_FAULTS_READ] = "faults_read",
+	[ML_K_FAULTS_WRITE] = "faults_write",
+	[ML_K_FAULTS_EXEC] = "faults_exec",
+	[ML_K_FAULTS_NOTPRESENT] = "faults_notpresent",
+	[ML_K_FAULTS_PROTECTION] = "faults_protection",
+	[ML_K_IRQ_DEVICE] = "irq_device",
+	[ML_K_IRQ_TIMER] = "irq_timer",
+	[ML_K_IRQ_WORK] = "irq_work",
+	[ML_K_IRQ_RESCHED] = "irq_resched",
+	[ML_K_IRQ_CALLFUNC] = "irq_callfunc",
+	[ML_K_SIGNALS] = "signals",
+	[ML_K_CTXSW] = "ctxsw",
+};
+
+const char *ml_kernel_row_name(enum ml_krow row)
+{
+	return row < ML_K_NROWS ? row_names[row] : NULL;
+}
+
+static int row_index(const char *name, size_t len)
+{
+	for (int i = 0; i < ML_K_NROWS; i++)
+		if (strlen(row_names[i]) == len &&
+		    !strncmp(row_names[i], name, len))
+			return i;
+	return -1;
+}
+
+/* The last number on a line: the total column of a table row. */
+static int last_number(const char *p, const char *eol, uint64_t *v)
+{
+	const char *start = eol;
+	char *end;
+
+	while (start > p && (start[-1] == ' ' || start[-1] == '\t'))
+		start--;
+	eol = start;
+	while (start > p && start[-1] >= '0' && start[-1] <= '9')
+		start--;
+	if (start == eol)
+		return -1;
+	errno = 0;
+	*v = strtoull(start, &end, 10);
+	return errno || end != eol ? -1 : 0;
+}
+
+int ml_kernel_parse(const char *text, struct ml_kcounts *k)
+{
+	enum { HEADER, PERCPU, WATCHED } section = HEADER;
+	const char *line = text;
+	int rows = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (strncmp(text, "modelab ", 8))
+		return -1;
+	while (line && *line) {
+		const char *eol = strchr(line, '\n');
+		size_t wlen;
+		uint64_t v;
+		int idx;
+
+		if (!eol)
+			eol = line + strlen(line);
+		wlen = strcspn(line, " \t\n");
+		if (!strncmp(line, "modelab ", 8)) {
+			snprintf(k->version, sizeof(k->version), "%.*s",
+				 (int)(eol - line - 8), line + 8);
+		} else if (!strncmp(line, "counting ", 9)) {
+			k->counting = !strncmp(line + 9, "on", 2);
+		} else if (!strncmp(line, "watching ", 9)) {
+			k->watched_pid = atoi(line + 9);
+			k->watched_exited = memmem(line, (size_t)(eol - line),
+						   "(exited)", 8) != NULL;
+		} else if (line[0] == ' ' && memmem(line, (size_t)(eol - line),
+						      "CPU", 3)) {
+			section = PERCPU;
+			for (const char *p = line; p < eol; p++)
+				if (!strncmp(p, "CPU", 3))
+					k->ncpus++;
+		} else if (!strncmp(line, "watched ", 8)) {
+			section = WATCHED;
+		} else if (section != HEADER &&
+			   (idx = row_index(line, wlen)) >= 0) {
+			if (last_number(line + wlen, eol, &v))
+				return -1;
+			if (section == PERCPU) {
+				k->total[idx] = v;
+				rows++;
+			} else {
+				k->watched[idx] = v;
+			}
+		}
+		line = *eol ? eol + 1 : NULL;
+	}
+	return rows == ML_K_NROWS && k->ncpus ? 0 : -1;
+}
+
+int ml_kernel_read(struct ml_kcounts *k)
+{
+	char buf[16384];
+	ssize_t got, n = 0;
+	int fd = open(ML_PROC_MODELAB, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while ((got = read(fd, buf + n, sizeof(buf) - 1 - (size_t)n)) > 0)
+		n += got;
+	close(fd);
+	if (got < 0)
+		return -EIO;
+	buf[n] = '\0';
+	return ml_kernel_parse(buf, k) ? -EPROTO : 0;
+}
+
+int ml_kernel_write(const char *cmd)
+{
+	int fd = open(ML_PROC_MODELAB, O_WRONLY | O_CLOEXEC);
+	ssize_t len = (ssize_t)strlen(cmd);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, cmd, (size_t)len) != len)
+		err = -errno;
+	close(fd);
+	return err;
+}
