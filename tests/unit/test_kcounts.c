@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_kcounts.c - the /proc/modelab parser against text in the module's
+ * format (README: "/proc/modelab"), and the --kernel-counts importer.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modelab.h"
+
+#define ROWS(a, b, t)                                                        \
+	"syscalls                 " a "         " b "         " t "\n"       \
+	"faults                    10          20          30\n"              \
+	"faults_read                1           2           3\n"              \
+	"faults_write               9          18          27\n"              \
+	"faults_exec                0           0           0\n"              \
+	"faults_notpresent         10          19          29\n"              \
+	"faults_protection          0           1           1\n"              \
+	"irq_device                 0           5           5\n"              \
+	"irq_timer                250         251         501\n"              \
+	"irq_work                   0           0           0\n"              \
+	"irq_resched                3           4           7\n"              \
+	"irq_callfunc               1           1           2\n"              \
+	"signals                    0         100         100\n"              \
+	"ctxsw                     40          41          81\n"
+
+static const char two_cpus[] =
+	"modelab 0.1.0\n"
+	"counting on\n"
+	"watching 1234 modelab-syscall\n"
+	"                        CPU0        CPU1       total\n"
+	ROWS("812", "1020", "1832")
+	"\n"
+	"watched                total\n"
+	"syscalls               10040\n"
+	"faults                  1003\n"
+	"faults_read                1\n"
+	"faults_write            1002\n"
+	"faults_exec                0\n"
+	"faults_notpresent       1003\n"
+	"faults_protection          0\n"
+	"irq_device                 0\n"
+	"irq_timer                  2\n"
+	"irq_work                   0\n"
+	"irq_resched                0\n"
+	"irq_callfunc               0\n"
+	"signals                  100\n"
+	"ctxsw                      3\n";
+
+static void parses_header_table_and_watched(void **state)
+{
+	struct ml_kcounts k;
+
+	(void)state;
+	assert_int_equal(ml_kernel_parse(two_cpus, &k), 0);
+	assert_string_equal(k.version, "0.1.0");
+	assert_true(k.counting);
+	assert_int_equal(k.watched_pid, 1234);
+	assert_false(k.watched_exited);
+	assert_int_equal(k.ncpus, 2);
+	assert_int_equal(k.total[ML_K_SYSCALLS], 1832);	/* the total column */
+	assert_int_equal(k.total[ML_K_IRQ_TIMER], 501);
+	assert_int_equal(k.total[ML_K_CTXSW], 81);
+	assert_int_equal(k.watched[ML_K_SYSCALLS], 10040);
+	assert_int_equal(k.watched[ML_K_FAULTS_WRITE], 1002);
+	assert_int_equal(k.watched[ML_K_SIGNALS], 100);
+}
+
+static void exited_and_none_are_understood(void **state)
+{
+	char *text = strdup(two_cpus);
+	struct ml_kcounts k;
+	char *w = strstr(text, "watching ");
+
+	(void)state;
+	/* same length as the line it replaces */
+	memcpy(w, "watching 77 (exited)         \n", 30);
+	assert_int_equal(ml_kernel_parse(text, &k), 0);
+	assert_int_equal(k.watched_pid, 77);
+	assert_true(k.watched_exited);
+	free(text);
+	assert_int_equal(ml_kernel_parse("modelab 0.1.0\n"
+					 "counting off\n"
+					 "watching none\n"
+					 "     CPU0 total\n" ROWS("1", "", "1")
+					 "\nwatched total\n",
+					 &k),
+			 0);
+	assert_false(k.counting);
+	assert_int_equal(k.watched_pid, 0);
+	assert_int_equal(k.ncpus, 1);
+}
+
+static void rejects_what_is_not_the_format(void **state)
+{
+	struct ml_kcounts k;
+
+	(void)state;
+	assert_int_equal(ml_kernel_parse("", &k), -1);
+	assert_int_equal(ml_kernel_parse("hello\n", &k), -1);
+	/* a row missing */
+	assert_int_equal(ml_kernel_parse("modelab 0.1.0\n     CPU0 total\n"
+					 "syscalls 1 1\n",
+					 &k),
+			 -1);
+	/* a row whose total is not a number */
+	assert_int_equal(ml_kernel_parse("modelab 0.1.0\n     CPU0 total\n"
+					 ROWS("1", "", "x"),
+					 &k),
+			 -1);
+	/* no CPU header */
+	assert_int_equal(ml_kernel_parse("modelab 0.1.0\n" ROWS("1", "", "1"),
+					 &k),
+			 -1);
+}
+
+static void nop(uint64_t n)
+{
+	(void)n;
+}
+
+static void imports_counts_from_a_vm_csv(void **state)
+{
+	static const struct ml_figure figs[] = {
+		{ "getppid-syscall", "", nop, NULL, NULL, 1 },
+		{ "clock_gettime-vdso", "", nop, NULL, NULL, 0 },
+	};
+	static const struct ml_probe probe = { "syscall", "", figs, 2 };
+	struct ml_result res[2] = { { .probe = &probe, .fig = &figs[0] },
+				    { .probe = &probe, .fig = &figs[1] } };
+	char path[] = "/tmp/modelab-kc-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	(void)state;
+	fputs("probe,figure,skipped,median_ns,kernel_syscalls_per_op\n"
+	      "syscall,getppid-syscall,,200,1.0002\n"
+	      "syscall,clock_gettime-vdso,,20,0\n"
+	      "syscall,other,,20,5\n",
+	      f);
+	fclose(f);
+	assert_int_equal(ml_observe_import(path, res, 2, err, sizeof(err)), 2);
+	assert_true(res[0].have_kernel);
+	assert_float_equal(res[0].kernel_syscalls_per_op, 1.0002, 1e-9);
+	assert_string_equal(res[0].kernel_where, "lab VM");
+	assert_float_equal(res[1].kernel_syscalls_per_op, 0, 0);
+
+	f = fopen(path, "w");
+	fputs("a,b,c\n1,2,3\n", f);
+	fclose(f);
+	assert_int_equal(ml_observe_import(path, res, 2, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not a modelab CSV report"));
+	unlink(path);
+	assert_int_equal(ml_observe_import(path, res, 2, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot open"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_header_table_and_watched),
+		cmocka_unit_test(exited_and_none_are_understood),
+		cmocka_unit_test(rejects_what_is_not_the_format),
+		cmocka_unit_test(imports_counts_from_a_vm_csv),
+	};
+
+	return cmocka_run_group_tests_name("kcounts", tests, NULL, NULL);
+}
