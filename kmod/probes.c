@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probes.c - attach counting probes to the kernel's tracepoints.
+ *
+ * register_trace_<name>() needs the __tracepoint_<name> symbols, which are
+ * not exported, so the tracepoints are looked up by name with
+ * for_each_kernel_tracepoint() and attached with tracepoint_probe_register().
+ *
+ * Interrupt and fault events are charged to the task that was running when
+ * they happened (current), as the kernel's own accounting does.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/interrupt.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <asm/trap_pf.h>
+
+/* Only for the prototype checks in ml_probes_typecheck(). */
+#include <trace/events/irq.h>
+#include <trace/events/sched.h>
+#include <trace/events/signal.h>
+#include <trace/events/syscalls.h>
+#include <asm/trace/exceptions.h>
+#include <asm/trace/irq_vectors.h>
+
+#include "modelab.h"
+
+static void ml_probe_syscall(void *data, struct pt_regs *regs, long id)
+{
+	ml_count(ML_SYSCALLS, current);
+}
+
+static void ml_probe_fault(void *data, unsigned long address,
+			   struct pt_regs *regs, unsigned long error_code)
+{
+	ml_count(ML_FAULTS, current);
+
+	/* Exactly one access kind per fault: fetch beats write beats read. */
+	if (error_code & X86_PF_INSTR)
+		ml_count(ML_FAULTS_EXEC, current);
+	else if (error_code & X86_PF_WRITE)
+		ml_count(ML_FAULTS_WRITE, current);
+	else
+		ml_count(ML_FAULTS_READ, current);
+
+	if (error_code & X86_PF_PROT)
+		ml_count(ML_FAULTS_PROTECTION, current);
+	else
+		ml_count(ML_FAULTS_NOTPRESENT, current);
+}
+
+static void ml_probe_irq(void *data, int irq, struct irqaction *action)
+{
+	ml_count(ML_IRQ_DEVICE, current);
+}
+
+static void ml_probe_timer(void *data, int vector)
+{
+	ml_count(ML_IRQ_TIMER, current);
+}
+
+static void ml_probe_irq_work(void *data, int vector)
+{
+	ml_count(ML_IRQ_WORK, current);
+}
+
+static void ml_probe_resched(void *data, int vector)
+{
+	ml_count(ML_IRQ_RESCHED, current);
+}
+
+static void ml_probe_callfunc(void *data, int vector)
+{
+	ml_count(ML_IRQ_CALLFUNC, current);
+}
+
+static void ml_probe_signal(void *data, int sig, struct kernel_siginfo *info,
+			    struct k_sigaction *ka)
+{
+	ml_count(ML_SIGNALS, current);
+}
+
+static void ml_probe_switch(void *data, bool preempt,
+			    struct task_struct *prev, struct task_struct *next,
+			    unsigned int prev_state)
+{
+	ml_count(ML_CTXSW, prev);
+}
+
+struct ml_probe {
+	const char *name;	/* tracepoint name, without group */
+	void *func;
+	bool optional;		/* not every kernel or arch has it */
+	struct tracepoint *tp;	/* NULL when not found */
+};
+
+#define ML_PROBE(tp_name, probe)	{ .name = #tp_name, .func = probe }
+
+static struct ml_probe ml_probes[] = {
+	ML_PROBE(sys_enter, ml_probe_syscall),
+	ML_PROBE(page_fault_user, ml_probe_fault),
+	ML_PROBE(irq_handler_entry, ml_probe_irq),
+	ML_PROBE(local_timer_entry, ml_probe_timer),
+	ML_PROBE(irq_work_entry, ml_probe_irq_work),
+	ML_PROBE(reschedule_entry, ml_probe_resched),
+	ML_PROBE(call_function_entry, ml_probe_callfunc),
+	{ .name = "call_function_single_entry", .func = ml_probe_callfunc,
+	  .optional = true },
+	ML_PROBE(signal_deliver, ml_probe_signal),
+	ML_PROBE(sched_switch, ml_probe_switch),
+};
+
+static bool ml_active;
+
+/*
+ * Let the compiler compare each probe with its tracepoint's prototype: the
+ * check_trace_callback_type_*() helpers are empty inlines taking exactly the
+ * tracepoint's callback type, and reference no unexported symbol.
+ */
+static inline void ml_probes_typecheck(void)
+{
+	check_trace_callback_type_sys_enter(ml_probe_syscall);
+	check_trace_callback_type_page_fault_user(ml_probe_fault);
+	check_trace_callback_type_irq_handler_entry(ml_probe_irq);
+	check_trace_callback_type_local_timer_entry(ml_probe_timer);
+	check_trace_callback_type_irq_work_entry(ml_probe_irq_work);
+	check_trace_callback_type_reschedule_entry(ml_probe_resched);
+	check_trace_callback_type_call_function_entry(ml_probe_callfunc);
+	check_trace_callback_type_call_function_single_entry(ml_probe_callfunc);
+	check_trace_callback_type_signal_deliver(ml_probe_signal);
+	check_trace_callback_type_sched_switch(ml_probe_switch);
+}
+
+static void ml_probe_match(struct tracepoint *tp, void *priv)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ml_probes); i++)
+		if (!strcmp(tp->name, ml_probes[i].name))
+			ml_probes[i].tp = tp;
+}
+
+/* Look the tracepoints up once; returns -ENODEV if a required one is gone. */
+int ml_probes_find(void)
+{
+	int i, ret = 0;
+
+	ml_probes_typecheck();
+	for_each_kernel_tracepoint(ml_probe_match, NULL);
+	for (i = 0; i < ARRAY_SIZE(ml_probes); i++) {
+		if (ml_probes[i].tp || ml_probes[i].optional)
+			continue;
+		pr_err("tracepoint %s not found\n", ml_probes[i].name);
+		ret = -ENODEV;
+	}
+	return ret;
+}
+
+static void ml_probes_unregister(int n)
+{
+	struct ml_probe *p;
+
+	for (p = ml_probes; p < ml_probes + n; p++)
+		if (p->tp)
+			WARN_ON_ONCE(tracepoint_probe_unregister(p->tp, p->func,
+								 NULL));
+}
+
+/* Attach every probe; idempotent.  Caller holds ml_lock or is init. */
+int ml_probes_on(void)
+{
+	int i, ret;
+
+	if (ml_active)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(ml_probes); i++) {
+		if (!ml_probes[i].tp)
+			continue;
+		ret = tracepoint_probe_register(ml_probes[i].tp,
+						ml_probes[i].func, NULL);
+		if (ret) {
+			ml_probes_unregister(i);
+			return ret;
+		}
+	}
+	ml_active = true;
+	return 0;
+}
+
+/*
+ * Detach every probe; idempotent.  Probes may still be running on other
+ * CPUs when this returns: see tracepoint_synchronize_unregister().
+ */
+void ml_probes_off(void)
+{
+	if (!ml_active)
+		return;
+	ml_probes_unregister(ARRAY_SIZE(ml_probes));
+	ml_active = false;
+}
+
+bool ml_probes_active(void)
+{
+	return ml_active;
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * watch.c - the one watched process.
+ *
+ * We hold a reference on the struct pid of its thread group, never on a
+ * task: the struct pid outlives the process, and its identity (not the pid
+ * number) is what probes compare, so a recycled pid number is never adopted
+ * and nothing dangles once the process is gone.
+ *
+ * Probes read ml_watched with preemption disabled (an RCU read-side section);
+ * updates happen under ml_lock and free the old record only after
+ * synchronize_rcu().
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "modelab.h"
+
+struct ml_watch __rcu *ml_watched;
+
+struct ml_watch *ml_watch_locked(void)
+{
+	return rcu_dereference_protected(ml_watched,
+					 lockdep_is_held(&ml_lock));
+}
+
+static void ml_watch_replace(struct ml_watch *w)
+{
+	struct ml_watch *old;
+
+	old = rcu_replace_pointer(ml_watched, w, lockdep_is_held(&ml_lock));
+	if (!old)
+		return;
+	/* Wait for probes that may still be counting into @old. */
+	synchronize_rcu();
+	put_pid(old->pid);
+	kfree(old);
+}
+
+/* Is any thread of the group still running?  The leader may be a zombie. */
+static bool ml_task_alive(struct task_struct *task)
+{
+	return atomic_read(&task->signal->live) > 0;
+}
+
+int ml_watch_set(pid_t nr)
+{
+	struct task_struct *task;
+	struct ml_watch *w;
+	struct pid *pid;
+	bool alive;
+
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+	/* Only a thread-group leader's pid has a PIDTYPE_TGID task. */
+	task = get_pid_task(pid, PIDTYPE_TGID);
+	if (!task)
+		goto no_process;
+	alive = ml_task_alive(task);
+	put_task_struct(task);
+	if (!alive)
+		goto no_process;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w) {
+		put_pid(pid);
+		return -ENOMEM;
+	}
+	w->pid = pid;
+	ml_watch_replace(w);
+	return 0;
+
+no_process:
+	put_pid(pid);
+	return -ESRCH;
+}
+
+void ml_watch_clear(void)
+{
+	ml_watch_replace(NULL);
+}
+
+void ml_watch_reset(void)
+{
+	struct ml_watch *w = ml_watch_locked();
+	int c;
+
+	if (!w)
+		return;
+	for (c = 0; c < ML_NR_COUNTERS; c++)
+		atomic64_set(&w->n[c], 0);
+}
+
+/* Report whether @w's process still runs and, if so, copy its name. */
+bool ml_watch_alive(struct ml_watch *w, char *comm, size_t len)
+{
+	struct task_struct *task;
+	bool alive;
+
+	task = get_pid_task(w->pid, PIDTYPE_TGID);
+	if (!task)
+		return false;
+	alive = ml_task_alive(task);
+	if (alive)
+		__get_task_comm(comm, len, task);
+	put_task_struct(task);
+	return alive;
+}

@@ -1,0 +1,39 @@
+#!/bin/sh
+# run.sh - `make run`: the full lab report on any machine.
+#
+# Timings are always taken here, natively: under the lab VM's emulation
+# they would mean nothing.  The kernel's counts come from /proc/modelab
+# when this machine has the module loaded and we may drive it; otherwise
+# from the lab VM, which boots Debian's kernel with the module, runs the
+# same probes there and hands back its CSV.  The report labels each count
+# with where it was taken.
+set -eu
+cd "$(dirname "$0")/.."
+ML=bin/modelab
+counts=build/vm/kernel-counts.csv
+
+if [ -w /proc/modelab ]; then
+	echo "modelab.ko is loaded here: the kernel's counts come from this machine." >&2
+	exec "$ML" run "$@"
+fi
+
+if [ -r /proc/modelab ]; then
+	why="/proc/modelab is here but only root may drive it"
+elif [ ! -d "/lib/modules/$(uname -r)" ]; then
+	why="this kernel ($(uname -r)) cannot load modules"
+else
+	why="modelab.ko is not loaded (sudo insmod modelab.ko to count natively)"
+fi
+echo "$why: counting in the lab VM (about a minute under emulation)..." >&2
+mkdir -p build/vm
+if bash tests/vm/run.sh --counts "$counts" >build/vm/counts.log 2>&1; then
+	"$ML" run --kernel-counts "$counts" "$@"
+	if [ -s "${counts%.csv}.observer.txt" ]; then
+		echo
+		echo "In the lab VM (emulated: the direction means something, the nanoseconds do not):"
+		cat "${counts%.csv}.observer.txt"
+	fi
+	exit 0
+fi
+echo "the lab VM did not give counts (see build/vm/counts.log): timings only" >&2
+exec "$ML" run --no-kernel "$@"

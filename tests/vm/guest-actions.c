@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest-actions - make a known number of events for the modelab VM suite.
+ *
+ * Built static and run inside the lab VM.  With -S it stops itself before
+ * doing anything, so the suite can "watch" it, SIGCONT it and then compare
+ * the watched counters with what was asked for here.
+ *
+ *   -S       raise(SIGSTOP) first
+ *   -p N     N getppid() calls through syscall(2), so libc cannot cache them
+ *   -T N     the same N calls, made by a second thread (main thread joins)
+ *   -f K     touch K fresh anonymous pages (MADV_NOHUGEPAGE: one fault each)
+ *   -s S     send SIGUSR1 to ourselves S times; check the handler ran S times
+ *   -t       start a thread, print "pid <pid> tid <tid>", wait to be killed
+ *   -w CMD   write CMD to /proc/modelab in one write(2)
+ *   -u CMD   as -w, but drop to uid 65534 before open(2)
+ *   -P CMD   as -w, but open as root and drop to uid 65534 before write(2)
+ *
+ * -w/-u/-P print "OK" or the errno name (e.g. "EINVAL") and exit 0; the
+ * other actions print one "ok ..." line each and exit 1 on a mismatch.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define PROC_FILE "/proc/modelab"
+#define NOBODY 65534
+
+static volatile sig_atomic_t caught;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	caught++;
+}
+
+static const char *errname(int e)
+{
+	static char buf[16];
+
+	switch (e) {
+	case EINVAL: return "EINVAL";
+	case ESRCH: return "ESRCH";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ENOENT: return "ENOENT";
+	case EFAULT: return "EFAULT";
+	case ENOMEM: return "ENOMEM";
+	case ERANGE: return "ERANGE";
+	case EIO: return "EIO";
+	}
+	snprintf(buf, sizeof(buf), "E%d", e);
+	return buf;
+}
+
+static void drop_privileges(void)
+{
+	if (setgid(NOBODY) || setuid(NOBODY)) {
+		perror("setuid");
+		exit(2);
+	}
+}
+
+/* mode: 'w' as root, 'u' drop before open, 'P' drop between open and write */
+static int write_cmd(const char *cmd, int mode)
+{
+	ssize_t n;
+	int fd;
+
+	if (mode == 'u')
+		drop_privileges();
+	fd = open(PROC_FILE, O_WRONLY);
+	if (fd < 0) {
+		printf("%s\n", errname(errno));
+		return 0;
+	}
+	if (mode == 'P')
+		drop_privileges();
+	n = write(fd, cmd, strlen(cmd));
+	if (n < 0)
+		printf("%s\n", errname(errno));
+	else if ((size_t)n != strlen(cmd))
+		printf("SHORT %zd\n", n);
+	else
+		printf("OK\n");
+	close(fd);
+	return 0;
+}
+
+static void *getppid_loop(void *arg)
+{
+	long i, n = (long)arg;
+
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return NULL;
+}
+
+static int do_threaded_getppid(long n)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, getppid_loop, (void *)n) ||
+	    pthread_join(t, NULL)) {
+		fprintf(stderr, "pthread failed\n");
+		return 1;
+	}
+	printf("ok thread-getppid %ld\n", n);
+	return 0;
+}
+
+static int do_faults(long k)
+{
+	long pg = sysconf(_SC_PAGESIZE), i;
+	char *p;
+
+	p = mmap(NULL, k * pg, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	/* One page fault per page: no THP, no fault-around for anon memory. */
+	madvise(p, k * pg, MADV_NOHUGEPAGE);
+	for (i = 0; i < k; i++)
+		p[i * pg] = 1;
+	munmap(p, k * pg);
+	printf("ok faults %ld\n", k);
+	return 0;
+}
+
+static int do_signals(long s)
+{
+	struct sigaction sa;
+	long i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL)) {
+		perror("sigaction");
+		return 1;
+	}
+	/* A signal sent to ourselves is delivered before kill() returns. */
+	for (i = 0; i < s; i++)
+		kill(getpid(), SIGUSR1);
+	if (caught != s) {
+		printf("FAILED signals: handler ran %ld times, not %ld\n",
+		       (long)caught, s);
+		return 1;
+	}
+	printf("ok signals %ld\n", s);
+	return 0;
+}
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	printf("pid %d tid %ld\n", getpid(), (long)syscall(SYS_gettid));
+	fflush(stdout);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int do_thread_and_wait(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, sleeper, NULL)) {
+		fprintf(stderr, "pthread_create failed\n");
+		return 1;
+	}
+	for (;;)
+		pause();
+}
+
+static long number(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 0) {
+		fprintf(stderr, "guest-actions: bad number '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	long getppids = 0, tgetppids = 0, faults = 0, signals = 0;
+	int opt, stop = 0, thread = 0, ret = 0;
+	long i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while ((opt = getopt(argc, argv, "Sp:T:f:s:tw:u:P:")) != -1) {
+		switch (opt) {
+		case 'S': stop = 1; break;
+		case 'p': getppids = number(optarg); break;
+		case 'T': tgetppids = number(optarg); break;
+		case 'f': faults = number(optarg); break;
+		case 's': signals = number(optarg); break;
+		case 't': thread = 1; break;
+		case 'w':
+		case 'u':
+		case 'P':
+			return write_cmd(optarg, opt);
+		default:
+			fprintf(stderr, "usage: see tests/vm/guest-actions.c\n");
+			return 2;
+		}
+	}
+
+	if (stop)
+		raise(SIGSTOP);
+	for (i = 0; i < getppids; i++)
+		syscall(SYS_getppid);
+	if (getppids)
+		printf("ok getppid %ld\n", getppids);
+	if (tgetppids)
+		ret |= do_threaded_getppid(tgetppids);
+	if (faults)
+		ret |= do_faults(faults);
+	if (signals)
+		ret |= do_signals(signals);
+	if (thread)
+		ret |= do_thread_and_wait();
+	return ret;
+}

@@ -1,0 +1,504 @@
+#!/bin/sh
+# guest-suite.sh - modelab.ko checks, run by /init inside the lab VM.
+#
+# Each check prints "PASS: name", "FAIL: name: why" or "SKIP: name: why";
+# the last lines are the kernel log between markers and a summary that
+# tests/vm/run.sh reads.  Busybox sh only.  Kernel-log error patterns are
+# never spelled out in what this script prints, so that run.sh's scan of the
+# console only finds the kernel's own.
+
+KO=/modelab.ko
+PROC=/proc/modelab
+GA=/bin/guest-actions
+T=/tmp/suite
+mkdir -p $T
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+START=$(date +%s)
+
+pass() { PASSED=$((PASSED + 1)); echo "PASS: $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL: $1: $2"; }
+skip() { SKIPPED=$((SKIPPED + 1)); echo "SKIP: $1: $2"; }
+info() { echo "  info: $*"; }
+# check NAME WHY-IF-FAILED COMMAND...: pass when COMMAND succeeds
+check() {
+	name=$1 why=$2
+	shift 2
+	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
+}
+
+COUNTERS="syscalls faults faults_read faults_write faults_exec
+faults_notpresent faults_protection irq_device irq_timer irq_work
+irq_resched irq_callfunc signals ctxsw"
+COUNTERS=$(echo $COUNTERS)
+
+# Kernel-log lines that mean the kernel is unhappy (run.sh scans for these).
+BAD_LOG='Oops|BUG:|WARNING:|general protection|Call Trace'
+bad_log_lines() { dmesg | grep -cE "$BAD_LOG"; }
+
+# snap FILE: one consistent copy of /proc/modelab
+snap() { cat $PROC > "$1"; }
+# total FILE ROW: last column of ROW in the per-CPU table
+total() { awk -v r="$2" '/^watched/ { exit } $1 == r { print $NF }' "$1"; }
+# watched FILE ROW: ROW's value in the watched table
+watched() { awk -v r="$2" 'w && $1 == r { print $2 } /^watched/ { w = 1 }' "$1"; }
+# cmd TEXT: write TEXT in one write(2), print OK or the errno name
+cmd() { $GA -w "$1"; }
+
+# wait_stopped PID: until the process is in state T (stopped), max 10 s
+wait_stopped() {
+	i=0
+	while [ $i -lt 200 ]; do
+		st=$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f1)
+		[ "$st" = T ] && return 0
+		[ -z "$st" ] && return 1
+		usleep 50000
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# watch_run OUT ARGS...: start the helper stopped, watch it, let it run to
+# its end, snapshot /proc/modelab into OUT.  Sets WPID.  Returns the
+# helper's status (or 99 if it could not be watched).
+watch_run() {
+	out=$1
+	shift
+	$GA -S "$@" > $T/ga.out 2>&1 &
+	WPID=$!
+	if ! wait_stopped $WPID; then
+		kill -9 $WPID 2>/dev/null
+		wait $WPID 2>/dev/null
+		echo "helper never stopped" > $T/ga.out
+		return 99
+	fi
+	r=$(cmd "watch $WPID")
+	if [ "$r" != OK ]; then
+		kill -9 $WPID
+		wait $WPID 2>/dev/null
+		echo "watch $WPID: $r" > $T/ga.out
+		return 99
+	fi
+	kill -CONT $WPID
+	wait $WPID
+	r=$?
+	snap "$out"
+	return $r
+}
+
+# in_range VALUE LOW HIGH
+in_range() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+
+# check_format FILE: the layout user space parses (see kmod/procfs.c)
+check_format() {
+	f=$1
+	ncpu=$(grep -c '^processor' /proc/cpuinfo)
+	[ "$(sed -n 1p $f)" = "modelab 0.1.0" ] || { echo "line 1"; return 1; }
+	sed -n 2p $f | grep -qE '^counting (on|off)$' || { echo "line 2"; return 1; }
+	sed -n 3p $f | grep -qE '^watching (none|[0-9]+ .+)$' ||
+		{ echo "line 3"; return 1; }
+	hdr=$(sed -n 4p $f | awk '{ $1 = $1; print }')
+	want=$(i=0; while [ $i -lt $ncpu ]; do printf 'CPU%d ' $i;
+		i=$((i + 1)); done; echo total)
+	[ "$hdr" = "$want" ] || { echo "header '$hdr' != '$want'"; return 1; }
+	rows=$(sed -n '5,18p' $f | awk '{ printf "%s ", $1 }')
+	[ "$rows" = "$COUNTERS " ] || { echo "rows '$rows'"; return 1; }
+	# name, one column per CPU, total; total = sum of the CPU columns
+	sed -n '5,18p' $f | awk -v n=$ncpu '
+		NF != n + 2 { bad = 1 }
+		{ s = 0; for (i = 2; i <= n + 1; i++) s += $i
+		  if ($(n + 2) + 0 < s) bad = 1 }
+		END { exit bad }' || { echo "per-CPU columns"; return 1; }
+	[ -z "$(sed -n 19p $f)" ] || { echo "line 19 not blank"; return 1; }
+	[ "$(sed -n 20p $f | awk '{ $1 = $1; print }')" = "watched total" ] ||
+		{ echo "watched header"; return 1; }
+	rows=$(sed -n '21,34p' $f | awk 'NF == 2 { printf "%s ", $1 }')
+	[ "$rows" = "$COUNTERS " ] || { echo "watched rows '$rows'"; return 1; }
+	[ "$(wc -l < $f)" -eq 34 ] || { echo "$(wc -l < $f) lines"; return 1; }
+	return 0
+}
+
+echo "=== modelab VM suite: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) CPUs ==="
+echo 4 > /proc/sys/kernel/printk	# warnings and worse reach the console
+
+# ---- load, format, unload, reload -----------------------------------------
+if insmod $KO; then pass "insmod"; else fail "insmod" "insmod $KO failed"; fi
+if [ -r $PROC ]; then
+	snap $T/first
+	if why=$(check_format $T/first); then
+		pass "read format"
+	else
+		fail "read format" "$why"
+		cat $T/first
+	fi
+	check "mode 0644" "$(ls -l $PROC)" \
+		test "$(stat -c %a $PROC)" = 644
+	check "counting on at load" "line 2: $(sed -n 2p $T/first)" \
+		test "$(sed -n 2p $T/first)" = "counting on"
+	check "watching none at load" "line 3: $(sed -n 3p $T/first)" \
+		test "$(sed -n 3p $T/first)" = "watching none"
+else
+	fail "read format" "$PROC missing"
+fi
+if rmmod modelab && [ ! -e $PROC ] && insmod $KO && [ -r $PROC ]; then
+	pass "rmmod and insmod again"
+else
+	fail "rmmod and insmod again" "$PROC not removed or not back"
+fi
+rmmod modelab
+insmod $KO count_on_load=0
+check "count_on_load=0" "line 2: $(sed -n 2p $PROC)" \
+	test "$(sed -n 2p $PROC)" = "counting off"
+rmmod modelab
+
+# ---- 50 load/unload cycles: no leak ---------------------------------------
+# Caches are dropped before each measurement.  Growth allowed over the 50
+# cycles, in kB: Slab and SUnreclaim 128 (measured noise +20..40), Percpu
+# and VmallocUsed 64 (module memory and per-CPU data live there; measured
+# 0), MemAvailable may drop by 2048 (it moves by up to ~0.7 MB either way
+# with nothing leaking: per-CPU free page lists).  So a leak of one page per
+# cycle (200 kB) or of the module's memory is caught; a leak of one small
+# object per cycle (under ~2.5 kB) would hide in the noise.
+LEAK_FIELDS="Slab:128 SUnreclaim:128 Percpu:64 VmallocUsed:64"
+settle() { sync; echo 3 > /proc/sys/vm/drop_caches; sleep 1; }
+insmod $KO && cat $PROC > /dev/null && rmmod modelab	# warm up caches
+bad0=$(bad_log_lines)
+settle
+cp /proc/meminfo $T/mem0
+i=0 cycles_ok=1
+while [ $i -lt 50 ]; do
+	insmod $KO && cat $PROC > /dev/null && rmmod modelab || cycles_ok=0
+	i=$((i + 1))
+done
+settle
+cp /proc/meminfo $T/mem1
+mem() { awk -v k="$2:" '$1 == k { print $2 }' $1; }
+leak_ok=1 leak_msg=
+for fl in $LEAK_FIELDS; do
+	f=${fl%:*} max=${fl#*:}
+	d=$(($(mem $T/mem1 $f) - $(mem $T/mem0 $f)))
+	leak_msg="$leak_msg $f ${d} kB (max $max);"
+	[ $d -le $max ] || leak_ok=0
+done
+d=$(($(mem $T/mem0 MemAvailable) - $(mem $T/mem1 MemAvailable)))
+leak_msg="$leak_msg MemAvailable drop ${d} kB (max 2048)"
+[ $d -le 2048 ] || leak_ok=0
+info "after 50 cycles:$leak_msg"
+check "50 load/unload cycles" "an insmod, read or rmmod failed" \
+	test $cycles_ok = 1
+check "no leak after 50 cycles" "$leak_msg" test $leak_ok = 1
+check "kernel log clean after cycles" "$(($(bad_log_lines) - bad0)) new error lines" \
+	test "$(bad_log_lines)" -eq "$bad0"
+
+insmod $KO
+
+# ---- watched process: syscalls, threads, faults, signals -------------------
+# Slack: after SIGCONT the helper still makes a few syscalls of its own
+# (libc's raise() restores the signal mask, one write(2) of its "ok" line,
+# exit_group): about 3.  N + 64 leaves room for libc differences; a count
+# per probe call and not per syscall would overshoot it by far.
+N=10000
+watch_run $T/w -p $N	# warm-up: page cache, first exec
+if watch_run $T/w -p $N; then
+	v=$(watched $T/w syscalls)
+	info "watched syscalls for $N getppid: $v"
+	check "watched syscalls N=$N" "got $v, want $N..$((N + 64))" \
+		in_range "$v" $N $((N + 64))
+	check "watched shows exited" "line 3: $(sed -n 3p $T/w)" \
+		test "$(sed -n 3p $T/w)" = "watching $WPID (exited)"
+	v=$(total $T/w syscalls)
+	check "global syscalls >= watched" "total $v" test "$v" -ge $N
+else
+	fail "watched syscalls N=$N" "helper: $(cat $T/ga.out)"
+fi
+
+# A second thread makes the calls: threads count for their process.  Slack
+# as above plus thread setup and join (clone3, mmap, mprotect, futex...).
+if watch_run $T/w -T $N; then
+	v=$(watched $T/w syscalls)
+	info "watched syscalls for $N getppid in a thread: $v"
+	check "watched threads N=$N" "got $v, want $N..$((N + 64))" \
+		in_range "$v" $N $((N + 64))
+else
+	fail "watched threads N=$N" "helper: $(cat $T/ga.out)"
+fi
+
+# Every fresh page is one not-present write fault.  Slack +64: the helper
+# also faults in its stack, stdio buffer and libc data after SIGCONT.
+K=1000
+if watch_run $T/w -f $K; then
+	f=$(watched $T/w faults) fw=$(watched $T/w faults_write)
+	fn=$(watched $T/w faults_notpresent) fr=$(watched $T/w faults_read)
+	fx=$(watched $T/w faults_exec) fp=$(watched $T/w faults_protection)
+	info "watched faults $f: read $fr write $fw exec $fx," \
+		"notpresent $fn protection $fp"
+	check "watched faults K=$K" "got $f, want $K..$((K + 64))" \
+		in_range "$f" $K $((K + 64))
+	check "watched faults_write" "got $fw, want >= $K" test "$fw" -ge $K
+	check "watched faults_notpresent" "got $fn, want >= $K" \
+		test "$fn" -ge $K
+	check "fault kinds add up" "r+w+x=$((fr + fw + fx)) p+np=$((fp + fn)) f=$f" \
+		test $((fr + fw + fx)) -eq "$f" -a $((fp + fn)) -eq "$f"
+else
+	fail "watched faults K=$K" "helper: $(cat $T/ga.out)"
+fi
+
+# signal_deliver fires once per handled SIGUSR1.  The SIGCONT that resumes
+# the helper is not counted: with its default action it is discarded when
+# sent (it only wakes the stopped process) and never delivered.  The
+# SIGSTOP was delivered before the watch began.  So exactly S.
+S=100
+if watch_run $T/w -s $S; then
+	v=$(watched $T/w signals)
+	check "watched signals S=$S" "got $v, want exactly $S" test "$v" = $S
+else
+	fail "watched signals S=$S" "helper: $(cat $T/ga.out)"
+fi
+
+# ---- count off / on ----------------------------------------------------------
+r1=$(cmd "count off") r2=$(cmd "count off")
+check "count off (twice)" "$r1 $r2" test "$r1 $r2" = "OK OK"
+snap $T/off1
+$GA -p 1000 > /dev/null
+watch_run $T/w -p 1000
+snap $T/off2
+same=1
+for c in $COUNTERS; do
+	[ "$(total $T/off1 $c)" = "$(total $T/off2 $c)" ] || same=0
+done
+check "count off: nothing counted" "totals moved while off" test $same = 1
+check "count off: watched not counted" "watched syscalls $(watched $T/w syscalls)" \
+	test "$(watched $T/w syscalls)" = 0
+check "count off shown" "line 2: $(sed -n 2p $T/off2)" \
+	test "$(sed -n 2p $T/off2)" = "counting off"
+r1=$(cmd "count on") r2=$(cmd "count on")
+check "count on (twice)" "$r1 $r2" test "$r1 $r2" = "OK OK"
+watch_run $T/w -p $N
+v=$(watched $T/w syscalls)
+check "count on: counted again" "got $v, want $N..$((N + 64))" \
+	in_range "$v" $N $((N + 64))
+
+# ---- reset -------------------------------------------------------------------
+watch_run $T/w -p 1000
+r=$(cmd reset)
+snap $T/r
+check "reset" "write: $r" test "$r" = OK
+check "reset zeroes watched" "watched syscalls $(watched $T/r syscalls)" \
+	test "$(watched $T/r syscalls)" = 0
+v=$(total $T/r syscalls)
+# Only what ran between the reset and the read (the helper's exit, cat).
+check "reset zeroes per-CPU" "syscalls total $v after reset" test "$v" -lt 500
+
+# ---- bad writes --------------------------------------------------------------
+# Every bad command gets its own errno and logs nothing.
+lines0=$(dmesg | wc -l)
+long=$(printf '%0200d' 0)
+just_over=$(printf 'watch %059d' 1)	# 65 bytes
+bad_ok=1
+expect() {
+	got=$(cmd "$2")
+	if [ "$got" != "$1" ]; then
+		fail "bad write '$2'" "got $got, want $1"
+		bad_ok=0
+	fi
+}
+expect EINVAL "watch abc"
+expect EINVAL "watch -1"
+expect EINVAL "watch 0"
+expect ESRCH "watch 99999999"
+expect EINVAL "watch 99999999999"
+expect EINVAL "watch 12x"
+expect EINVAL "watch"
+expect EINVAL "watch "
+expect EINVAL "frobnicate"
+expect EINVAL "reset now"
+expect EINVAL "count"
+expect EINVAL "count maybe"
+expect EINVAL "$long"
+expect EINVAL "$just_over"
+expect EINVAL ""
+expect EINVAL "
+"
+expect OK "reset
+"
+expect OK "watch off"
+check "bad writes rejected" "see above" test $bad_ok = 1
+
+# A thread id is not a process id.
+$GA -t > $T/thr 2>&1 &
+tpid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q tid $T/thr; do usleep 50000; i=$((i + 1)); done
+tid=$(awk '{ print $4 }' $T/thr)
+if [ -n "$tid" ] && [ "$tid" != "$tpid" ]; then
+	r=$(cmd "watch $tid")
+	check "watch thread id" "watch $tid (thread of $tpid): got $r, want ESRCH" \
+		test "$r" = ESRCH
+	r=$(cmd "watch $tpid")
+	check "watch its process" "watch $tpid: got $r" test "$r" = OK
+else
+	fail "watch thread id" "helper printed: $(cat $T/thr)"
+fi
+kill -9 $tpid
+wait $tpid 2>/dev/null
+cmd "watch off" > /dev/null
+
+# Non-root: mode 0644 stops the open (EACCES); a root-opened file written
+# after dropping privileges is refused by the module's own check (EPERM).
+r=$($GA -u reset)
+check "non-root open" "got $r, want EACCES" test "$r" = EACCES
+r=$($GA -P reset)
+check "non-root write" "got $r, want EPERM" test "$r" = EPERM
+check "bad writes not logged" "dmesg grew by $(($(dmesg | wc -l) - lines0)) lines" \
+	test "$(dmesg | wc -l)" -eq "$lines0"
+
+watch_run $T/w -p $N
+v=$(watched $T/w syscalls)
+check "counts after bad writes" "got $v, want $N..$((N + 64))" \
+	in_range "$v" $N $((N + 64))
+
+# ---- watched process exits; its pid number is reused -------------------------
+watch_run $T/w -p 100
+dead=$WPID
+snap $T/e1
+check "exited process shown" "line 3: $(sed -n 3p $T/e1)" \
+	test "$(sed -n 3p $T/e1)" = "watching $dead (exited)"
+# Make the next fork get the same pid number (ns_last_pid), up to 5 tries.
+reused=0
+for try in 1 2 3 4 5; do
+	echo $((dead - 1)) > /proc/sys/kernel/ns_last_pid
+	$GA -p 5000 -f 100 > /dev/null &
+	p=$!
+	wait $p
+	[ $p = $dead ] && { reused=1; break; }
+done
+$GA -p 5000 > /dev/null
+snap $T/e2
+same=1
+for c in $COUNTERS; do
+	[ "$(watched $T/e1 $c)" = "$(watched $T/e2 $c)" ] || same=0
+done
+check "no counting after exit" "watched counters moved" test $same = 1
+if [ $reused = 1 ]; then
+	check "reused pid not adopted" "line 3: $(sed -n 3p $T/e2)" \
+		test "$(sed -n 3p $T/e2)" = "watching $dead (exited)" -a $same = 1
+else
+	skip "reused pid not adopted" "could not get pid $dead again"
+fi
+r=$(cmd "watch off")
+snap $T/e3
+zero=1
+for c in $COUNTERS; do [ "$(watched $T/e3 $c)" = 0 ] || zero=0; done
+check "watch off" "$r; line 3: $(sed -n 3p $T/e3); zeros: $zero" \
+	test "$r" = OK -a "$(sed -n 3p $T/e3)" = "watching none" -a $zero = 1
+
+# ---- interrupt rows ------------------------------------------------------------
+# The guest has a local APIC timer (HZ=250) and 2 CPUs switching tasks.
+cmd reset > /dev/null
+$GA -p 1000 -f 100 > /dev/null
+sleep 1
+snap $T/irq
+info "$(awk '/^watched/ { exit } /^(irq_|ctxsw)/ { printf "%s=%s ", $1, $NF }' $T/irq)"
+v=$(total $T/irq irq_timer)
+check "irq_timer counted" "irq_timer total $v" test "$v" -gt 0
+v=$(total $T/irq ctxsw)
+check "ctxsw counted" "ctxsw total $v" test "$v" -gt 0
+
+# ---- rmmod while /proc/modelab is busy ------------------------------------------
+# Four shell loops read, reset, toggle counting and watch while the module
+# is unloaded and loaded again; errors (ENOENT, EIO) are expected and ignored.
+# A hang is caught by run.sh's timeout, an oops by the kernel-log scan.
+bad0=$(bad_log_lines)
+stress_ok=1
+round=0
+while [ $round -lt 5 ]; do
+	lsmod | grep -q '^modelab' || insmod $KO
+	( while :; do cat $PROC > /dev/null 2>&1; done ) &
+	l1=$!
+	( while :; do echo reset > $PROC; done ) 2>/dev/null &
+	l2=$!
+	( while :; do echo count off > $PROC; echo count on > $PROC
+	  done ) 2>/dev/null &
+	l3=$!
+	( while :; do echo "watch $$" > $PROC; echo watch off > $PROC
+	  done ) 2>/dev/null &
+	l4=$!
+	( exec 3< $PROC; while :; do cat <&3 > /dev/null 2>&1; done ) 2>/dev/null &
+	l5=$!
+	usleep 300000
+	rmmod modelab || stress_ok=0
+	usleep 200000
+	insmod $KO || stress_ok=0
+	usleep 300000
+	rmmod modelab || stress_ok=0
+	kill $l1 $l2 $l3 $l4 $l5
+	wait $l1 $l2 $l3 $l4 $l5 2>/dev/null
+	round=$((round + 1))
+done
+check "rmmod under load (5 rounds)" "an rmmod or insmod failed" \
+	test $stress_ok = 1
+check "kernel log clean after rmmod under load" \
+	"$(($(bad_log_lines) - bad0)) new error lines" \
+	test "$(bad_log_lines)" -eq "$bad0"
+insmod $KO
+
+# ---- the modelab command, counting itself through /proc/modelab -----------------
+# csv_col FILE FIGURE COLUMN: a figure's value in modelab's CSV report
+csv_col() {
+	awk -F, -v f="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$2 == f { print $col[c] }' "$1"
+}
+# between V LO HI: LO <= V <= HI (V may be fractional)
+between() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "" && v >= lo && v <= hi) }'; }
+
+if [ -x /bin/modelab ]; then
+	cmd "reset" >/dev/null
+	modelab run --quick --csv syscall > $T/ml.csv 2> $T/ml.err
+	check "modelab run --csv in the guest exits 0" "$(head -c 200 $T/ml.err)" test $? -eq 0
+	# Slack: COUNT_OPS is 10000; other calls of modelab's own between its
+	# two reads of /proc/modelab are taken off, but allow 1%.
+	for f in getppid-syscall getppid-raw invalid-nr clock_gettime-syscall \
+		 getcpu-syscall read-devzero write-devnull; do
+		v=$(csv_col $T/ml.csv $f kernel_syscalls_per_op)
+		check "kernel counts 1 syscall per $f" "counted $v" between "$v" 0.99 1.01
+	done
+	v=$(csv_col $T/ml.csv function-call kernel_syscalls_per_op)
+	check "kernel counts 0 syscalls per function call" "counted $v" between "$v" 0 0.01
+	# The vDSO stays in user mode only with a clocksource it can read;
+	# under emulation the guest often falls back to one it cannot.
+	cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
+	v=$(csv_col $T/ml.csv clock_gettime-vdso kernel_syscalls_per_op)
+	case $cs in
+	tsc | kvm-clock)
+		check "kernel counts 0 syscalls per vDSO clock_gettime ($cs)" "counted $v" \
+			between "$v" 0 0.01 ;;
+	*)
+		check "vDSO clock_gettime falls back to 1 syscall with clocksource $cs" \
+			"counted $v" between "$v" 0.99 1.01 ;;
+	esac
+	v=$(csv_col $T/ml.csv getcpu-vdso kernel_syscalls_per_op)
+	check "kernel counts 0 syscalls per vDSO getcpu" "counted $v" between "$v" 0 0.01
+	snap $T/after-ml
+	check "modelab restores counting and the watch after its run" \
+		"$(sed -n 2,3p $T/after-ml | tr '\n' ' ')" \
+		test "$(sed -n 2,3p $T/after-ml | tr '\n' ' ')" = "counting on watching none "
+	modelab run --quick --json syscall > $T/ml.json 2>/dev/null
+	check "modelab measures the observer effect" "no counting_on_ns in the JSON" \
+		grep -q '"counting_on_ns": [0-9]' $T/ml.json
+	modelab run --quick --no-kernel --json syscall > $T/nk.json 2>/dev/null
+	check "--no-kernel leaves the kernel columns null" "kernel counts present" \
+		grep -q '"kernel_syscalls_per_op": null' $T/nk.json
+else
+	skip "modelab in the guest" "no static modelab in /bin (make static failed?)"
+fi
+
+# ---- end -------------------------------------------------------------------------
+rmmod modelab
+check "kernel log clean" "$(bad_log_lines) error lines in dmesg" \
+	test "$(bad_log_lines)" -eq 0
+echo "=== dmesg begin ==="
+dmesg
+echo "=== dmesg end ==="
+echo "modelab-suite summary: $PASSED passed, $FAILED failed, $SKIPPED skipped ($(($(date +%s) - START)) s)"

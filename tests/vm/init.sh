@@ -1,0 +1,42 @@
+#!/bin/sh
+# /init of the modelab lab VM (packed by tests/vm/run.sh).
+#
+# /mode says what to do: "suite" runs /suite.sh, "shell" loads the module
+# and opens a shell on the console, "counts" loads it and prints the CSV of
+# `modelab run --quick` between markers.  Either way the VM powers off at the end:
+# if PID 1 exited, the kernel would panic instead.
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export HOME=/root
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mkdir -p /root
+exec </dev/console >/dev/console 2>&1
+
+case "$(cat /mode 2>/dev/null)" in
+shell)
+	insmod /modelab.ko && echo "modelab.ko loaded: cat /proc/modelab"
+	echo "lab VM shell; binaries in /bin; 'poweroff -f' ends the VM"
+	# cttyhack gives the shell a controlling tty, so ^C works.
+	setsid cttyhack sh -l
+	;;
+counts)
+	# For `make run`: the kernel's count of each figure's transitions.
+	insmod /modelab.ko
+	echo "=== modelab csv begin ==="
+	modelab run --quick --csv 2>/tmp/modelab.err
+	echo "=== modelab csv end ==="
+	cat /tmp/modelab.err
+	echo "=== modelab observer begin ==="
+	modelab run --quick syscall 2>/dev/null | sed -n '/^observer effect/,/^$/p'
+	echo "=== modelab observer end ==="
+	;;
+*)
+	sh /suite.sh
+	;;
+esac
+sync
+poweroff -f

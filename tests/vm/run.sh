@@ -1,0 +1,242 @@
+#!/bin/bash
+# tests/vm/run.sh - build modelab.ko and test it in a QEMU lab VM.
+#
+#   tests/vm/run.sh           run the in-guest suite; exit 0 only if it passed
+#   tests/vm/run.sh --shell   same VM, module loaded, interactive busybox shell
+#                             ('poweroff -f' ends it)
+#   tests/vm/run.sh --counts FILE
+#                             same VM, module loaded: runs 'modelab run --quick
+#                             --csv' and writes its CSV (the kernel's counts
+#                             per figure) to FILE, for 'make run'
+#   --keep                    keep build/vm/root and the initramfs afterwards
+#
+# The host kernel may lack module support, so the module is built against the
+# newest Debian kernel in /boot that has headers, and that kernel is booted
+# under QEMU with a busybox initramfs.  TCG by default: KVM hangs or aborts on
+# some hosts; MODELAB_KVM=1 opts in.  MODELAB_VM_TIMEOUT (seconds, default
+# 300) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
+# another in-guest script instead of guest-suite.sh, MODELAB_VM_APPEND adds
+# kernel parameters (e.g. loglevel=7).
+set -eu
+
+MODE=suite
+KEEP=0
+COUNTS_OUT=
+while [ $# -gt 0 ]; do
+	arg=$1
+	shift
+	case $arg in
+	--shell) MODE=shell ;;
+	--counts)
+		[ $# -gt 0 ] || { echo "run.sh: --counts needs a file" >&2; exit 2; }
+		MODE=counts
+		COUNTS_OUT=$1
+		shift
+		;;
+	--keep) KEEP=1 ;;
+	-h | --help)
+		sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "run.sh: unknown argument '$arg' (try --help)" >&2
+		exit 2
+		;;
+	esac
+done
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+VMDIR=$TOP/build/vm
+ROOT=$VMDIR/root
+INITRD=$VMDIR/initrd.gz
+LOG=$VMDIR/console.log
+TIMEOUT=${MODELAB_VM_TIMEOUT:-300}
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 2
+}
+
+# ---- what we need on the host ------------------------------------------------
+find_kernel() {
+	local found
+	found=$(sh "$TOP/scripts/kdir.sh" 2>/dev/null) || return 1
+	KVER=${found%% *}
+	KDIR=${found#* }
+	KERNEL=/boot/vmlinuz-$KVER
+}
+
+find_kernel || die "no /boot/vmlinuz-<ver> with matching headers" \
+	"(/lib/modules/<ver>/build): apt-get install linux-image-amd64" \
+	"linux-headers-amd64"
+[ -r "$KERNEL" ] || die "$KERNEL is not readable (run as root?)"
+command -v qemu-system-x86_64 > /dev/null ||
+	die "qemu-system-x86_64 not found: apt-get install qemu-system-x86"
+command -v gcc > /dev/null || die "gcc not found: apt-get install gcc"
+command -v cpio > /dev/null || die "cpio not found: apt-get install cpio"
+
+# A dynamically linked busybox would not run in the initramfs, which has no
+# libc: busybox-static puts a static one in /bin.
+BUSYBOX=
+for b in /bin/busybox /usr/bin/busybox; do
+	if [ -x $b ] && ! LC_ALL=C readelf -l $b 2>/dev/null |
+	   grep -q 'program interpreter'; then
+		BUSYBOX=$b
+		break
+	fi
+done
+[ -n "$BUSYBOX" ] ||
+	die "no static busybox found: apt-get install busybox-static"
+
+echo "run.sh: kernel $KVER ($KERNEL), headers $KDIR"
+
+# ---- build -----------------------------------------------------------------------
+if [ -f "$TOP/Makefile" ] && grep -q '^modules:' "$TOP/Makefile"; then
+	make -C "$TOP" modules KDIR="$KDIR"
+else
+	make -C "$KDIR" M="$TOP" modules
+fi
+[ -f "$TOP/modelab.ko" ] || die "build did not produce $TOP/modelab.ko"
+
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/bin "$ROOT"/dev "$ROOT"/proc "$ROOT"/sys "$ROOT"/tmp
+cp "$BUSYBOX" "$ROOT"/bin/busybox
+# Applet links now, not in /init: /init itself needs /bin/sh.
+for applet in $("$BUSYBOX" --list); do
+	[ -e "$ROOT/bin/$applet" ] || ln -s busybox "$ROOT/bin/$applet"
+done
+
+# The user-space side's static binaries are a bonus: never fail without them.
+if [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
+	if make -C "$TOP" static > "$VMDIR/static.log" 2>&1; then
+		for f in "$TOP"/build/static/bin/*; do
+			if [ -f "$f" ]; then
+				cp -f --remove-destination "$f" "$ROOT"/bin/
+			fi
+		done
+	else
+		echo "run.sh: warning: 'make static' failed (see" \
+		     "$VMDIR/static.log); no user binaries in the VM" >&2
+	fi
+fi
+
+for src in "$HERE"/*.c; do
+	gcc -static -O2 -Wall -Wextra -pthread \
+	    -o "$ROOT/bin/$(basename "$src" .c)" "$src"
+done
+
+cp "$TOP/modelab.ko" "$ROOT"/modelab.ko
+install -m 0755 "$HERE/init.sh" "$ROOT"/init
+install -m 0755 "${MODELAB_SUITE:-$HERE/guest-suite.sh}" "$ROOT"/suite.sh
+echo "$MODE" > "$ROOT"/mode
+(cd "$ROOT" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$INITRD"
+
+# ---- boot -----------------------------------------------------------------------
+if [ "${MODELAB_KVM:-0}" = 1 ]; then
+	ACCEL=(-accel kvm -cpu host)
+else
+	# One host thread for all vCPUs: with multi-threaded TCG (QEMU 7.2) a
+	# vCPU can keep running a stale copy of kernel code that another vCPU
+	# just patched (static keys flipped by tracepoint (un)registration) and
+	# lock up in the kernel's int3 retry path, even without our module.
+	ACCEL=(-accel tcg,thread=single)
+fi
+QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -m 512 -smp 2
+      -kernel "$KERNEL" -initrd "$INITRD"
+      -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable ${MODELAB_VM_APPEND:-}"
+      -nographic -no-reboot)
+
+cleanup() {
+	[ $KEEP = 1 ] || rm -rf "$ROOT" "$INITRD"
+}
+
+if [ $MODE = shell ]; then
+	"${QEMU[@]}" || true
+	cleanup
+	exit 0
+fi
+
+if [ $MODE = counts ]; then
+	[ -f "$ROOT/bin/modelab" ] || die "no static modelab for the VM (see $VMDIR/static.log)"
+	set +e
+	timeout "$TIMEOUT" "${QEMU[@]}" < /dev/null > "$LOG" 2>&1
+	rc=$?
+	set -e
+	cleanup
+	tr -d '\r' < "$LOG" | sed -n '/=== modelab csv begin ===$/,/^=== modelab csv end ===$/p' |
+		sed '1d;$d' > "$COUNTS_OUT"
+	tr -d '\r' < "$LOG" | sed -n '/^=== modelab observer begin ===$/,/^=== modelab observer end ===$/p' |
+		sed '1d;$d' > "${COUNTS_OUT%.csv}.observer.txt"
+	if [ $rc != 0 ] || ! grep -q '^probe,figure,' "$COUNTS_OUT" ||
+	   grep -qE 'Oops|BUG:|WARNING:|general protection|Call Trace' "$LOG"; then
+		die "the VM gave no clean counts (qemu status $rc; console log: $LOG)"
+	fi
+	echo "run.sh: kernel counts from the lab VM (kernel $KVER) in $COUNTS_OUT"
+	exit 0
+fi
+
+# ---- the suite ----------------------------------------------------------------
+HOST_PASSED=0
+HOST_FAILED=0
+host_check() {
+	if [ "$2" = "$3" ]; then
+		HOST_PASSED=$((HOST_PASSED + 1))
+		echo "PASS: host: $1"
+	else
+		HOST_FAILED=$((HOST_FAILED + 1))
+		echo "FAIL: host: $1: got '$2', want '$3'"
+	fi
+}
+
+MODINFO=$(command -v modinfo || echo /sbin/modinfo)
+if [ -x "$MODINFO" ]; then
+	mi() { "$MODINFO" -F "$1" "$TOP/modelab.ko"; }
+	host_check "modinfo license" "$(mi license)" "GPL"
+	host_check "modinfo version" "$(mi version)" "0.1.0"
+	host_check "modinfo author" "$(mi author)" "modelab"
+	host_check "modinfo description" "$(mi description | grep -c .)" 1
+	host_check "modinfo parm count_on_load" \
+		"$(mi parm | grep -c '^count_on_load:')" 1
+else
+	echo "SKIP: host: modinfo: no modinfo (apt-get install kmod)"
+fi
+
+echo "run.sh: booting (timeout ${TIMEOUT}s; console log: $LOG)"
+t0=$(date +%s)
+set +e
+timeout "$TIMEOUT" "${QEMU[@]}" < /dev/null 2>&1 | tee "$LOG"
+rc=${PIPESTATUS[0]}
+set -e
+elapsed=$(($(date +%s) - t0))
+cleanup
+
+CLEAN=$(tr -d '\r' < "$LOG")
+PASSED=$HOST_PASSED
+FAILED=$HOST_FAILED
+echo
+echo "run.sh: ---- results (VM ran ${elapsed}s) ----"
+if [ $rc = 124 ]; then
+	echo "FAIL: vm: timed out after ${TIMEOUT}s"
+	FAILED=$((FAILED + 1))
+fi
+summary=$(echo "$CLEAN" | grep -E '^modelab-suite summary: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+if [ -n "$summary" ]; then
+	set -- $(echo "$summary" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/')
+	PASSED=$((PASSED + $1))
+	FAILED=$((FAILED + $2))
+	echo "$CLEAN" | grep -E '^(FAIL|SKIP): ' || true
+else
+	echo "FAIL: vm: the suite never printed its summary (qemu status $rc)"
+	FAILED=$((FAILED + 1))
+fi
+oops=$(echo "$CLEAN" |
+       grep -E 'Oops|BUG:|WARNING:|general protection|Call Trace' || true)
+if [ -n "$oops" ]; then
+	echo "FAIL: vm: kernel errors on the console or in dmesg:"
+	echo "$oops" | head -n 20
+	FAILED=$((FAILED + 1))
+fi
+[ -n "$summary" ] && echo "$summary"
+echo "$PASSED passed, $FAILED failed"
+[ $FAILED = 0 ]
