@@ -76,8 +76,10 @@ modules-check:
 	rm -f kmod/*.o; \
 	$(MAKE) -C $$kdir M=$(CURDIR) W=1 C=2 modules 2>&1 | tee build/kmod-check.log; \
 	if grep -E 'warning|error' build/kmod-check.log; then \
-		echo "1 passed, 1 failed: modelab.ko is not W=1 and sparse clean"; exit 1; \
-	else echo "1 passed, 0 failed: modelab.ko builds W=1 and sparse clean"; fi
+		echo "modelab.ko is not W=1 and sparse clean"; \
+		echo "kmod-check: 0 passed, 1 failed"; exit 1; \
+	else echo "modelab.ko builds W=1 and sparse clean"; \
+		echo "kmod-check: 1 passed, 0 failed"; fi
 
 # ---- running ------------------------------------------------------------
 run: deps all
