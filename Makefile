@@ -45,6 +45,7 @@ $(O)/%.standalone.o: %.c $(HEADERS)
 	$(CC) $(CPPFLAGS) -DML_STANDALONE $(WARN) $(CFLAGS) -c -o $@ $<
 
 $(O)/libmodelab.a: $(LIB_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BIN)/modelab: $(O)/user/modelab.o $(PROBE_SRCS:%.c=$(O)/%.o) $(O)/libmodelab.a

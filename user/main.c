@@ -104,7 +104,7 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 				rc = 1;
 				continue;
 			}
-			ml_observe_figure(&ob, fig, &results[n]);
+			ml_witness_figure(&ob, fig, &results[n]);
 			n++;
 		}
 	}

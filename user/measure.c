@@ -33,53 +33,58 @@ void ml_measure_defaults(struct ml_measure_opts *o, bool quick)
 	o->progress = false;
 }
 
-static uint64_t time_batch(const struct ml_clock *c, void (*run)(uint64_t),
-			   uint64_t n)
+/* Times one batch of n ops; the figure's preparation is not timed. */
+static uint64_t time_batch(const struct ml_clock *c,
+			   const struct ml_figure *fig, uint64_t n)
 {
-	uint64_t t0 = ml_clock_begin(c);
+	uint64_t t0;
 
-	run(n);
+	if (fig->prepare)
+		fig->prepare(n);
+	t0 = ml_clock_begin(c);
+	fig->run(n);
 	return ml_clock_end(c) - t0;
 }
 
 /* The fixed cost of timing a batch: the clock reads and the call itself. */
 static double empty_batch_ticks(const struct ml_clock *c,
-				void (*run)(uint64_t))
+				const struct ml_figure *fig)
 {
 	double t[EMPTY_BATCH_RUNS];
 	struct ml_stats st;
 
 	for (size_t i = 0; i < EMPTY_BATCH_RUNS; i++)
-		t[i] = (double)time_batch(c, run, 0);
+		t[i] = (double)time_batch(c, fig, 0);
 	ml_stats_compute(t, EMPTY_BATCH_RUNS, &st);
 	return st.median;
 }
 
-/* Double n until one batch takes at least batch_ns. */
-static uint64_t choose_batch(const struct ml_clock *c, void (*run)(uint64_t),
-			     double batch_ns)
+/* Double n until one batch takes at least batch_ns, or hits max_batch. */
+static uint64_t choose_batch(const struct ml_clock *c,
+			     const struct ml_figure *fig, double batch_ns)
 {
+	uint64_t max = fig->max_batch ? fig->max_batch : (1ull << 30);
 	uint64_t n = 1;
 
-	while (n < (1ull << 30)) {
+	while (n < max) {
 		double best = INFINITY;
 
 		for (int i = 0; i < 3; i++)
-			best = fmin(best, (double)time_batch(c, run, n));
+			best = fmin(best, (double)time_batch(c, fig, n));
 		if (best / c->ticks_per_ns >= batch_ns)
 			break;
 		n *= 2;
 	}
-	return n;
+	return n < max ? n : max;
 }
 
-static void warm_up(const struct ml_clock *c, void (*run)(uint64_t),
+static void warm_up(const struct ml_clock *c, const struct ml_figure *fig,
 		    uint64_t n, double seconds)
 {
 	uint64_t end = ml_monotonic_ns() + (uint64_t)(seconds * 1e9);
 
 	do
-		time_batch(c, run, n);
+		time_batch(c, fig, n);
 	while (ml_monotonic_ns() < end);
 }
 
@@ -134,9 +139,9 @@ int ml_measure(const struct ml_clock *c, const struct ml_measure_opts *o,
 		goto fail;
 
 	progress(o, res, "warming up");
-	res->batch_ops = choose_batch(c, fig->run, o->batch_ns);
-	warm_up(c, fig->run, res->batch_ops, fmin(0.02, o->budget_s / 10));
-	empty = empty_batch_ticks(c, fig->run);
+	res->batch_ops = choose_batch(c, fig, o->batch_ns);
+	warm_up(c, fig, res->batch_ops, fmin(0.02, o->budget_s / 10));
+	empty = empty_batch_ticks(c, fig);
 	res->empty_batch_ns = empty / c->ticks_per_ns;
 	progress(o, res, "measuring");
 
@@ -145,7 +150,7 @@ int ml_measure(const struct ml_clock *c, const struct ml_measure_opts *o,
 	min_end = start + (uint64_t)(o->budget_s * 1e9 / 4);
 	next_check = o->min_batches;
 	for (;;) {
-		double ticks = (double)time_batch(c, fig->run, res->batch_ops);
+		double ticks = (double)time_batch(c, fig, res->batch_ops);
 
 		if (n == cap) {
 			double *more = realloc(samples, 2 * cap * sizeof(*more));

@@ -6,9 +6,11 @@
 #include "modelab.h"
 
 extern const struct ml_probe ml_probe_syscall;
+extern const struct ml_probe ml_probe_fault;
 
 static const struct ml_probe *const probes[] = {
 	&ml_probe_syscall,
+	&ml_probe_fault,
 };
 
 int main(int argc, char **argv)

@@ -78,17 +78,25 @@ double ml_stats_ci_rel(const struct ml_stats *st);
 
 /* ---- measure.c: the measuring loop ------------------------------------- */
 
-/* One figure: an operation to repeat n times in a tight loop. */
+/*
+ * One figure: an operation to repeat n times in a tight loop.  Only name,
+ * what and run are required.
+ */
 struct ml_figure {
 	const char *name;
 	const char *what;		/* one line: what a single op does */
 	void (*run)(uint64_t n);
-	/* optional: NULL when ready, else why the figure is skipped */
+	/* NULL when ready, else why the figure is skipped */
 	const char *(*setup)(void);
-	void (*teardown)(void);		/* optional */
-	double syscalls_per_op;		/* what the kernel should count */
+	void (*teardown)(void);
+	/* untimed, before every batch: make n fresh ops possible */
+	void (*prepare)(uint64_t n);
+	/* after the witness pass of n ops: NULL, or what went wrong */
+	const char *(*verify)(uint64_t n);
+	uint64_t max_batch;		/* 0: no limit */
+	uint64_t witness_ops;		/* ops in the witness pass; 0: 10000 */
+	double kib_per_op;		/* memory one op maps; 0: not a fault */
 };
-
 struct ml_probe {
 	const char *name;
 	const char *summary;
@@ -104,6 +112,18 @@ struct ml_measure_opts {
 	bool progress;		/* progress lines on stderr */
 };
 
+/* Independent counts of what one op caused, each per op. */
+struct ml_witness {
+	uint64_t ops;		/* 0: no witness pass ran */
+	bool have_rusage, have_perf, have_kernel;
+	double minflt, majflt;		/* getrusage */
+	double perf_minflt, perf_majflt;	/* perf software events */
+	double k_syscalls, k_faults, k_signals;	/* /proc/modelab, watched */
+	const char *where;		/* of the kernel's counts */
+	bool verified;			/* the figure's own check passed */
+	char verify_error[96];
+};
+
 struct ml_result {
 	const struct ml_probe *probe;
 	const struct ml_figure *fig;
@@ -116,11 +136,7 @@ struct ml_result {
 	bool converged;		/* CI target met before the budget ran out */
 	struct ml_stats st;	/* nanoseconds per op */
 	struct ml_hist hist;
-	/* the kernel's own count, when /proc/modelab watched the run */
-	bool have_kernel;
-	double kernel_syscalls_per_op;
-	double kernel_faults_per_op;
-	const char *kernel_where;	/* "host" or "lab VM" */
+	struct ml_witness w;	/* what was counted per op, untimed */
 };
 
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick);
@@ -208,10 +224,10 @@ int ml_kernel_read(struct ml_kcounts *k);
 /* Writes one command ("watch 42", "count off"...); 0 or -errno. */
 int ml_kernel_write(const char *cmd);
 
-/* ---- observe.c: the kernel's count beside the time ---------------------- */
+/* ---- witness.c: what each op caused, counted three ways ---------------- */
 
 struct ml_observer {
-	bool active;
+	bool active;		/* /proc/modelab watches this process */
 	bool was_counting;	/* restored by ml_observe_end */
 	int prev_watch;
 };
@@ -219,12 +235,16 @@ struct ml_observer {
 /* Watch this process with counting off; 0 or -errno (no module, no root). */
 int ml_observe_begin(struct ml_observer *ob);
 void ml_observe_end(struct ml_observer *ob);
-/* Runs the figure's op untimed with counting on; fills res->kernel_*. */
-int ml_observe_figure(struct ml_observer *ob, const struct ml_figure *fig,
+/*
+ * Runs the figure's op witness_ops times, untimed, and fills res->w from
+ * getrusage, perf software counters and (when ob is active, with counting
+ * on) /proc/modelab; then runs the figure's verify hook.
+ */
+int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 		      struct ml_result *res);
 /*
- * Fills res->kernel_* from a CSV report written in the lab VM.  Returns
- * how many figures matched, or -1 with a message in err.
+ * Fills the kernel's counts in res->w from a CSV report written in the lab
+ * VM.  Returns how many figures matched, or -1 with a message in err.
  */
 int ml_observe_import(const char *path, struct ml_result *res, size_t nres,
 		      char *err, size_t errlen);
@@ -302,5 +322,11 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 #endif
 
 #define ML_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * For an op that touches memory: AddressSanitizer would touch its shadow
+ * memory too, and those faults would be counted as the op's.
+ */
+#define ML_NO_ASAN __attribute__((no_sanitize_address))
 
 #endif /* MODELAB_H */

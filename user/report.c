@@ -100,6 +100,86 @@ static void text_env(FILE *out, const struct ml_report *r)
 		e->proc_modelab ? "present" : "absent (module not loaded)");
 }
 
+/* Figures that map memory: the cost per KiB shows what a bigger page buys. */
+static void text_per_kib(FILE *out, const struct ml_report *r)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+		char v[32];
+
+		if (res->skipped || res->fig->kib_per_op <= 0)
+			continue;
+		if (!header)
+			fprintf(out, "\nper KiB mapped:\n");
+		header = true;
+		fmt_ns(v, sizeof(v), res->st.median / res->fig->kib_per_op);
+		fprintf(out, "  %-30s %9s ns/KiB (%g KiB per op)\n",
+			res->fig->name, v, res->fig->kib_per_op);
+	}
+}
+
+static void fmt_count(char *buf, size_t len, bool have, double v)
+{
+	if (!have || !isfinite(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.3f", v);
+}
+
+/*
+ * What each op caused, by each witness: for the figures where they have
+ * something to say (memory mapped, a check to pass, or anything counted).
+ */
+static bool worth_witnessing(const struct ml_result *res)
+{
+	const struct ml_witness *w = &res->w;
+	double sum = w->minflt + w->majflt + w->perf_minflt + w->perf_majflt;
+
+	if (res->skipped || !w->ops)
+		return false;
+	if (w->have_kernel && isfinite(w->k_faults + w->k_signals))
+		sum += w->k_faults + w->k_signals;
+	return sum >= 0.001 || res->fig->verify || res->fig->kib_per_op > 0;
+}
+
+static void text_witnesses(FILE *out, const struct ml_report *r)
+{
+	bool header = false, kernel = false;
+
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+		const struct ml_witness *w = &res->w;
+		char c[7][16];
+
+		if (!worth_witnessing(res))
+			continue;
+		if (!header)
+			fprintf(out,
+				"\nwitnesses, per op    %-6s %-13s %-15s %s\n"
+				"%-24s %6s %6s %6s %7s %7s %7s %7s %7s  %s\n",
+				"", "getrusage", "perf events", "modelab.ko",
+				"figure", "ops", "minflt", "majflt", "minflt",
+				"majflt", "faults", "signals", "sys", "check");
+		header = true;
+		kernel |= w->have_kernel;
+		fmt_count(c[0], 16, w->have_rusage, w->minflt);
+		fmt_count(c[1], 16, w->have_rusage, w->majflt);
+		fmt_count(c[2], 16, w->have_perf, w->perf_minflt);
+		fmt_count(c[3], 16, w->have_perf, w->perf_majflt);
+		fmt_count(c[4], 16, w->have_kernel, w->k_faults);
+		fmt_count(c[5], 16, w->have_kernel, w->k_signals);
+		fmt_count(c[6], 16, w->have_kernel, w->k_syscalls);
+		fprintf(out, "%-24s %6llu %6s %6s %7s %7s %7s %7s %7s  %s%s\n",
+			res->fig->name, (unsigned long long)w->ops, c[0], c[1],
+			c[2], c[3], c[4], c[5], c[6],
+			w->verified ? "ok" : "FAILED: ", w->verify_error);
+	}
+	if (header && !kernel)
+		fprintf(out, "(modelab.ko's columns need the module: load it, or use make run)\n");
+}
+
 static void write_text(FILE *out, const struct ml_report *r)
 {
 	const struct ml_result *ref = reference(r);
@@ -110,7 +190,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 		return;
 	}
 	for (size_t i = 0; i < r->nresults; i++)
-		kernel |= r->results[i].have_kernel;
+		kernel |= r->results[i].w.have_kernel;
 	fprintf(out, "modelab %s: the cost of entering kernel mode\n\n",
 		MODELAB_VERSION);
 	fprintf(out, "%-32s %9s %9s %19s %10s %9s", "figure", "median ns",
@@ -144,14 +224,16 @@ static void write_text(FILE *out, const struct ml_report *r)
 		fmt_ns(rat, sizeof(rat), ratio(res, ref));
 		fprintf(out, "%-32s %9s %9s %19s %10s %9s", name, med, p99, ci,
 			ticks, rat);
-		if (res->have_kernel)
-			fprintf(out, " %7.2f (%s)", res->kernel_syscalls_per_op,
-				res->kernel_where);
+		if (res->w.have_kernel)
+			fprintf(out, " %7.2f (%s)", res->w.k_syscalls,
+				res->w.where);
 		fputc('\n', out);
 	}
 	if (unconverged)
 		fprintf(out,
 			"* the median's CI did not reach 1%% within the time budget (--time)\n");
+	text_per_kib(out, r);
+	text_witnesses(out, r);
 	if (isfinite(r->observer_on_ns))
 		fprintf(out,
 			"\nobserver effect: the null syscall takes %.1f ns with counting off, %.1f ns with\n"
@@ -235,6 +317,32 @@ static void json_env(FILE *out, const struct ml_report *r)
 		e->proc_modelab ? "true" : "false");
 }
 
+static void json_witness(FILE *out, const struct ml_witness *w)
+{
+	bool k = w->have_kernel;
+
+	fprintf(out, "\"witness_ops\": %llu, ", (unsigned long long)w->ops);
+	json_num(out, "rusage_minflt_per_op", w->have_rusage ? w->minflt : NAN,
+		 true);
+	json_num(out, "rusage_majflt_per_op", w->have_rusage ? w->majflt : NAN,
+		 true);
+	json_num(out, "perf_minflt_per_op", w->have_perf ? w->perf_minflt : NAN,
+		 true);
+	json_num(out, "perf_majflt_per_op", w->have_perf ? w->perf_majflt : NAN,
+		 true);
+	json_num(out, "kernel_syscalls_per_op", k ? w->k_syscalls : NAN, true);
+	json_num(out, "kernel_faults_per_op", k ? w->k_faults : NAN, true);
+	json_num(out, "kernel_signals_per_op", k ? w->k_signals : NAN, true);
+	json_str(out, "kernel_counted_in", k ? w->where : NULL, true);
+	if (!w->ops)
+		fputs("\"verified\": null, ", out);
+	else
+		fprintf(out, "\"verified\": %s, ",
+			w->verified ? "true" : "false");
+	json_str(out, "verify_error",
+		 w->ops && !w->verified ? w->verify_error : NULL, true);
+}
+
 static void json_result(FILE *out, const struct ml_result *res,
 			const struct ml_result *ref, double ticks_per_ns)
 {
@@ -267,10 +375,11 @@ static void json_result(FILE *out, const struct ml_result *res,
 	json_num(out, "ci95_high_ns", s->ci_high, true);
 	json_num(out, "median_ticks", s->median * ticks_per_ns, true);
 	json_num(out, "ratio_to_null_syscall", ratio(res, ref), true);
-	json_num(out, "kernel_syscalls_per_op",
-		 res->have_kernel ? res->kernel_syscalls_per_op : NAN, true);
-	json_str(out, "kernel_counted_in",
-		 res->have_kernel ? res->kernel_where : NULL, true);
+	json_num(out, "median_ns_per_kib",
+		 res->fig->kib_per_op > 0 ? s->median / res->fig->kib_per_op :
+					    NAN,
+		 true);
+	json_witness(out, &res->w);
 	fputs("\"histogram\": {", out);
 	json_num(out, "low_ns", res->hist.low, true);
 	json_num(out, "bucket_ns", res->hist.width, true);
@@ -336,10 +445,14 @@ static void write_csv(FILE *out, const struct ml_report *r)
 
 	fputs("probe,figure,skipped,median_ns,p99_ns,ci95_low_ns,ci95_high_ns,"
 	      "min_ns,mean_ns,p90_ns,max_ns,stddev_ns,batches,batch_ops,"
-	      "converged,ratio_to_null_syscall,kernel_syscalls_per_op\n",
+	      "converged,ratio_to_null_syscall,rusage_minflt_per_op,"
+	      "rusage_majflt_per_op,perf_minflt_per_op,perf_majflt_per_op,"
+	      "kernel_syscalls_per_op,kernel_faults_per_op,"
+	      "kernel_signals_per_op,verified\n",
 	      out);
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct ml_result *res = &r->results[i];
+		const struct ml_witness *w = &res->w;
 		const struct ml_stats *s = &res->st;
 
 		csv_field(out, res->probe->name);
@@ -348,7 +461,7 @@ static void write_csv(FILE *out, const struct ml_report *r)
 		fputc(',', out);
 		if (res->skipped) {
 			csv_field(out, res->skip_reason);
-			fputs(",,,,,,,,,,,,,,\n", out);
+			fputs(",,,,,,,,,,,,,,,,,,,,\n", out);
 			continue;
 		}
 		csv_num(out, s->median);
@@ -363,9 +476,14 @@ static void write_csv(FILE *out, const struct ml_report *r)
 		fprintf(out, ",%zu,%llu,%d", res->batches,
 			(unsigned long long)res->batch_ops, res->converged);
 		csv_num(out, ratio(res, ref));
-		csv_num(out, res->have_kernel ? res->kernel_syscalls_per_op :
-						NAN);
-		fputc('\n', out);
+		csv_num(out, w->have_rusage ? w->minflt : NAN);
+		csv_num(out, w->have_rusage ? w->majflt : NAN);
+		csv_num(out, w->have_perf ? w->perf_minflt : NAN);
+		csv_num(out, w->have_perf ? w->perf_majflt : NAN);
+		csv_num(out, w->have_kernel ? w->k_syscalls : NAN);
+		csv_num(out, w->have_kernel ? w->k_faults : NAN);
+		csv_num(out, w->have_kernel ? w->k_signals : NAN);
+		fprintf(out, ",%s\n", !w->ops ? "" : w->verified ? "1" : "0");
 	}
 }
 

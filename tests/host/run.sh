@@ -16,8 +16,10 @@ trap 'rm -rf "$tmp"' EXIT
 # Every key the README documents for a measured figure.
 FIGURE_KEYS='probe figure what skipped batches batch_ops converged seconds
 empty_batch_ns min_ns median_ns mean_ns p90_ns p99_ns max_ns stddev_ns
-ci95_low_ns ci95_high_ns median_ticks ratio_to_null_syscall
-kernel_syscalls_per_op kernel_counted_in histogram'
+ci95_low_ns ci95_high_ns median_ticks ratio_to_null_syscall median_ns_per_kib
+witness_ops rusage_minflt_per_op rusage_majflt_per_op perf_minflt_per_op
+perf_majflt_per_op kernel_syscalls_per_op kernel_faults_per_op
+kernel_signals_per_op kernel_counted_in verified verify_error histogram'
 ENV_KEYS='cpu_model cpu kernel_release clock tsc_invariant tsc_ghz clocksource
 hypervisor governor mitigations proc_modelab'
 
@@ -32,7 +34,7 @@ check "list names every syscall figure" \
 	bash -c "'$ML' list | grep -q 'getppid-syscall' && '$ML' list | grep -q 'clock_gettime-vdso'"
 
 # ---- the JSON report ----------------------------------------------------
-"$ML" run --quick --json syscall >"$tmp/run.json" 2>"$tmp/run.err"
+"$ML" run --quick --json syscall fault >"$tmp/run.json" 2>"$tmp/run.err"
 check "run --json exits 0" test $? -eq 0
 check "run --json parses as JSON" jq -e . "$tmp/run.json" >/dev/null
 check "nothing on stderr when it is not a terminal" test ! -s "$tmp/run.err"
@@ -43,7 +45,7 @@ for k in $ENV_KEYS; do
 done
 check "environment kernel_release is uname -r" \
 	test "$(jq -r .environment.kernel_release "$tmp/run.json")" = "$(uname -r)"
-nfig=$(jq '[.figures[] | select(.skipped == false)] | length' "$tmp/run.json")
+nfig=$(jq '[.figures[] | select(.probe == "syscall" and .skipped == false)] | length' "$tmp/run.json")
 check "at least 8 syscall figures measured" test "$nfig" -ge 8
 for k in $FIGURE_KEYS; do
 	check "every measured figure has key $k" \
@@ -82,10 +84,56 @@ tsc | kvm-clock | hyperv_clocksource_tsc_page | arch_sys_counter)
 	;;
 esac
 
+# ---- faults and exceptions: what the witnesses counted ---------------------
+# field FIGURE KEY: one key of one figure
+field() { jq -r --arg f "$1" --arg k "$2" '.figures[] | select(.figure == $f) | .[$k]' "$tmp/run.json"; }
+# within V LO HI: LO <= V <= HI
+within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "null" && v + 0 >= lo && v + 0 <= hi) }'; }
+for w in rusage_minflt_per_op perf_minflt_per_op; do
+	v=$(field minor-anon-4k $w)
+	check "K fresh pages: one minor fault each without THP ($w = $v)" within "$v" 1 1.05
+	v=$(field file-minor-stride $w)
+	check "one file page in 16: one minor fault each ($w = $v)" within "$v" 1 1.05
+done
+v=$(field file-minor-seq rusage_minflt_per_op)
+check "fault-around maps more than one page per fault ($v faults per page)" within "$v" 0.001 0.5
+for f in zero-page-read zero-page-cow cow-after-fork; do
+	v=$(field $f rusage_minflt_per_op)
+	check "$f: one minor fault per page ($v)" within "$v" 1 1.05
+done
+# skipped_or FIGURE CHECK...: the machine may lack the feature; say so
+skipped_or() {
+	local f=$1 why
+	shift
+	if [ "$(field "$f" skipped)" = true ]; then
+		why=$(field "$f" skip_reason)
+		check "$f skipped with a reason" test -n "$why"
+		skip "$f" "$why"
+	else
+		check "$@"
+	fi
+}
+v=$(field file-major rusage_majflt_per_op)
+skipped_or file-major "a dropped page gives a major fault ($v per op)" within "$v" 1 1.05
+skipped_or minor-anon-thp "huge page faults got huge pages" test "$(field minor-anon-thp verified)" = true
+for f in sigsegv sigsegv-restore sigbus sigfpe sigill sigtrap kill-self; do
+	check "$f: the handler ran exactly once per op and the program went on" \
+		test "$(field $f verified)" = true
+done
+for f in sigsegv sigbus; do
+	check "$f: a fault the kernel could not resolve is not accounted as a minor fault" \
+		within "$(field $f rusage_minflt_per_op)" 0 0.002
+done
+check "null syscall < minor fault" less getppid-syscall minor-anon-4k
+check "minor fault < SIGSEGV round trip" less minor-anon-4k sigsegv
+check "4 KiB faults cost more per KiB than a huge page's" \
+	awk -v a="$(field minor-anon-4k median_ns_per_kib)" -v b="$(field minor-anon-thp median_ns_per_kib)" \
+	'BEGIN { exit !(b == "null" || a + 0 > b + 0) }'
+
 # ---- CSV, env, the probe's own program ------------------------------------
 "$ML" run --quick --csv syscall >"$tmp/run.csv"
 check "CSV: a header and one row per figure" \
-	test "$(wc -l <"$tmp/run.csv")" -eq $(($(jq '.figures | length' "$tmp/run.json") + 1))
+	test "$(wc -l <"$tmp/run.csv")" -eq $(($(jq '[.figures[] | select(.probe == "syscall")] | length' "$tmp/run.json") + 1))
 check "CSV: every row has as many fields as the header" \
 	test "$(awk -F, '{ print NF }' "$tmp/run.csv" | sort -u | wc -l)" -eq 1
 check "env --json parses and has no figures" \

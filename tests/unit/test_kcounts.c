@@ -130,8 +130,8 @@ static void nop(uint64_t n)
 static void imports_counts_from_a_vm_csv(void **state)
 {
 	static const struct ml_figure figs[] = {
-		{ "getppid-syscall", "", nop, NULL, NULL, 1 },
-		{ "clock_gettime-vdso", "", nop, NULL, NULL, 0 },
+		{ .name = "getppid-syscall", .what = "", .run = nop },
+		{ .name = "sigsegv", .what = "", .run = nop },
 	};
 	static const struct ml_probe probe = { "syscall", "", figs, 2 };
 	struct ml_result res[2] = { { .probe = &probe, .fig = &figs[0] },
@@ -141,17 +141,20 @@ static void imports_counts_from_a_vm_csv(void **state)
 	FILE *f = fdopen(fd, "w");
 
 	(void)state;
-	fputs("probe,figure,skipped,median_ns,kernel_syscalls_per_op\n"
-	      "syscall,getppid-syscall,,200,1.0002\n"
-	      "syscall,clock_gettime-vdso,,20,0\n"
-	      "syscall,other,,20,5\n",
+	fputs("probe,figure,skipped,median_ns,kernel_syscalls_per_op,"
+	      "kernel_faults_per_op,kernel_signals_per_op\n"
+	      "syscall,getppid-syscall,,200,1.0002,0,0\n"
+	      "syscall,sigsegv,,20,0.001,1,1\n"
+	      "syscall,other,,20,5,0,0\n",
 	      f);
 	fclose(f);
 	assert_int_equal(ml_observe_import(path, res, 2, err, sizeof(err)), 2);
-	assert_true(res[0].have_kernel);
-	assert_float_equal(res[0].kernel_syscalls_per_op, 1.0002, 1e-9);
-	assert_string_equal(res[0].kernel_where, "lab VM");
-	assert_float_equal(res[1].kernel_syscalls_per_op, 0, 0);
+	assert_true(res[0].w.have_kernel);
+	assert_float_equal(res[0].w.k_syscalls, 1.0002, 1e-9);
+	assert_string_equal(res[0].w.where, "lab VM");
+	assert_float_equal(res[1].w.k_syscalls, 0.001, 1e-9);
+	assert_float_equal(res[1].w.k_faults, 1, 0);
+	assert_float_equal(res[1].w.k_signals, 1, 0);
 
 	f = fopen(path, "w");
 	fputs("a,b,c\n1,2,3\n", f);

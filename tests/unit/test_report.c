@@ -21,9 +21,10 @@ static void nop(uint64_t n)
 }
 
 static const struct ml_figure figs[] = {
-	{ "getppid-syscall", "the null syscall", nop, NULL, NULL, 1 },
-	{ "vdso", "a \"quoted\", comma", nop, NULL, NULL, 0 },
-	{ "gone", "skipped one", nop, NULL, NULL, 0 },
+	{ .name = "getppid-syscall", .what = "the null syscall", .run = nop },
+	{ .name = "vdso", .what = "a \"quoted\", comma", .run = nop,
+	  .kib_per_op = 4 },
+	{ .name = "gone", .what = "skipped one", .run = nop },
 };
 static const struct ml_probe syscall_probe = { "syscall", "s", figs, 3 };
 static const struct ml_probe other_probe = { "other", "o", figs, 3 };
@@ -66,9 +67,14 @@ static int setup(void **state)
 	res[0].st.ci_high = 101;
 	res[0].converged = true;
 	res[1].st.median = 25;
-	res[1].have_kernel = true;
-	res[1].kernel_syscalls_per_op = 0;
-	res[1].kernel_where = "lab VM";
+	res[1].w.ops = 1000;
+	res[1].w.have_rusage = true;
+	res[1].w.minflt = 1;
+	res[1].w.have_kernel = true;
+	res[1].w.k_syscalls = 0;
+	res[1].w.k_faults = 1;
+	res[1].w.where = "lab VM";
+	strcpy(res[1].w.verify_error, "handler ran 3 times");
 	res[2].skipped = true;
 	strcpy(res[2].skip_reason, "no, really");
 	return 0;
@@ -101,8 +107,15 @@ static void json_has_ratios_against_the_null_syscall(void **state)
 	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": 0.25, "));
 	assert_non_null(strstr(j, "\"kernel_syscalls_per_op\": 0, "));
 	assert_non_null(strstr(j, "\"kernel_counted_in\": \"lab VM\""));
+	assert_non_null(strstr(j, "\"kernel_faults_per_op\": 1, "));
+	assert_non_null(strstr(j, "\"rusage_minflt_per_op\": 1, "));
+	assert_non_null(strstr(j, "\"median_ns_per_kib\": 6.25, "));
+	assert_non_null(strstr(j, "\"verified\": false, \"verify_error\": \"handler ran 3 times\""));
+	/* no witness pass: nothing to claim */
+	assert_non_null(strstr(j, "\"witness_ops\": 0, \"rusage_minflt_per_op\": null"));
 	assert_non_null(strstr(j, "\"skipped\": true, \"skip_reason\": \"no, really\"}"));
-	assert_null(strstr(j, "nan"));
+	assert_null(strstr(j, ": nan"));
+	assert_null(strstr(j, ": -nan"));
 	assert_non_null(strstr(j, "\"observer_effect\": null,"));
 	free(j);
 }
@@ -114,7 +127,8 @@ static void json_without_reference_says_null(void **state)
 	(void)state;
 	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": null"));
 	assert_non_null(strstr(j, "\"kernel_syscalls_per_op\": null"));
-	assert_null(strstr(j, "inf"));
+	assert_null(strstr(j, ": inf"));
+	assert_null(strstr(j, ": -inf"));
 	free(j);
 }
 
@@ -128,7 +142,8 @@ static void csv_quotes_what_needs_quoting(void **state)
 	line2 = strchr(c, '\n') + 1;
 	assert_memory_equal(line2, "syscall,getppid-syscall,,100,", 29);
 	line4 = strchr(strchr(line2, '\n') + 1, '\n') + 1;
-	assert_string_equal(line4, "syscall,gone,\"no, really\",,,,,,,,,,,,,,\n");
+	assert_string_equal(line4,
+			    "syscall,gone,\"no, really\",,,,,,,,,,,,,,,,,,,,\n");
 	free(c);
 }
 
@@ -161,6 +176,9 @@ static void text_report_marks_skips_and_the_kernel_column(void **state)
 	assert_non_null(strstr(t, "syscalls/op"));
 	assert_non_null(strstr(t, "0.00 (lab VM)"));
 	assert_non_null(strstr(t, "kernel         6.1.0-test"));
+	/* the witness table, and the failed check said plainly */
+	assert_non_null(strstr(t, "FAILED: handler ran 3 times"));
+	assert_non_null(strstr(t, "6.25 ns/KiB"));
 	free(t);
 }
 

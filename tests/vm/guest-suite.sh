@@ -490,6 +490,40 @@ if [ -x /bin/modelab ]; then
 	modelab run --quick --no-kernel --json syscall > $T/nk.json 2>/dev/null
 	check "--no-kernel leaves the kernel columns null" "kernel counts present" \
 		grep -q '"kernel_syscalls_per_op": null' $T/nk.json
+	# The fault probe: the module's watched counts for the same runs.
+	modelab run --quick --csv fault > $T/mf.csv 2> $T/mf.err
+	check "modelab run fault in the guest exits 0" "$(head -c 200 $T/mf.err)" test $? -eq 0
+	for f in minor-anon-4k zero-page-read zero-page-cow cow-after-fork file-minor-stride; do
+		v=$(csv_col $T/mf.csv $f kernel_faults_per_op)
+		check "kernel counts 1 user page fault per $f" "counted $v" between "$v" 1 1.05
+	done
+	# A fault that ends in a signal is still a fault at the tracepoint;
+	# every handler returns through rt_sigreturn: one syscall per op.
+	for f in sigsegv sigbus; do
+		v=$(csv_col $T/mf.csv $f kernel_faults_per_op)
+		check "kernel counts 1 fault per $f" "counted $v" between "$v" 1 1.05
+	done
+	for f in sigsegv sigbus sigfpe sigill sigtrap kill-self; do
+		v=$(csv_col $T/mf.csv $f kernel_signals_per_op)
+		check "kernel counts 1 signal delivered per $f" "counted $v" between "$v" 1 1.01
+	done
+	for f in sigfpe sigill sigtrap; do
+		v=$(csv_col $T/mf.csv $f kernel_faults_per_op)
+		check "kernel counts no page fault per $f" "counted $v" between "$v" 0 0.01
+	done
+	v=$(csv_col $T/mf.csv sigsegv kernel_syscalls_per_op)
+	check "one syscall (rt_sigreturn) per exception round trip" "counted $v" between "$v" 1 1.01
+	v=$(csv_col $T/mf.csv kill-self kernel_syscalls_per_op)
+	check "two syscalls (kill, rt_sigreturn) per kill-self" "counted $v" between "$v" 2 2.01
+	v=$(csv_col $T/mf.csv file-major skipped)
+	case $(stat -f -c %T /tmp) in
+	tmpfs | ramfs)
+		check "file-major skipped on tmpfs, with the reason" "skipped: '$v'" \
+			test -n "$v" ;;
+	*)
+		v=$(csv_col $T/mf.csv file-major rusage_majflt_per_op)
+		check "a dropped page gives a major fault" "counted $v" between "$v" 1 1.05 ;;
+	esac
 else
 	skip "modelab in the guest" "no static modelab in /bin (make static failed?)"
 fi

@@ -1,0 +1,692 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probes/fault.c - the second way into kernel mode: faults and exceptions.
+ *
+ * THE TRANSITION
+ *   Nobody asks for these: the CPU itself stops the program mid-instruction
+ *   and enters the kernel through the exception vector.  A page fault (#PF)
+ *   arrives with the faulting address in CR2 and an error code that says
+ *   why (page not present, or present but protected; read, write or
+ *   instruction fetch).  The kernel's handle_mm_fault() then either makes
+ *   the access possible and returns to re-run the instruction (a "minor"
+ *   fault when no I/O was needed, "major" when the page had to be read from
+ *   disk), or gives up and turns the exception into a signal.  Divide
+ *   error (#DE), invalid opcode (#UD) and breakpoint (#BP) always become
+ *   signals: SIGFPE, SIGILL, SIGTRAP.
+ *
+ * HOW IT IS TIMED
+ *   Each batch gets fresh memory, prepared untimed before the clock starts
+ *   (the figure's prepare hook), then the timed loop touches one page (or
+ *   one huge page) per op.  Exceptions are timed as round trips: fault,
+ *   kernel, signal frame, handler, sigreturn, back to the next instruction.
+ *   The handlers step over the faulting instruction by moving the saved
+ *   instruction pointer to a label just after it, so no extra syscall hides
+ *   in the figure (sigsegv-restore is the classic variant that mprotect()s
+ *   instead, and pays for two syscalls more).
+ *
+ *   minor-anon-4k       first write to fresh anonymous memory, THP off:
+ *                       allocate and zero a 4 KiB page, map it.
+ *   minor-anon-thp      the same with a 2 MiB transparent huge page: one
+ *                       fault zeroes 512 times as much (see ns/KiB).
+ *   zero-page-read      first read of fresh memory: the kernel maps its
+ *                       shared zero page, read-only; nothing is allocated.
+ *   zero-page-cow       the write after that read: a protection fault that
+ *                       copies (well, allocates and zeroes) a private page.
+ *   cow-after-fork      the parent writes pages it shares with a child:
+ *                       copy-on-write copies 4 KiB each time.
+ *   file-minor-seq      reading a cached file's pages through mmap, every
+ *                       page: fault-around maps 16 pages per fault, so the
+ *                       witnesses count about 1/16 fault per op.
+ *   file-minor-stride   the same, one page in 16: every op is one fault.
+ *   file-major          the file's pages dropped from the page cache first
+ *                       (fsync, POSIX_FADV_DONTNEED, checked with mincore),
+ *                       readahead off (MADV_RANDOM): every op reads the disk.
+ *   sigsegv, sigsegv-restore, sigbus, sigfpe, sigill, sigtrap
+ *                       exception round trips through a handler.
+ *   kill-self           a signal sent with kill(2): delivery without an
+ *                       exception, to separate the two costs.
+ *
+ * WHAT TO EXPECT, AND WHY
+ *   A minor fault costs several null syscalls: the same entry, plus finding
+ *   the VMA, allocating and zeroing a page and filling a page-table entry.
+ *   Zeroing dominates the huge page, yet per KiB it is far cheaper than
+ *   4 KiB pages: one fault instead of 512.  A signal round trip costs more
+ *   than a minor fault: the kernel builds a signal frame on the user stack
+ *   (all registers, the FPU state) and sigreturn() restores it.  A major
+ *   fault costs what the disk costs.  The witnesses table shows what the
+ *   kernel counted: getrusage and the perf -min/-maj counters count only
+ *   faults the kernel resolved, so a fault that becomes SIGSEGV or SIGBUS
+ *   shows in modelab.ko's count (the tracepoint fires at entry) and in no
+ *   other.  On tmpfs there are no major faults at all: page cache is the
+ *   file's only home, so file-major is skipped there, with the reason.
+ */
+#define _GNU_SOURCE
+#include "modelab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define PAGE 4096ul
+#define HUGE (2ul << 20)
+#define FILE_PAGES 16384ul		/* a 64 MiB scratch file */
+#define FAULT_AROUND_PAGES 16ul		/* the kernel's default 64 KiB */
+
+static volatile char sink;
+
+/* ---- anonymous memory: one mapping per batch ------------------------------ */
+
+static char *region, *mapping;	/* region: aligned start inside mapping */
+static size_t mapping_len;
+
+static void unmap_region(void)
+{
+	if (mapping)
+		munmap(mapping, mapping_len);
+	mapping = region = NULL;
+}
+
+/* Maps len bytes aligned to align, with the given THP advice. */
+static char *map_anon(size_t len, size_t align, int advice)
+{
+	unmap_region();
+	mapping_len = len + align;
+	mapping = mmap(NULL, mapping_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mapping == MAP_FAILED) {
+		mapping = NULL;
+		abort();	/* out of address space: nothing sensible left */
+	}
+	region = (char *)(((uintptr_t)mapping + align - 1) & ~(align - 1));
+	madvise(region, len, advice);
+	return region;
+}
+
+static void prepare_4k(uint64_t n)
+{
+	map_anon(n * PAGE, PAGE, MADV_NOHUGEPAGE);
+}
+
+ML_NO_ASAN static void write_pages(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		((volatile char *)region)[i * PAGE] = 1;
+}
+
+ML_NO_ASAN static void read_pages(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		sink = ((volatile char *)region)[i * PAGE];
+}
+
+static void prepare_zero_mapped(uint64_t n)
+{
+	prepare_4k(n);
+	read_pages(n);		/* untimed: map the zero page everywhere */
+}
+
+/* ---- transparent huge pages ----------------------------------------------- */
+
+static long anon_huge_kib_before;
+
+static long anon_huge_kib(void)
+{
+	char line[256];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/smaps_rollup", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+static const char *setup_thp(void)
+{
+	char mode[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
+
+	if (!f)
+		return "no transparent huge pages in this kernel";
+	if (!fgets(mode, sizeof(mode), f))
+		mode[0] = '\0';
+	fclose(f);
+	if (strstr(mode, "[never]"))
+		return "transparent huge pages are off ([never])";
+	if (anon_huge_kib() < 0)
+		return "no AnonHugePages in /proc/self/smaps_rollup to check with";
+	return NULL;
+}
+
+static void prepare_thp(uint64_t n)
+{
+	unmap_region();
+	anon_huge_kib_before = anon_huge_kib();
+	map_anon(n * HUGE, HUGE, MADV_HUGEPAGE);
+}
+
+ML_NO_ASAN static void write_huge_pages(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		((volatile char *)region)[i * HUGE] = 1;
+}
+
+static const char *verify_thp(uint64_t n)
+{
+	static char why[96];
+	long got = (anon_huge_kib() - anon_huge_kib_before) / 2048;
+
+	if (got >= (long)n)
+		return NULL;
+	snprintf(why, sizeof(why), "%ld of %llu faults got a huge page", got,
+		 (unsigned long long)n);
+	return why;
+}
+
+/* ---- copy-on-write after fork --------------------------------------------- */
+
+static pid_t child = -1;
+static int child_pipe = -1;
+
+static void end_child(void)
+{
+	if (child > 0) {
+		close(child_pipe);	/* EOF: the child exits */
+		waitpid(child, NULL, 0);
+	}
+	child = -1;
+}
+
+static void prepare_cow(uint64_t n)
+{
+	int p[2];
+
+	end_child();
+	prepare_4k(n);
+	write_pages(n);		/* untimed: our own private pages... */
+	if (pipe2(p, O_CLOEXEC))
+		abort();
+	child = fork();		/* ...now shared with the child */
+	if (child == 0) {
+		char c;
+
+		close(p[1]);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	child_pipe = p[1];
+	if (child < 0)
+		abort();
+}
+
+static void teardown_anon(void)
+{
+	end_child();
+	unmap_region();
+}
+
+/* ---- file-backed faults ---------------------------------------------------- */
+
+static int file_fd = -1;
+static char *file_map;
+static size_t file_map_len;
+static uint64_t evict_failures;
+
+static void unmap_file(void)
+{
+	if (file_map)
+		munmap(file_map, file_map_len);
+	file_map = NULL;
+}
+
+static const char *scratch_dir(void)
+{
+	const char *dir = getenv("MODELAB_TMPDIR");
+
+	if (dir && *dir)
+		return dir;
+	return access("/var/tmp", W_OK) == 0 ? "/var/tmp" : "/tmp";
+}
+
+/* A 64 MiB file of non-zero bytes, unlinked at once: nothing to clean up. */
+static const char *setup_file(void)
+{
+	static char path[256];
+	char block[64 * 1024];
+
+	if (file_fd >= 0)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/modelab-fault-XXXXXX", scratch_dir());
+	file_fd = mkostemp(path, O_CLOEXEC);
+	if (file_fd < 0)
+		return "cannot create a scratch file (set MODELAB_TMPDIR)";
+	unlink(path);
+	memset(block, 0x5a, sizeof(block));
+	for (size_t done = 0; done < FILE_PAGES * PAGE; done += sizeof(block)) {
+		if (write(file_fd, block, sizeof(block)) != sizeof(block)) {
+			close(file_fd);
+			file_fd = -1;
+			return "cannot write a 64 MiB scratch file";
+		}
+	}
+	fdatasync(file_fd);
+	return NULL;
+}
+
+static void teardown_file(void)
+{
+	unmap_file();
+	if (file_fd >= 0)
+		close(file_fd);
+	file_fd = -1;
+}
+
+static void map_file(uint64_t pages, int advice)
+{
+	unmap_file();
+	file_map_len = (pages ? pages : 1) * PAGE;	/* mmap refuses 0 */
+	file_map = mmap(NULL, file_map_len, PROT_READ, MAP_SHARED, file_fd, 0);
+	if (file_map == MAP_FAILED)
+		abort();
+	madvise(file_map, file_map_len, advice);
+}
+
+static void prepare_file_seq(uint64_t n)
+{
+	map_file(n, MADV_NORMAL);
+}
+
+static void prepare_file_stride(uint64_t n)
+{
+	map_file(n * FAULT_AROUND_PAGES, MADV_NORMAL);
+}
+
+ML_NO_ASAN static void read_file_pages(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		sink = ((volatile char *)file_map)[i * PAGE];
+}
+
+ML_NO_ASAN static void read_file_stride(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		sink = ((volatile char *)file_map)[i * FAULT_AROUND_PAGES * PAGE];
+}
+
+/* Pages of the mapping still in memory: mincore is the witness. */
+static uint64_t resident_pages(uint64_t pages)
+{
+	unsigned char vec[4096];
+	uint64_t resident = 0;
+
+	for (uint64_t off = 0; off < pages; off += sizeof(vec)) {
+		uint64_t chunk = pages - off < sizeof(vec) ? pages - off :
+							      sizeof(vec);
+
+		if (mincore(file_map + off * PAGE, chunk * PAGE, vec))
+			return pages;
+		for (uint64_t i = 0; i < chunk; i++)
+			resident += vec[i] & 1;
+	}
+	return resident;
+}
+
+static void prepare_file_major(uint64_t n)
+{
+	unmap_file();
+	fdatasync(file_fd);
+	posix_fadvise(file_fd, 0, 0, POSIX_FADV_DONTNEED);
+	map_file(n, MADV_RANDOM);	/* no readahead: one page per fault */
+	if (resident_pages(n))
+		evict_failures++;
+}
+
+static const char *setup_file_major(void)
+{
+	struct statfs fs;
+	const char *why = setup_file();
+
+	if (why)
+		return why;
+	if (fstatfs(file_fd, &fs) == 0 &&
+	    (fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC)) {
+		teardown_file();
+		return "the scratch file is on tmpfs, where no fault is major (set MODELAB_TMPDIR to a disk)";
+	}
+	evict_failures = 0;
+	prepare_file_major(64);
+	if (evict_failures) {
+		teardown_file();
+		return "the kernel kept the file's pages after POSIX_FADV_DONTNEED";
+	}
+	return NULL;
+}
+
+static const char *verify_file_major(uint64_t n)
+{
+	(void)n;
+	return evict_failures ? "pages stayed resident after eviction" : NULL;
+}
+
+/* ---- exceptions and signals ------------------------------------------------ */
+
+#if defined(__x86_64__)
+static uintptr_t resume_ip;	/* where a handler sends the program on */
+static volatile uint64_t handled;
+static volatile int expected_sig, expected_code;
+static char *guard_page;	/* PROT_NONE, or a mapping past EOF */
+static size_t guard_len;
+
+/* Each op records where to resume, then executes one faulting instruction. */
+#define FAULTING(insn, ...)                                                   \
+	__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"                          \
+			 "movq %%r11, %[ip]\n\t" insn "\n1:"                  \
+			 : [ip] "=m"(resume_ip)                               \
+			 : __VA_ARGS__                                        \
+			 : "r11", "rax", "rdx", "memory")
+
+static void handler(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+
+	/* count only the exception we caused, as we caused it */
+	if (sig == expected_sig &&
+	    (expected_code == 0 || si->si_code == expected_code))
+		handled++;
+	if (resume_ip)
+		uc->uc_mcontext.gregs[REG_RIP] = (greg_t)resume_ip;
+}
+
+static void restore_handler(int sig, siginfo_t *si, void *ctx)
+{
+	(void)ctx;
+	if (sig == SIGSEGV && si->si_addr == guard_page &&
+	    !mprotect(guard_page, PAGE, PROT_READ | PROT_WRITE))
+		handled++;
+}
+
+static const char *catch(int sig, void (*fn)(int, siginfo_t *, void *),
+			 int code)
+{
+	struct sigaction sa = { .sa_sigaction = fn, .sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	expected_sig = sig;
+	expected_code = code;
+	resume_ip = 0;
+	return sigaction(sig, &sa, NULL) ? "sigaction failed" : NULL;
+}
+
+static void uncatch(int sig)
+{
+	signal(sig, SIG_DFL);
+}
+
+static void prepare_count(uint64_t n)
+{
+	(void)n;
+	handled = 0;
+}
+
+static const char *verify_count(uint64_t n)
+{
+	static char why[96];
+
+	if (handled == n)
+		return NULL;
+	snprintf(why, sizeof(why), "the handler ran %llu times for %llu ops",
+		 (unsigned long long)handled, (unsigned long long)n);
+	return why;
+}
+
+static const char *setup_segv(void)
+{
+	guard_len = PAGE;
+	guard_page = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	if (guard_page == MAP_FAILED)
+		return "cannot map a guard page";
+	return catch(SIGSEGV, handler, SEGV_ACCERR);
+}
+
+static const char *setup_segv_restore(void)
+{
+	const char *why = setup_segv();
+
+	return why ? why : catch(SIGSEGV, restore_handler, 0);
+}
+
+static void teardown_guard(void)
+{
+	uncatch(expected_sig);
+	munmap(guard_page, guard_len);
+}
+
+static void run_segv(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		FAULTING("movb $1, (%[p])", [p] "r"(guard_page));
+}
+
+static void run_segv_restore(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		*(volatile char *)guard_page = 1;	/* faults, then works */
+		mprotect(guard_page, PAGE, PROT_NONE);
+	}
+}
+
+/* A two-page mapping of a one-page file: the second page is past EOF. */
+static const char *setup_bus(void)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/modelab-bus-XXXXXX", scratch_dir());
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return "cannot create a scratch file (set MODELAB_TMPDIR)";
+	unlink(path);
+	if (ftruncate(fd, PAGE)) {
+		close(fd);
+		return "cannot size the scratch file";
+	}
+	guard_len = 2 * PAGE;
+	guard_page = mmap(NULL, guard_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			  fd, 0);
+	close(fd);
+	if (guard_page == MAP_FAILED)
+		return "cannot map the scratch file";
+	return catch(SIGBUS, handler, BUS_ADRERR);
+}
+
+static void run_bus(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		FAULTING("movb $1, (%[p])", [p] "r"(guard_page + PAGE));
+}
+
+static const char *setup_fpe(void)
+{
+	return catch(SIGFPE, handler, FPE_INTDIV);
+}
+
+static void teardown_fpe(void)
+{
+	uncatch(SIGFPE);
+}
+
+static void run_fpe(uint64_t n)
+{
+	unsigned int zero = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		FAULTING("xorl %%edx, %%edx\n\tmovl $1, %%eax\n\tdivl %[z]",
+			 [z] "r"(zero));
+}
+
+static const char *setup_ill(void)
+{
+	return catch(SIGILL, handler, ILL_ILLOPN);
+}
+
+static void teardown_ill(void)
+{
+	uncatch(SIGILL);
+}
+
+static void run_ill(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		FAULTING("ud2", "i"(0));
+}
+
+/* int3 is a trap: the saved instruction pointer is already past it. */
+static const char *setup_trap(void)
+{
+	return catch(SIGTRAP, handler, 0);
+}
+
+static void teardown_trap(void)
+{
+	uncatch(SIGTRAP);
+}
+
+static void run_trap(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		FAULTING("int3", "i"(0));
+}
+
+static const char *setup_kill(void)
+{
+	return catch(SIGUSR1, handler, SI_USER);
+}
+
+static void teardown_kill(void)
+{
+	uncatch(SIGUSR1);
+}
+
+static void run_kill(uint64_t n)
+{
+	pid_t self = getpid();
+
+	resume_ip = 0;	/* nothing to step over: delivery is at syscall exit */
+	for (uint64_t i = 0; i < n; i++)
+		kill(self, SIGUSR1);
+}
+#else
+static const char *x86_only(void)
+{
+	return "the exception figures are written for x86-64";
+}
+#define setup_segv x86_only
+#define setup_segv_restore x86_only
+#define setup_bus x86_only
+#define setup_fpe x86_only
+#define setup_ill x86_only
+#define setup_trap x86_only
+#define setup_kill x86_only
+static void nothing(uint64_t n)
+{
+	(void)n;
+}
+#define run_segv nothing
+#define run_segv_restore nothing
+#define run_bus nothing
+#define run_fpe nothing
+#define run_ill nothing
+#define run_trap nothing
+#define run_kill nothing
+#define prepare_count nothing
+#define verify_count NULL
+#define teardown_guard NULL
+#define teardown_fpe NULL
+#define teardown_ill NULL
+#define teardown_trap NULL
+#define teardown_kill NULL
+#endif
+
+#define EXCEPTION(fig_name, desc, runner, set, down)                          \
+	{ .name = fig_name, .what = desc, .run = runner, .setup = set,        \
+	  .teardown = down, .prepare = prepare_count,                         \
+	  .verify = verify_count, .witness_ops = 1000 }
+
+static const struct ml_figure figures[] = {
+	{ .name = "minor-anon-4k",
+	  .what = "first write to a fresh anonymous 4 KiB page",
+	  .run = write_pages, .prepare = prepare_4k,
+	  .teardown = teardown_anon, .witness_ops = 1000, .kib_per_op = 4 },
+	{ .name = "minor-anon-thp",
+	  .what = "first write to a fresh 2 MiB transparent huge page",
+	  .run = write_huge_pages, .setup = setup_thp, .prepare = prepare_thp,
+	  .verify = verify_thp, .teardown = teardown_anon, .max_batch = 32,
+	  .witness_ops = 16, .kib_per_op = 2048 },
+	{ .name = "zero-page-read",
+	  .what = "first read of a fresh page: the shared zero page",
+	  .run = read_pages, .prepare = prepare_4k,
+	  .teardown = teardown_anon, .witness_ops = 1000, .kib_per_op = 4 },
+	{ .name = "zero-page-cow",
+	  .what = "write after that read: copy-on-write of the zero page",
+	  .run = write_pages, .prepare = prepare_zero_mapped,
+	  .teardown = teardown_anon, .witness_ops = 1000, .kib_per_op = 4 },
+	{ .name = "cow-after-fork",
+	  .what = "write to a page shared with a forked child",
+	  .run = write_pages, .prepare = prepare_cow,
+	  .teardown = teardown_anon, .max_batch = 4096, .witness_ops = 1000,
+	  .kib_per_op = 4 },
+	{ .name = "file-minor-seq",
+	  .what = "read a cached file page via mmap, every page (fault-around)",
+	  .run = read_file_pages, .setup = setup_file,
+	  .prepare = prepare_file_seq, .teardown = teardown_file,
+	  .max_batch = FILE_PAGES, .witness_ops = 4096, .kib_per_op = 4 },
+	{ .name = "file-minor-stride",
+	  .what = "read a cached file page via mmap, one page in 16",
+	  .run = read_file_stride, .setup = setup_file,
+	  .prepare = prepare_file_stride, .teardown = teardown_file,
+	  .max_batch = FILE_PAGES / FAULT_AROUND_PAGES, .witness_ops = 1000,
+	  .kib_per_op = 4 },
+	{ .name = "file-major",
+	  .what = "read a file page dropped from the page cache: disk I/O",
+	  .run = read_file_pages, .setup = setup_file_major,
+	  .prepare = prepare_file_major, .verify = verify_file_major,
+	  .teardown = teardown_file, .max_batch = 1024, .witness_ops = 256,
+	  .kib_per_op = 4 },
+	EXCEPTION("sigsegv", "write to a PROT_NONE page, SIGSEGV, step over",
+		  run_segv, setup_segv, teardown_guard),
+	EXCEPTION("sigsegv-restore",
+		  "the same; the handler mprotect()s, the loop revokes again",
+		  run_segv_restore, setup_segv_restore, teardown_guard),
+	EXCEPTION("sigbus", "touch a file mapping past EOF, SIGBUS, step over",
+		  run_bus, setup_bus, teardown_guard),
+	EXCEPTION("sigfpe", "integer divide by zero, SIGFPE, step over",
+		  run_fpe, setup_fpe, teardown_fpe),
+	EXCEPTION("sigill", "ud2, SIGILL, step over", run_ill, setup_ill,
+		  teardown_ill),
+	EXCEPTION("sigtrap", "int3, SIGTRAP", run_trap, setup_trap,
+		  teardown_trap),
+	EXCEPTION("kill-self", "kill(getpid(), SIGUSR1): a signal, no exception",
+		  run_kill, setup_kill, teardown_kill),
+};
+
+const struct ml_probe ml_probe_fault = {
+	.name = "fault",
+	.summary = "page faults and exceptions, each with its witnesses",
+	.figures = figures,
+	.nfigures = ML_ARRAY_SIZE(figures),
+};
+
+ML_PROBE_MAIN(ml_probe_fault)
