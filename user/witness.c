@@ -118,11 +118,13 @@ static void per_op(struct ml_witness *w, const struct snapshot *a,
 		return;
 	/* reads holds what one more read of /proc/modelab itself cost */
 	w->k_syscalls = fmax(0, (double)(b->k.watched[ML_K_SYSCALLS] -
-					 a->k.watched[ML_K_SYSCALLS] -
-					 reads->watched[ML_K_SYSCALLS])) / ops;
+					 a->k.watched[ML_K_SYSCALLS]) -
+					(double)reads->watched[ML_K_SYSCALLS]) /
+			ops;
 	w->k_faults = fmax(0, (double)(b->k.watched[ML_K_FAULTS] -
-				       a->k.watched[ML_K_FAULTS] -
-				       reads->watched[ML_K_FAULTS])) / ops;
+				       a->k.watched[ML_K_FAULTS]) -
+				      (double)reads->watched[ML_K_FAULTS]) /
+		      ops;
 	w->k_signals = (double)(b->k.watched[ML_K_SIGNALS] -
 				a->k.watched[ML_K_SIGNALS]) / ops;
 }
@@ -152,23 +154,24 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	if (fig->prepare)
 		fig->prepare(n);
 
-	/* everything from here to the second snapshot is the op, or is
-	 * measured separately and taken off (the module's own reads) */
-	if (w->have_kernel && ml_kernel_read(&a.k))
-		w->have_kernel = false;
+	/* nested so that only the op, and the module's own reads (measured
+	 * apart and taken off), lie between the module's two snapshots */
 	getrusage(RUSAGE_SELF, &a.ru);
 	if (w->have_perf) {
 		ioctl(fd_min, PERF_EVENT_IOC_ENABLE, 0);
 		ioctl(fd_maj, PERF_EVENT_IOC_ENABLE, 0);
 	}
+	if (w->have_kernel && ml_kernel_read(&a.k))
+		w->have_kernel = false;
 	fig->run(n);
+	/* a second read right after: what reading /proc/modelab costs */
+	if (w->have_kernel && (ml_kernel_read(&b.k) || ml_kernel_read(&c)))
+		w->have_kernel = false;
 	if (w->have_perf) {
 		ioctl(fd_min, PERF_EVENT_IOC_DISABLE, 0);
 		ioctl(fd_maj, PERF_EVENT_IOC_DISABLE, 0);
 	}
 	getrusage(RUSAGE_SELF, &b.ru);
-	if (w->have_kernel && (ml_kernel_read(&b.k) || ml_kernel_read(&c)))
-		w->have_kernel = false;
 	if (w->have_kernel) {
 		ml_kernel_write("count off");
 		for (int i = 0; i < ML_K_NROWS; i++)

@@ -497,6 +497,12 @@ if [ -x /bin/modelab ]; then
 		v=$(csv_col $T/mf.csv $f kernel_faults_per_op)
 		check "kernel counts 1 user page fault per $f" "counted $v" between "$v" 1 1.05
 	done
+	if [ -n "$(csv_col $T/mf.csv minor-anon-thp skipped)" ]; then
+		skip "kernel counts 1 fault per huge page" "$(csv_col $T/mf.csv minor-anon-thp skipped)"
+	else
+		v=$(csv_col $T/mf.csv minor-anon-thp kernel_faults_per_op)
+		check "kernel counts 1 user page fault per 2 MiB huge page" "counted $v" between "$v" 1 1.05
+	fi
 	# A fault that ends in a signal is still a fault at the tracepoint;
 	# every handler returns through rt_sigreturn: one syscall per op.
 	for f in sigsegv sigbus; do

@@ -142,7 +142,7 @@ else
 	# lock up in the kernel's int3 retry path, even without our module.
 	ACCEL=(-accel tcg,thread=single)
 fi
-QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -m 512 -smp 2
+QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -m 1024 -smp 2
       -kernel "$KERNEL" -initrd "$INITRD"
       -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable ${MODELAB_VM_APPEND:-}"
       -nographic -no-reboot)
