@@ -224,6 +224,39 @@ int ml_kernel_read(struct ml_kcounts *k);
 /* Writes one command ("watch 42", "count off"...); 0 or -errno. */
 int ml_kernel_write(const char *cmd);
 
+/* ---- procirq.c: /proc/interrupts and /proc/softirqs --------------------- */
+
+struct ml_irq_line {
+	char name[24];		/* "24", "LOC", "TIMER" (without the colon) */
+	char desc[96];		/* "IO-APIC 5-edge ACPI:Ged", blanks folded */
+	size_t ncounts;		/* may be fewer than ncpus (ERR, MIS) */
+	uint64_t *counts;	/* by column */
+};
+
+struct ml_irq_table {
+	size_t ncpus;		/* columns */
+	int *cpu_ids;		/* the CPU number of each column */
+	size_t nlines;
+	struct ml_irq_line *lines;
+};
+
+/* 0, or -1 when the text is not in that format (t is then empty). */
+int ml_irq_parse(const char *text, struct ml_irq_table *t);
+int ml_irq_read(const char *path, struct ml_irq_table *t);
+void ml_irq_free(struct ml_irq_table *t);
+/* The column of a CPU, or -1 when the table has none for it. */
+int ml_irq_column(const struct ml_irq_table *t, int cpu);
+const struct ml_irq_line *ml_irq_find(const struct ml_irq_table *t,
+				      const char *name);
+/* One column's count, or (column -1) the sum over every column. */
+uint64_t ml_irq_count(const struct ml_irq_line *line, int column);
+/* How much a line rose between two readings, on one CPU or (-1) all. */
+uint64_t ml_irq_delta(const struct ml_irq_table *before,
+		      const struct ml_irq_table *after, const char *name,
+		      int cpu);
+/* A numbered line: a device's interrupt, not a named vector. */
+bool ml_irq_is_device(const struct ml_irq_line *line);
+
 /* ---- witness.c: what each op caused, counted three ways ---------------- */
 
 struct ml_observer {
