@@ -43,3 +43,32 @@ if [ -s "$peer" ]; then
 else
 	echo "perf bench: perf is not installed (package linux-perf); no ratio"
 fi
+
+# ---- timer wakeup latency against cyclictest ----------------------------
+# Same interval (1 ms), count, priority (SCHED_FIFO 80), mlockall, CPU and
+# /dev/cpu_dma_latency 0; cyclictest's histogram has 1 us buckets.
+echo
+loops=2000
+ours_t=$(mktemp)
+peer_t=$(mktemp)
+trap 'rm -f "$ours" "$peer" "$ours_t" "$peer_t"' EXIT
+if command -v cyclictest >/dev/null 2>&1; then
+	for i in 1 2 3; do
+		"$ML" run --json --time $((loops / 1000)) --cpu "$cpu" interrupt/timer-wakeup |
+			jq -r '.figures[0].median_ns / 1000' >>"$ours_t"
+		cyclictest -m -p 80 -i 1000 -l "$loops" -t 1 -a "$cpu" -q -h 100000 2>/dev/null |
+			awk '/^[0-9]+ [0-9]+$/ { n[$1 + 0] = $2; total += $2 }
+			     END { half = total / 2; for (us = 0; us <= 100000; us++) {
+				   seen += n[us]; if (seen >= half) { print us; exit } } }' >>"$peer_t"
+	done
+	printf '%-44s %s\n' "modelab timer-wakeup medians (us):" "$(tr '\n' ' ' <"$ours_t")"
+	printf '%-44s %s\n' "cyclictest medians (us, 1 us buckets):" "$(tr '\n' ' ' <"$peer_t")"
+	awk -v a="$(median_of <"$ours_t")" -v b="$(median_of <"$peer_t")" 'BEGIN {
+		r = a / b
+		printf "%-44s %.3f (modelab %.1f us / cyclictest %.1f us; target 0.80 to 1.20: %s)\n",
+			"ratio of medians, modelab / cyclictest:", r, a, b,
+			(r >= 0.80 && r <= 1.20) ? "met" : "MISSED"
+	}'
+else
+	echo "cyclictest: not installed (package rt-tests); no ratio"
+fi

@@ -106,3 +106,8 @@ int ml_clock_init(struct ml_clock *clock, enum ml_clock_kind want,
 		clock->ticks_per_ns = calibrate_tsc(calib_ms ? calib_ms : 1);
 	return 0;
 }
+
+uint64_t ml_clock_now(const struct ml_clock *clock)
+{
+	return ml_clock_begin(clock);
+}

@@ -146,3 +146,23 @@ int ml_kernel_write(const char *cmd)
 	close(fd);
 	return err;
 }
+
+int ml_kernel_latencies(const char *kind, double *out, size_t cap)
+{
+	char got_kind[32];
+	unsigned long long v;
+	size_t count, n = 0;
+	FILE *f = fopen(ML_PROC_LATENCY, "re");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%31s %zu", got_kind, &count) != 2 ||
+	    strcmp(got_kind, kind)) {
+		fclose(f);
+		return -1;
+	}
+	while (n < cap && n < count && fscanf(f, "%llu", &v) == 1)
+		out[n++] = (double)v;
+	fclose(f);
+	return n == count || n == cap ? (int)n : -1;
+}

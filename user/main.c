@@ -21,6 +21,41 @@ static const struct ml_probe *find_probe(const struct ml_probe *const *probes,
 	return NULL;
 }
 
+/* A probe to run, and the one figure of it asked for (NULL: all). */
+struct selection {
+	const struct ml_probe *probe;
+	const char *figure;
+};
+
+/* "PROBE" or "PROBE/FIGURE". */
+static int select_one(const struct ml_probe *const *probes, size_t nprobes,
+		      const char *word, struct selection *sel, char *err,
+		      size_t errlen)
+{
+	const char *slash = strchr(word, '/');
+	char name[64];
+
+	snprintf(name, sizeof(name), "%.*s",
+		 (int)(slash ? (size_t)(slash - word) : strlen(word)), word);
+	sel->probe = find_probe(probes, nprobes, name);
+	sel->figure = slash ? slash + 1 : NULL;
+	if (!sel->probe) {
+		snprintf(err, errlen,
+			 "unknown probe '%s' ('modelab list' names them)", name);
+		return -1;
+	}
+	for (size_t f = 0; sel->figure && f < sel->probe->nfigures; f++)
+		if (!strcmp(sel->probe->figures[f].name, sel->figure))
+			return 0;
+	if (sel->figure) {
+		snprintf(err, errlen,
+			 "unknown figure '%s' of probe '%s' ('modelab list' names them)",
+			 sel->figure, name);
+		return -1;
+	}
+	return 0;
+}
+
 static void list_probes(const struct ml_probe *const *probes, size_t nprobes)
 {
 	for (size_t i = 0; i < nprobes; i++) {
@@ -68,7 +103,7 @@ static void observer_effect(const struct ml_clock *clock,
 }
 
 static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
-		      const struct ml_probe *const *chosen, size_t nchosen,
+		      const struct selection *chosen, size_t nchosen,
 		      struct ml_report *rep)
 {
 	struct ml_observer ob = { 0 };
@@ -83,7 +118,7 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 		mo.budget_s = o->budget_s;
 	mo.progress = isatty(STDERR_FILENO);
 	for (size_t p = 0; p < nchosen; p++)
-		total += chosen[p]->nfigures;
+		total += chosen[p].probe->nfigures;
 	results = calloc(total ? total : 1, sizeof(*results));
 	if (!results)
 		return 1;
@@ -93,13 +128,16 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 			"modelab: /proc/modelab is there but cannot be driven (%s); timings only\n",
 			strerror(errno));
 	for (size_t p = 0; p < nchosen; p++) {
-		for (size_t f = 0; f < chosen[p]->nfigures; f++) {
-			const struct ml_figure *fig = &chosen[p]->figures[f];
+		const struct ml_probe *probe = chosen[p].probe;
 
-			if (ml_measure(clock, &mo, chosen[p], fig,
-				       &results[n])) {
+		for (size_t f = 0; f < probe->nfigures; f++) {
+			const struct ml_figure *fig = &probe->figures[f];
+
+			if (chosen[p].figure && strcmp(chosen[p].figure, fig->name))
+				continue;
+			if (ml_measure(clock, &mo, probe, fig, &results[n])) {
 				fprintf(stderr, "modelab: %s/%s: %s\n",
-					chosen[p]->name, fig->name,
+					probe->name, fig->name,
 					strerror(errno));
 				rc = 1;
 				continue;
@@ -129,7 +167,7 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 	    size_t nprobes, bool single_probe)
 {
 	const char *prog = single_probe ? probes[0]->name : "modelab";
-	const struct ml_probe *chosen[ML_MAX_SELECT];
+	struct selection chosen[ML_MAX_SELECT];
 	struct ml_report rep = { .observer_off_ns = NAN,
 				 .observer_on_ns = NAN };
 	struct ml_options o;
@@ -155,17 +193,13 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 		break;
 	}
 	for (size_t i = 0; i < o.nselect; i++) {
-		chosen[nchosen] = find_probe(probes, nprobes, o.select[i]);
-		if (!chosen[nchosen]) {
-			snprintf(err, sizeof(err),
-				 "unknown probe '%s' ('modelab list' names them)",
-				 o.select[i]);
+		if (select_one(probes, nprobes, o.select[i], &chosen[nchosen],
+			       err, sizeof(err)))
 			return usage_error(prog, single_probe, err);
-		}
 		nchosen++;
 	}
 	for (size_t i = 0; !o.nselect && i < nprobes && i < ML_MAX_SELECT; i++)
-		chosen[nchosen++] = probes[i];
+		chosen[nchosen++] = (struct selection){ probes[i], NULL };
 
 	/* a bad --kernel-counts file fails now, not after a minute of work */
 	if (o.kernel_counts &&

@@ -116,6 +116,62 @@ static void progress(const struct ml_measure_opts *o,
 	fflush(stderr);
 }
 
+void ml_result_extra(struct ml_result *res, const char *key,
+		     const char *label, double value)
+{
+	struct ml_extra *e;
+
+	if (res->nextra == ML_MAX_EXTRA)
+		return;
+	e = &res->extra[res->nextra++];
+	snprintf(e->key, sizeof(e->key), "%s", key);
+	snprintf(e->label, sizeof(e->label), "%s", label);
+	e->value = value;
+}
+
+/*
+ * A figure of individual samples: the figure takes them itself (a sleep
+ * and its lateness, a gap in a busy loop), for as long as the budget.
+ * /proc/interrupts read around it is the witness of what happened.
+ */
+static int measure_samples(const struct ml_clock *c,
+			   const struct ml_measure_opts *o,
+			   const struct ml_figure *fig, struct ml_result *res)
+{
+	size_t cap = 1u << 20, n;
+	double *samples = malloc(cap * sizeof(*samples));
+	struct ml_irq_table before, after;
+	bool irqs = !ml_irq_read("/proc/interrupts", &before);
+	uint64_t start = ml_monotonic_ns();
+
+	if (!samples) {
+		if (irqs)
+			ml_irq_free(&before);
+		return -1;
+	}
+	progress(o, res, "sampling");
+	n = fig->sample(c, samples, cap, o->budget_s, res);
+	res->seconds = (double)(ml_monotonic_ns() - start) / 1e9;
+	if (irqs && !ml_irq_read("/proc/interrupts", &after)) {
+		ml_witness_irqs(&res->w, &before, &after, (double)n);
+		ml_irq_free(&after);
+	}
+	if (irqs)
+		ml_irq_free(&before);
+	res->batch_ops = 1;
+	res->batches = n;
+	res->w.ops = n;
+	res->w.verified = true;
+	if (n && summarise(samples, n, &res->st, &res->hist)) {
+		free(samples);
+		return -1;
+	}
+	res->converged = n && ml_stats_ci_rel(&res->st) <= o->target_ci;
+	progress(o, res, "");
+	free(samples);
+	return 0;
+}
+
 int ml_measure(const struct ml_clock *c, const struct ml_measure_opts *o,
 	       const struct ml_probe *probe, const struct ml_figure *fig,
 	       struct ml_result *res)
@@ -133,6 +189,14 @@ int ml_measure(const struct ml_clock *c, const struct ml_measure_opts *o,
 		res->skipped = true;
 		snprintf(res->skip_reason, sizeof(res->skip_reason), "%s", why);
 		return 0;
+	}
+	if (fig->sample) {
+		int rc = measure_samples(c, o, fig, res);
+
+		if (fig->teardown)
+			fig->teardown();
+		errno = ENOMEM;
+		return rc;
 	}
 	samples = malloc(cap * sizeof(*samples));
 	if (!samples)

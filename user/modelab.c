@@ -7,10 +7,12 @@
 
 extern const struct ml_probe ml_probe_syscall;
 extern const struct ml_probe ml_probe_fault;
+extern const struct ml_probe ml_probe_interrupt;
 
 static const struct ml_probe *const probes[] = {
 	&ml_probe_syscall,
 	&ml_probe_fault,
+	&ml_probe_interrupt,
 };
 
 int main(int argc, char **argv)

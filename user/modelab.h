@@ -41,6 +41,8 @@ int ml_clock_init(struct ml_clock *clock, enum ml_clock_kind want,
 const char *ml_clock_name(enum ml_clock_kind kind);
 bool ml_cpu_has_invariant_tsc(void);
 uint64_t ml_monotonic_ns(void);
+/* The clock's current reading, in its ticks (ordered like a TSC read). */
+uint64_t ml_clock_now(const struct ml_clock *clock);
 
 /* ---- stats.c: distributions -------------------------------------------- */
 
@@ -78,6 +80,8 @@ double ml_stats_ci_rel(const struct ml_stats *st);
 
 /* ---- measure.c: the measuring loop ------------------------------------- */
 
+struct ml_result;
+
 /*
  * One figure: an operation to repeat n times in a tight loop.  Only name,
  * what and run are required.
@@ -93,6 +97,13 @@ struct ml_figure {
 	void (*prepare)(uint64_t n);
 	/* after the witness pass of n ops: NULL, or what went wrong */
 	const char *(*verify)(uint64_t n);
+	/*
+	 * Instead of batches, a figure of individual samples (latencies):
+	 * fills up to cap samples, in ns, in about `seconds`, and returns
+	 * how many.  It may add extra figures to res.
+	 */
+	size_t (*sample)(const struct ml_clock *clock, double *out, size_t cap,
+			 double seconds, struct ml_result *res);
 	uint64_t max_batch;		/* 0: no limit */
 	uint64_t witness_ops;		/* ops in the witness pass; 0: 10000 */
 	double kib_per_op;		/* memory one op maps; 0: not a fault */
@@ -103,6 +114,8 @@ struct ml_probe {
 	const struct ml_figure *figures;
 	size_t nfigures;
 };
+
+#define ML_MAX_EXTRA 48
 
 struct ml_measure_opts {
 	double budget_s;	/* time budget per figure */
@@ -120,6 +133,9 @@ struct ml_witness {
 	double perf_minflt, perf_majflt;	/* perf software events */
 	double k_syscalls, k_faults, k_signals;	/* /proc/modelab, watched */
 	const char *where;		/* of the kernel's counts */
+	/* /proc/interrupts, all CPUs: device lines, and named vectors */
+	bool have_irqs;
+	double irq_device, irq_tlb, irq_cal, irq_iwi, irq_res;
 	bool verified;			/* the figure's own check passed */
 	char verify_error[96];
 };
@@ -137,7 +153,17 @@ struct ml_result {
 	struct ml_stats st;	/* nanoseconds per op */
 	struct ml_hist hist;
 	struct ml_witness w;	/* what was counted per op, untimed */
+	size_t nextra;
+	struct ml_extra {
+		char key[32];		/* JSON key: stable */
+		char label[80];		/* for people */
+		double value;
+	} extra[ML_MAX_EXTRA];		/* figures beyond the distribution */
 };
+
+/* Adds one extra figure to a result (silently dropped beyond the max). */
+void ml_result_extra(struct ml_result *res, const char *key,
+		     const char *label, double value);
 
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick);
 int ml_measure(const struct ml_clock *clock, const struct ml_measure_opts *o,
@@ -187,6 +213,7 @@ bool ml_vuln_is_mitigated_or_open(const char *state);
 /* ---- kcounts.c: /proc/modelab, what the kernel counted ------------------ */
 
 #define ML_PROC_MODELAB "/proc/modelab"
+#define ML_PROC_LATENCY "/proc/modelab-latency"
 
 enum ml_krow {
 	ML_K_SYSCALLS,
@@ -223,6 +250,12 @@ int ml_kernel_parse(const char *text, struct ml_kcounts *k);
 int ml_kernel_read(struct ml_kcounts *k);
 /* Writes one command ("watch 42", "count off"...); 0 or -errno. */
 int ml_kernel_write(const char *cmd);
+/*
+ * The latencies (ns) of the last `raise KIND N`, from /proc/modelab-latency.
+ * Returns how many (at most cap), or -1 when the file holds another kind
+ * or is not in its format.
+ */
+int ml_kernel_latencies(const char *kind, double *out, size_t cap);
 
 /* ---- procirq.c: /proc/interrupts and /proc/softirqs --------------------- */
 
@@ -275,6 +308,9 @@ void ml_observe_end(struct ml_observer *ob);
  */
 int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 		      struct ml_result *res);
+/* Fills the /proc/interrupts witnesses from two readings around ops. */
+void ml_witness_irqs(struct ml_witness *w, const struct ml_irq_table *before,
+		     const struct ml_irq_table *after, double ops);
 /*
  * Fills the kernel's counts in res->w from a CSV report written in the lab
  * VM.  Returns how many figures matched, or -1 with a message in err.

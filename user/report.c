@@ -49,9 +49,14 @@ static void text_histogram(FILE *out, const struct ml_result *res)
 	for (size_t b = 0; b < res->hist.nbuckets; b++)
 		if (res->hist.counts[b] > peak)
 			peak = res->hist.counts[b];
-	fprintf(out, "\n  %s/%s: %zu batches of %llu ops (ns per op)\n",
-		res->probe->name, res->fig->name, res->st.n,
-		(unsigned long long)res->batch_ops);
+	if (res->fig->sample)
+		fprintf(out, "\n  %s/%s: %zu samples (ns)\n", res->probe->name,
+			res->fig->name, res->st.n);
+	else
+		fprintf(out,
+			"\n  %s/%s: %zu batches of %llu ops (ns per op)\n",
+			res->probe->name, res->fig->name, res->st.n,
+			(unsigned long long)res->batch_ops);
 	for (size_t b = 0; b < res->hist.nbuckets; b++) {
 		double lo = res->hist.low + (double)b * res->hist.width;
 		int bar = (int)(40.0 * (double)res->hist.counts[b] /
@@ -141,7 +146,12 @@ static bool worth_witnessing(const struct ml_result *res)
 		return false;
 	if (w->have_kernel && isfinite(w->k_faults + w->k_signals))
 		sum += w->k_faults + w->k_signals;
-	return sum >= 0.001 || res->fig->verify || res->fig->kib_per_op > 0;
+	/* a stray interrupt now and then is noise, not the op's doing */
+	if (w->have_irqs &&
+	    w->irq_device + w->irq_tlb + w->irq_cal + w->irq_iwi >= 0.5)
+		return true;
+	return sum >= 0.001 || res->fig->verify || res->fig->kib_per_op > 0 ||
+	       res->fig->prepare || res->fig->sample;
 }
 
 static void text_witnesses(FILE *out, const struct ml_report *r)
@@ -151,17 +161,18 @@ static void text_witnesses(FILE *out, const struct ml_report *r)
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct ml_result *res = &r->results[i];
 		const struct ml_witness *w = &res->w;
-		char c[7][16];
+		char c[11][16];
 
 		if (!worth_witnessing(res))
 			continue;
 		if (!header)
 			fprintf(out,
-				"\nwitnesses, per op    %-6s %-13s %-15s %s\n"
-				"%-24s %6s %6s %6s %7s %7s %7s %7s %7s  %s\n",
-				"", "getrusage", "perf events", "modelab.ko",
-				"figure", "ops", "minflt", "majflt", "minflt",
-				"majflt", "faults", "signals", "sys", "check");
+				"\nwitnesses, per op          %-13s %-15s %-23s %-23s\n"
+				"%-22s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s  %s\n",
+				"getrusage", "perf events", "modelab.ko",
+				"/proc/interrupts", "figure", "ops", "minflt",
+				"majflt", "minflt", "majflt", "faults", "sigs",
+				"sys", "dev", "TLB", "CAL", "IWI", "check");
 		header = true;
 		kernel |= w->have_kernel;
 		fmt_count(c[0], 16, w->have_rusage, w->minflt);
@@ -171,13 +182,42 @@ static void text_witnesses(FILE *out, const struct ml_report *r)
 		fmt_count(c[4], 16, w->have_kernel, w->k_faults);
 		fmt_count(c[5], 16, w->have_kernel, w->k_signals);
 		fmt_count(c[6], 16, w->have_kernel, w->k_syscalls);
-		fprintf(out, "%-24s %6llu %6s %6s %7s %7s %7s %7s %7s  %s%s\n",
+		fmt_count(c[7], 16, w->have_irqs, w->irq_device);
+		fmt_count(c[8], 16, w->have_irqs, w->irq_tlb);
+		fmt_count(c[9], 16, w->have_irqs, w->irq_cal);
+		fmt_count(c[10], 16, w->have_irqs, w->irq_iwi);
+		fprintf(out,
+			"%-22s %6llu %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s  %s%s\n",
 			res->fig->name, (unsigned long long)w->ops, c[0], c[1],
-			c[2], c[3], c[4], c[5], c[6],
-			w->verified ? "ok" : "FAILED: ", w->verify_error);
+			c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10],
+			w->verified || res->fig->sample ? "ok" : "FAILED: ",
+			w->verify_error);
 	}
 	if (header && !kernel)
 		fprintf(out, "(modelab.ko's columns need the module: load it, or use make run)\n");
+}
+
+/* Figures beyond a distribution: a fraction of time, a granted privilege. */
+static void text_extras(FILE *out, const struct ml_report *r)
+{
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+
+		if (res->skipped || !res->nextra)
+			continue;
+		fprintf(out, "\n%s/%s:\n", res->probe->name, res->fig->name);
+		for (size_t e = 0; e < res->nextra; e++) {
+			double v = res->extra[e].value;
+
+			/* counts as counts, fractions with their digits */
+			if (v == (double)(long long)v && fabs(v) < 1e15)
+				fprintf(out, "  %-48s %.0f\n",
+					res->extra[e].label, v);
+			else
+				fprintf(out, "  %-48s %.4g\n",
+					res->extra[e].label, v);
+		}
+	}
 }
 
 static void write_text(FILE *out, const struct ml_report *r)
@@ -234,6 +274,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 			"* the median's CI did not reach 1%% within the time budget (--time)\n");
 	text_per_kib(out, r);
 	text_witnesses(out, r);
+	text_extras(out, r);
 	if (isfinite(r->observer_on_ns))
 		fprintf(out,
 			"\nobserver effect: the null syscall takes %.1f ns with counting off, %.1f ns with\n"
@@ -241,10 +282,12 @@ static void write_text(FILE *out, const struct ml_report *r)
 			"the machine through the kernel's slow path.\n",
 			r->observer_off_ns, r->observer_on_ns,
 			100.0 * (r->observer_on_ns / r->observer_off_ns - 1));
-	if (r->histograms)
-		for (size_t i = 0; i < r->nresults; i++)
-			if (!r->results[i].skipped)
-				text_histogram(out, &r->results[i]);
+	/* latency distributions always get their histogram: the tail is
+	 * the point */
+	for (size_t i = 0; i < r->nresults; i++)
+		if (!r->results[i].skipped && r->results[i].st.n &&
+		    (r->histograms || r->results[i].fig->sample))
+			text_histogram(out, &r->results[i]);
 	text_env(out, r);
 }
 
@@ -334,6 +377,12 @@ static void json_witness(FILE *out, const struct ml_witness *w)
 	json_num(out, "kernel_faults_per_op", k ? w->k_faults : NAN, true);
 	json_num(out, "kernel_signals_per_op", k ? w->k_signals : NAN, true);
 	json_str(out, "kernel_counted_in", k ? w->where : NULL, true);
+	json_num(out, "irq_device_per_op", w->have_irqs ? w->irq_device : NAN,
+		 true);
+	json_num(out, "irq_tlb_per_op", w->have_irqs ? w->irq_tlb : NAN, true);
+	json_num(out, "irq_cal_per_op", w->have_irqs ? w->irq_cal : NAN, true);
+	json_num(out, "irq_iwi_per_op", w->have_irqs ? w->irq_iwi : NAN, true);
+	json_num(out, "irq_res_per_op", w->have_irqs ? w->irq_res : NAN, true);
 	if (!w->ops)
 		fputs("\"verified\": null, ", out);
 	else
@@ -380,6 +429,11 @@ static void json_result(FILE *out, const struct ml_result *res,
 					    NAN,
 		 true);
 	json_witness(out, &res->w);
+	fputs("\"extra\": {", out);
+	for (size_t e = 0; e < res->nextra; e++)
+		json_num(out, res->extra[e].key, res->extra[e].value,
+			 e + 1 < res->nextra);
+	fputs("}, ", out);
 	fputs("\"histogram\": {", out);
 	json_num(out, "low_ns", res->hist.low, true);
 	json_num(out, "bucket_ns", res->hist.width, true);
@@ -448,7 +502,8 @@ static void write_csv(FILE *out, const struct ml_report *r)
 	      "converged,ratio_to_null_syscall,rusage_minflt_per_op,"
 	      "rusage_majflt_per_op,perf_minflt_per_op,perf_majflt_per_op,"
 	      "kernel_syscalls_per_op,kernel_faults_per_op,"
-	      "kernel_signals_per_op,verified\n",
+	      "kernel_signals_per_op,irq_device_per_op,irq_tlb_per_op,"
+	      "irq_cal_per_op,irq_iwi_per_op,verified\n",
 	      out);
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct ml_result *res = &r->results[i];
@@ -461,7 +516,7 @@ static void write_csv(FILE *out, const struct ml_report *r)
 		fputc(',', out);
 		if (res->skipped) {
 			csv_field(out, res->skip_reason);
-			fputs(",,,,,,,,,,,,,,,,,,,,\n", out);
+			fputs(",,,,,,,,,,,,,,,,,,,,,,,,\n", out);
 			continue;
 		}
 		csv_num(out, s->median);
@@ -483,6 +538,10 @@ static void write_csv(FILE *out, const struct ml_report *r)
 		csv_num(out, w->have_kernel ? w->k_syscalls : NAN);
 		csv_num(out, w->have_kernel ? w->k_faults : NAN);
 		csv_num(out, w->have_kernel ? w->k_signals : NAN);
+		csv_num(out, w->have_irqs ? w->irq_device : NAN);
+		csv_num(out, w->have_irqs ? w->irq_tlb : NAN);
+		csv_num(out, w->have_irqs ? w->irq_cal : NAN);
+		csv_num(out, w->have_irqs ? w->irq_iwi : NAN);
 		fprintf(out, ",%s\n", !w->ops ? "" : w->verified ? "1" : "0");
 	}
 }

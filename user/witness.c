@@ -129,6 +129,25 @@ static void per_op(struct ml_witness *w, const struct snapshot *a,
 				a->k.watched[ML_K_SIGNALS]) / ops;
 }
 
+void ml_witness_irqs(struct ml_witness *w, const struct ml_irq_table *before,
+		     const struct ml_irq_table *after, double ops)
+{
+	uint64_t device = 0;
+
+	if (ops <= 0)
+		return;
+	for (size_t i = 0; i < after->nlines; i++)
+		if (ml_irq_is_device(&after->lines[i]))
+			device += ml_irq_delta(before, after,
+					       after->lines[i].name, -1);
+	w->have_irqs = true;
+	w->irq_device = (double)device / ops;
+	w->irq_tlb = (double)ml_irq_delta(before, after, "TLB", -1) / ops;
+	w->irq_cal = (double)ml_irq_delta(before, after, "CAL", -1) / ops;
+	w->irq_iwi = (double)ml_irq_delta(before, after, "IWI", -1) / ops;
+	w->irq_res = (double)ml_irq_delta(before, after, "RES", -1) / ops;
+}
+
 int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 		      struct ml_result *res)
 {
@@ -139,7 +158,10 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	struct ml_witness *w = &res->w;
 	const char *why;
 
-	if (res->skipped)
+	struct ml_irq_table ia, ib;
+	bool irqs;
+
+	if (res->skipped || fig->sample)	/* samples witness themselves */
 		return 0;
 	why = fig->setup ? fig->setup() : NULL;
 	if (why)
@@ -156,6 +178,7 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 
 	/* nested so that only the op, and the module's own reads (measured
 	 * apart and taken off), lie between the module's two snapshots */
+	irqs = !ml_irq_read("/proc/interrupts", &ia);
 	getrusage(RUSAGE_SELF, &a.ru);
 	if (w->have_perf) {
 		ioctl(fd_min, PERF_EVENT_IOC_ENABLE, 0);
@@ -172,6 +195,12 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 		ioctl(fd_maj, PERF_EVENT_IOC_DISABLE, 0);
 	}
 	getrusage(RUSAGE_SELF, &b.ru);
+	if (irqs && !ml_irq_read("/proc/interrupts", &ib)) {
+		ml_witness_irqs(w, &ia, &ib, (double)n);
+		ml_irq_free(&ib);
+	}
+	if (irqs)
+		ml_irq_free(&ia);
 	if (w->have_kernel) {
 		ml_kernel_write("count off");
 		for (int i = 0; i < ML_K_NROWS; i++)

@@ -130,6 +130,47 @@ check "4 KiB faults cost more per KiB than a huge page's" \
 	awk -v a="$(field minor-anon-4k median_ns_per_kib)" -v b="$(field minor-anon-thp median_ns_per_kib)" \
 	'BEGIN { exit !(b == "null" || a + 0 > b + 0) }'
 
+# ---- interrupts ------------------------------------------------------------
+"$ML" run --quick --json interrupt >"$tmp/irq.json" 2>/dev/null
+ifield() { jq -r --arg f "$1" --arg k "$2" '.figures[] | select(.figure == $f) | .[$k]' "$tmp/irq.json"; }
+iextra() { jq -r --arg f "$1" --arg k "$2" '.figures[] | select(.figure == $f) | .extra[$k]' "$tmp/irq.json"; }
+check "timer-wakeup records exactly the samples it asked for" \
+	test "$(ifield timer-wakeup batches)" = "$(iextra timer-wakeup samples_requested)"
+check "timer-wakeup: no wakeup before its deadline" within "$(ifield timer-wakeup min_ns)" 0 1e12
+check "timer-wakeup says whether mlockall and SCHED_FIFO were granted" \
+	jq -e '.figures[] | select(.figure == "timer-wakeup") | .extra | has("mlockall") and has("sched_fifo_priority")' \
+	"$tmp/irq.json" >/dev/null
+check "os-noise: the gaps never add up to more than the run time" \
+	awk -v s="$(iextra os-noise stolen_ns)" -v r="$(iextra os-noise runtime_ns)" 'BEGIN { exit !(s + 0 <= r + 0 && r > 0) }'
+check "os-noise: every gap is above the threshold" \
+	test "$(jq '.figures[] | select(.figure == "os-noise") | (.batches == 0 or .min_ns >= .extra.threshold_ns)' "$tmp/irq.json")" = true
+# attribution names real lines: irq:X in /proc/interrupts, softirq:X in /proc/softirqs
+bad_attr=""
+for k in $(jq -r '.figures[] | select(.figure == "os-noise") | .extra | keys[] | select(test(":"))' "$tmp/irq.json"); do
+	file=/proc/interrupts
+	case $k in softirq:*) file=/proc/softirqs ;; esac
+	grep -qE "^ *${k#*:}:" $file || bad_attr="$bad_attr $k"
+done
+check "os-noise attribution lines name real lines of /proc/interrupts and /proc/softirqs" test -z "$bad_attr"
+if [ "$(ifield munmap-shootdown skipped)" = true ]; then
+	skip "TLB shootdowns" "$(ifield munmap-shootdown skip_reason)"
+else
+	check "munmap with a thread on another CPU: a TLB shootdown per op" \
+		within "$(ifield munmap-shootdown irq_tlb_per_op)" 0.5 1.5
+	check "munmap alone: no TLB shootdown" within "$(ifield munmap-alone irq_tlb_per_op)" 0 0.1
+	check "munmap alone < munmap with a shootdown" \
+		awk -v a="$(ifield munmap-alone median_ns)" -v b="$(ifield munmap-shootdown median_ns)" 'BEGIN { exit !(a + 0 < b + 0) }'
+fi
+for f in device-read irq-work ipi ipi-self; do
+	if [ "$(ifield $f skipped)" = true ]; then
+		check "$f skipped with a reason" test -n "$(ifield $f skip_reason)"
+	fi
+done
+if [ "$(ifield device-read skipped)" = false ]; then
+	check "device-read: at least one device interrupt per read" \
+		within "$(ifield device-read irq_device_per_op)" 0.9 100
+fi
+
 # ---- CSV, env, the probe's own program ------------------------------------
 "$ML" run --quick --csv syscall >"$tmp/run.csv"
 check "CSV: a header and one row per figure" \
@@ -140,6 +181,8 @@ check "env --json parses and has no figures" \
 	jq -e '.figures == [] and (.environment.cpu_model | length > 0)' \
 	<("$ML" env --json) >/dev/null
 check "env text names the clock" bash -c "'$ML' env | grep -q '^  clock '"
+check "PROBE/FIGURE runs that one figure" \
+	test "$("$ML" run --quick --json syscall/getppid-syscall | jq -r '[.figures[].figure] | join(",")')" = getppid-syscall
 "$BIN/modelab-syscall" --quick --json --clock monotonic >"$tmp/probe.json"
 check "the probe program runs on its own" jq -e '.figures | length >= 8' "$tmp/probe.json" >/dev/null
 check "--clock monotonic is reported, with no TSC frequency" \
@@ -165,6 +208,8 @@ bad_input "modelab: missing command" "$ML"
 bad_input "modelab: unknown command 'frob'" "$ML" frob
 bad_input "modelab: unknown probe 'nosuch' ('modelab list' names them)" "$ML" run nosuch
 bad_input "modelab: unknown option '--frob'" "$ML" run --frob
+bad_input "modelab: unknown figure 'nope' of probe 'syscall' ('modelab list' names them)" "$ML" run syscall/nope
+bad_input "modelab: unknown probe 'nope' ('modelab list' names them)" "$ML" run nope/getppid
 bad_input "modelab: --cpu: 'abc' is not a CPU number" "$ML" run --cpu abc
 bad_input "modelab: cannot pin to CPU 1000: Invalid argument" "$ML" run --cpu 1000
 bad_input "modelab: option '--time' needs a value" "$ML" run --time

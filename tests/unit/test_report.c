@@ -143,7 +143,7 @@ static void csv_quotes_what_needs_quoting(void **state)
 	assert_memory_equal(line2, "syscall,getppid-syscall,,100,", 29);
 	line4 = strchr(strchr(line2, '\n') + 1, '\n') + 1;
 	assert_string_equal(line4,
-			    "syscall,gone,\"no, really\",,,,,,,,,,,,,,,,,,,,\n");
+			    "syscall,gone,\"no, really\",,,,,,,,,,,,,,,,,,,,,,,,\n");
 	free(c);
 }
 
