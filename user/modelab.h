@@ -130,6 +130,7 @@ struct ml_witness {
 	uint64_t ops;		/* 0: no witness pass ran */
 	bool have_rusage, have_perf, have_kernel;
 	double minflt, majflt;		/* getrusage */
+	double nvcsw, nivcsw;		/* getrusage: context switches */
 	double perf_minflt, perf_majflt;	/* perf software events */
 	double k_syscalls, k_faults, k_signals;	/* /proc/modelab, watched */
 	const char *where;		/* of the kernel's counts */

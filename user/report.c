@@ -369,6 +369,10 @@ static void json_witness(FILE *out, const struct ml_witness *w)
 		 true);
 	json_num(out, "rusage_majflt_per_op", w->have_rusage ? w->majflt : NAN,
 		 true);
+	json_num(out, "rusage_nvcsw_per_op", w->have_rusage ? w->nvcsw : NAN,
+		 true);
+	json_num(out, "rusage_nivcsw_per_op", w->have_rusage ? w->nivcsw : NAN,
+		 true);
 	json_num(out, "perf_minflt_per_op", w->have_perf ? w->perf_minflt : NAN,
 		 true);
 	json_num(out, "perf_majflt_per_op", w->have_perf ? w->perf_majflt : NAN,

@@ -112,6 +112,8 @@ static void per_op(struct ml_witness *w, const struct snapshot *a,
 
 	w->minflt = (double)(b->ru.ru_minflt - a->ru.ru_minflt) / ops;
 	w->majflt = (double)(b->ru.ru_majflt - a->ru.ru_majflt) / ops;
+	w->nvcsw = (double)(b->ru.ru_nvcsw - a->ru.ru_nvcsw) / ops;
+	w->nivcsw = (double)(b->ru.ru_nivcsw - a->ru.ru_nivcsw) / ops;
 	w->perf_minflt = (double)(b->perf_min - a->perf_min) / ops;
 	w->perf_majflt = (double)(b->perf_maj - a->perf_maj) / ops;
 	if (!w->have_kernel)
