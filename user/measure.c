@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,21 @@ static void progress(const struct ml_measure_opts *o,
 	fflush(stderr);
 }
 
+void ml_result_note(struct ml_result *res, const char *fmt, ...)
+{
+	size_t len = strlen(res->notes);
+	va_list ap;
+
+	if (len + 2 >= sizeof(res->notes))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(res->notes + len, sizeof(res->notes) - len - 1, fmt, ap);
+	va_end(ap);
+	len = strlen(res->notes);
+	res->notes[len] = '\n';
+	res->notes[len + 1] = '\0';
+}
+
 void ml_result_extra(struct ml_result *res, const char *key,
 		     const char *label, double value)
 {
@@ -188,6 +204,18 @@ int ml_measure(const struct ml_clock *c, const struct ml_measure_opts *o,
 	if (why) {
 		res->skipped = true;
 		snprintf(res->skip_reason, sizeof(res->skip_reason), "%s", why);
+		return 0;
+	}
+	if (fig->demonstrate) {
+		res->demonstration = true;
+		progress(o, res, "demonstrating");
+		why = fig->demonstrate(res);
+		progress(o, res, "");
+		res->w.verified = !why;
+		snprintf(res->w.verify_error, sizeof(res->w.verify_error), "%s",
+			 why ? why : "");
+		if (fig->teardown)
+			fig->teardown();
 		return 0;
 	}
 	if (fig->sample) {

@@ -104,6 +104,13 @@ struct ml_figure {
 	 */
 	size_t (*sample)(const struct ml_clock *clock, double *out, size_t cap,
 			 double seconds, struct ml_result *res);
+	/*
+	 * Instead of a timing, a demonstration: does something once, checks
+	 * from outside what the notes claim, records what it saw with
+	 * ml_result_note() and ml_result_extra(), and returns NULL when
+	 * every claim held, else what did not.
+	 */
+	const char *(*demonstrate)(struct ml_result *res);
 	uint64_t max_batch;		/* 0: no limit */
 	uint64_t witness_ops;		/* ops in the witness pass; 0: 10000 */
 	double kib_per_op;		/* memory one op maps; 0: not a fault */
@@ -154,6 +161,8 @@ struct ml_result {
 	struct ml_stats st;	/* nanoseconds per op */
 	struct ml_hist hist;
 	struct ml_witness w;	/* what was counted per op, untimed */
+	bool demonstration;	/* fig->demonstrate ran: no timing */
+	char notes[4096];	/* what a demonstration did and saw, lines */
 	size_t nextra;
 	struct ml_extra {
 		char key[32];		/* JSON key: stable */
@@ -162,6 +171,9 @@ struct ml_result {
 	} extra[ML_MAX_EXTRA];		/* figures beyond the distribution */
 };
 
+/* Appends one line to a demonstration's notes (cut when they are full). */
+void ml_result_note(struct ml_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Adds one extra figure to a result (silently dropped beyond the max). */
 void ml_result_extra(struct ml_result *res, const char *key,
 		     const char *label, double value);

@@ -14,7 +14,7 @@ static const struct ml_result *reference(const struct ml_report *r)
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct ml_result *res = &r->results[i];
 
-		if (!res->skipped &&
+		if (!res->skipped && !res->demonstration &&
 		    !strcmp(res->probe->name, ML_REFERENCE_PROBE) &&
 		    !strcmp(res->fig->name, ML_REFERENCE_FIGURE))
 			return res;
@@ -24,7 +24,7 @@ static const struct ml_result *reference(const struct ml_report *r)
 
 static double ratio(const struct ml_result *res, const struct ml_result *ref)
 {
-	if (!ref || res->skipped || ref->st.median <= 0)
+	if (!ref || res->skipped || res->demonstration || ref->st.median <= 0)
 		return NAN;
 	return res->st.median / ref->st.median;
 }
@@ -197,6 +197,27 @@ static void text_witnesses(FILE *out, const struct ml_report *r)
 		fprintf(out, "(modelab.ko's columns need the module: load it, or use make run)\n");
 }
 
+/* What each demonstration did and saw, in its own words. */
+static void text_notes(FILE *out, const struct ml_report *r)
+{
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+		const char *line = res->notes;
+
+		if (res->skipped || !*line)
+			continue;
+		fprintf(out, "\n%s/%s (%s):\n", res->probe->name,
+			res->fig->name, res->fig->what);
+		while (*line) {
+			const char *eol = strchr(line, '\n');
+			int len = eol ? (int)(eol - line) : (int)strlen(line);
+
+			fprintf(out, "  %.*s\n", len, line);
+			line += len + (eol ? 1 : 0);
+		}
+	}
+}
+
 /* Figures beyond a distribution: a fraction of time, a granted privilege. */
 static void text_extras(FILE *out, const struct ml_report *r)
 {
@@ -250,6 +271,13 @@ static void write_text(FILE *out, const struct ml_report *r)
 				res->skip_reason);
 			continue;
 		}
+		if (res->demonstration) {
+			fprintf(out, "%-32s demonstration: %s%s\n", name,
+				res->w.verified ? "every claim held" :
+						  "FAILED: ",
+				res->w.verify_error);
+			continue;
+		}
 		fmt_ns(med, sizeof(med), res->st.median);
 		fmt_ns(p99, sizeof(p99), res->st.p99);
 		fmt_ns(lo, sizeof(lo), res->st.ci_low);
@@ -275,6 +303,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 	text_per_kib(out, r);
 	text_witnesses(out, r);
 	text_extras(out, r);
+	text_notes(out, r);
 	if (isfinite(r->observer_on_ns))
 		fprintf(out,
 			"\nobserver effect: the null syscall takes %.1f ns with counting off, %.1f ns with\n"
@@ -396,6 +425,41 @@ static void json_witness(FILE *out, const struct ml_witness *w)
 		 w->ops && !w->verified ? w->verify_error : NULL, true);
 }
 
+static void json_extras(FILE *out, const struct ml_result *res)
+{
+	fputs("\"extra\": {", out);
+	for (size_t e = 0; e < res->nextra; e++)
+		json_num(out, res->extra[e].key, res->extra[e].value,
+			 e + 1 < res->nextra);
+	fputs("}", out);
+}
+
+static void json_demonstration(FILE *out, const struct ml_result *res)
+{
+	const char *line = res->notes;
+
+	fputs("\"kind\": \"demonstration\", ", out);
+	fprintf(out, "\"verified\": %s, ",
+		res->w.verified ? "true" : "false");
+	json_str(out, "verify_error",
+		 res->w.verified ? NULL : res->w.verify_error, true);
+	fputs("\"notes\": [", out);
+	while (*line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		char buf[sizeof(res->notes)];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
+		ml_json_string(out, buf);
+		line += len + (eol ? 1 : 0);
+		if (*line)
+			fputs(", ", out);
+	}
+	fputs("], ", out);
+	json_extras(out, res);
+	fputs("}", out);
+}
+
 static void json_result(FILE *out, const struct ml_result *res,
 			const struct ml_result *ref, double ticks_per_ns)
 {
@@ -412,6 +476,11 @@ static void json_result(FILE *out, const struct ml_result *res,
 		return;
 	}
 	fputs("\"skipped\": false, ", out);
+	if (res->demonstration) {
+		json_demonstration(out, res);
+		return;
+	}
+	fprintf(out, "\"kind\": \"%s\", ", res->fig->sample ? "samples" : "batches");
 	fprintf(out, "\"batches\": %zu, \"batch_ops\": %llu, ", res->batches,
 		(unsigned long long)res->batch_ops);
 	fprintf(out, "\"converged\": %s, ", res->converged ? "true" : "false");
@@ -433,11 +502,8 @@ static void json_result(FILE *out, const struct ml_result *res,
 					    NAN,
 		 true);
 	json_witness(out, &res->w);
-	fputs("\"extra\": {", out);
-	for (size_t e = 0; e < res->nextra; e++)
-		json_num(out, res->extra[e].key, res->extra[e].value,
-			 e + 1 < res->nextra);
-	fputs("}, ", out);
+	json_extras(out, res);
+	fputs(", ", out);
 	fputs("\"histogram\": {", out);
 	json_num(out, "low_ns", res->hist.low, true);
 	json_num(out, "bucket_ns", res->hist.width, true);
@@ -521,6 +587,12 @@ static void write_csv(FILE *out, const struct ml_report *r)
 		if (res->skipped) {
 			csv_field(out, res->skip_reason);
 			fputs(",,,,,,,,,,,,,,,,,,,,,,,,\n", out);
+			continue;
+		}
+		if (res->demonstration) {
+			/* every column empty but the last, verified */
+			fprintf(out, "%.25s%d\n",
+				",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,", res->w.verified);
 			continue;
 		}
 		csv_num(out, s->median);

@@ -163,7 +163,8 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	struct ml_irq_table ia, ib;
 	bool irqs;
 
-	if (res->skipped || fig->sample)	/* samples witness themselves */
+	/* samples witness themselves; demonstrations check themselves */
+	if (res->skipped || fig->sample || fig->demonstrate)
 		return 0;
 	why = fig->setup ? fig->setup() : NULL;
 	if (why)
