@@ -14,7 +14,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -Iuser
-LDLIBS  += -lm -pthread
+LDLIBS  += -lseccomp -ljson-c -lm -pthread
 O       ?= build
 BIN     ?= bin
 PREFIX  ?= /usr/local

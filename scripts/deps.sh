@@ -18,7 +18,7 @@ case " ${ID} ${ID_LIKE:-} " in
 	;;
 esac
 
-packages="gcc clang make pkg-config libc6-dev libseccomp-dev libcmocka-dev jq
+packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcmocka-dev jq
 	$perf rt-tests seccomp
 	$kernel qemu-system-x86 busybox-static cpio kmod sparse"
 

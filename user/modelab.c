@@ -8,11 +8,13 @@
 extern const struct ml_probe ml_probe_syscall;
 extern const struct ml_probe ml_probe_fault;
 extern const struct ml_probe ml_probe_interrupt;
+extern const struct ml_probe ml_probe_seccomp;
 
 static const struct ml_probe *const probes[] = {
 	&ml_probe_syscall,
 	&ml_probe_fault,
 	&ml_probe_interrupt,
+	&ml_probe_seccomp,
 };
 
 int main(int argc, char **argv)

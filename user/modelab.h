@@ -114,6 +114,7 @@ struct ml_figure {
 	uint64_t max_batch;		/* 0: no limit */
 	uint64_t witness_ops;		/* ops in the witness pass; 0: 10000 */
 	double kib_per_op;		/* memory one op maps; 0: not a fault */
+	bool histogram;			/* a latency: always draw it */
 };
 struct ml_probe {
 	const char *name;
@@ -179,6 +180,13 @@ void ml_result_extra(struct ml_result *res, const char *key,
 		     const char *label, double value);
 
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick);
+/*
+ * Times count batches of batch ops, empty-batch cost taken off, into out
+ * (ns per op).  For a sample hook that must time inside a child process,
+ * after a change that cannot be undone (a seccomp filter).
+ */
+size_t ml_time_batches(const struct ml_clock *c, void (*run)(uint64_t),
+		       uint64_t batch, double *out, size_t count);
 int ml_measure(const struct ml_clock *clock, const struct ml_measure_opts *o,
 	       const struct ml_probe *probe, const struct ml_figure *fig,
 	       struct ml_result *res);

@@ -315,7 +315,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 	 * the point */
 	for (size_t i = 0; i < r->nresults; i++)
 		if (!r->results[i].skipped && r->results[i].st.n &&
-		    (r->histograms || r->results[i].fig->sample))
+		    (r->histograms || r->results[i].fig->histogram))
 			text_histogram(out, &r->results[i]);
 	text_env(out, r);
 }
