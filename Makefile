@@ -123,7 +123,7 @@ test-host: all
 test-asan:
 	$(MAKE) O=build/asan BIN=build/asan/bin CFLAGS="-O1 -g $(SAN)" \
 		LDFLAGS="$(SAN)" all
-	@BIN=build/asan/bin bash tests/host/run.sh
+	@BIN=build/asan/bin MODELAB_SANITIZED=1 bash tests/host/run.sh
 
 test-vm:
 	@bash tests/vm/run.sh

@@ -25,6 +25,7 @@ const char * const ml_counter_names[ML_NR_COUNTERS] = {
 	[ML_IRQ_CALLFUNC]	= "irq_callfunc",
 	[ML_SIGNALS]		= "signals",
 	[ML_CTXSW]		= "ctxsw",
+	[ML_SYSCALL_EXITS]	= "syscall_exits",
 };
 
 DEFINE_PER_CPU(struct ml_counts, ml_pcpu);

@@ -34,21 +34,29 @@ static int __init modelab_init(void)
 		if (ret)
 			return ret;
 	}
+	ret = ml_raise_init();
+	if (ret)
+		goto out_probes;
 	ret = ml_procfs_init();
 	if (ret) {
-		ml_probes_off();
-		tracepoint_synchronize_unregister();
-		return ret;
+		ml_raise_exit();
+		goto out_probes;
 	}
 	pr_info("version %s loaded, counting %s\n", ML_VERSION,
 		count_on_load ? "on" : "off");
 	return 0;
+
+out_probes:
+	ml_probes_off();
+	tracepoint_synchronize_unregister();
+	return ret;
 }
 
 static void __exit modelab_exit(void)
 {
 	/* No command or reader can run after this... */
 	ml_procfs_exit();
+	ml_raise_exit();
 
 	mutex_lock(&ml_lock);
 	ml_probes_off();

@@ -35,6 +35,7 @@ enum ml_counter {
 	ML_IRQ_CALLFUNC,
 	ML_SIGNALS,
 	ML_CTXSW,
+	ML_SYSCALL_EXITS,	/* sys_exit: also calls seccomp turned back */
 	ML_NR_COUNTERS
 };
 
@@ -75,6 +76,11 @@ bool ml_probes_active(void);
 /* procfs.c */
 int ml_procfs_init(void);
 void ml_procfs_exit(void);
+
+/* raise.c */
+int ml_cmd_raise(const char *arg);
+int ml_raise_init(void);
+void ml_raise_exit(void);
 
 /*
  * Count one event of @task (the task the event happened to).  Only called

@@ -32,6 +32,16 @@ static void ml_probe_syscall(void *data, struct pt_regs *regs, long id)
 	ml_count(ML_SYSCALLS, current);
 }
 
+/*
+ * A call that a seccomp filter refuses never reaches sys_enter (seccomp
+ * runs first, and skips the rest of the entry work) but still leaves
+ * through sys_exit: counting both shows it.
+ */
+static void ml_probe_sysexit(void *data, struct pt_regs *regs, long ret)
+{
+	ml_count(ML_SYSCALL_EXITS, current);
+}
+
 static void ml_probe_fault(void *data, unsigned long address,
 			   struct pt_regs *regs, unsigned long error_code)
 {
@@ -100,6 +110,7 @@ struct ml_probe {
 
 static struct ml_probe ml_probes[] = {
 	ML_PROBE(sys_enter, ml_probe_syscall),
+	ML_PROBE(sys_exit, ml_probe_sysexit),
 	ML_PROBE(page_fault_user, ml_probe_fault),
 	ML_PROBE(irq_handler_entry, ml_probe_irq),
 	ML_PROBE(local_timer_entry, ml_probe_timer),
@@ -122,6 +133,7 @@ static bool ml_active;
 static inline void ml_probes_typecheck(void)
 {
 	check_trace_callback_type_sys_enter(ml_probe_syscall);
+	check_trace_callback_type_sys_exit(ml_probe_sysexit);
 	check_trace_callback_type_page_fault_user(ml_probe_fault);
 	check_trace_callback_type_irq_handler_entry(ml_probe_irq);
 	check_trace_callback_type_local_timer_entry(ml_probe_timer);

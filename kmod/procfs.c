@@ -130,6 +130,7 @@ static const struct ml_cmd {
 	{ "watch", ml_cmd_watch },
 	{ "reset", ml_cmd_reset },
 	{ "count", ml_cmd_count },
+	{ "raise", ml_cmd_raise },	/* raise.c */
 };
 
 /* @line is trimmed; split off the first word and dispatch on it. */

@@ -26,7 +26,10 @@
  *                    call from an architecture the filter does not name.
  *                    An allow-list shuts every door nobody thought of.
  *   denied-enters-kernel  with modelab.ko: a call that a filter refuses
- *                    with EPERM still entered kernel mode, and is counted.
+ *                    still entered kernel mode.  The module's sys_exit
+ *                    tracepoint counts it leaving; its sys_enter
+ *                    tracepoint never sees it, because seccomp runs first
+ *                    and a refused call skips the rest of the entry work.
  *
  * WHAT IT COSTS (timed in a child, null syscall getppid, 256 per batch)
  *   no-filter, then filters with 10, 100 and 400 rules in libseccomp's
@@ -669,6 +672,7 @@ static const char *setup_module(void)
 static const char *demo_denied(struct ml_result *res)
 {
 	struct ml_kcounts before, after, saved;
+	unsigned long long entered, left;
 	char cmd[64];
 	int status, p[2];
 	pid_t pid;
@@ -710,17 +714,22 @@ static const char *demo_denied(struct ml_result *res)
 	ml_kernel_write(saved.counting ? "count on" : "count off");
 	ml_result_note(res, "the child made %d getppid() calls, each refused with EACCES by its filter",
 		       DENIED_CALLS);
-	ml_result_note(res, "modelab.ko counted %llu syscall entries for it",
-		       (unsigned long long)(after.watched[ML_K_SYSCALLS] -
-					    before.watched[ML_K_SYSCALLS]));
-	ml_result_extra(res, "syscalls_counted", "syscall entries counted",
-			(double)(after.watched[ML_K_SYSCALLS] -
-				 before.watched[ML_K_SYSCALLS]));
+	entered = after.watched[ML_K_SYSCALLS] - before.watched[ML_K_SYSCALLS];
+	left = after.watched[ML_K_SYSCALL_EXITS] -
+	       before.watched[ML_K_SYSCALL_EXITS];
+	ml_result_note(res, "modelab.ko's sys_exit tracepoint saw %llu calls leave the kernel,",
+		       (unsigned long long)left);
+	ml_result_note(res, "its sys_enter tracepoint saw %llu: the filter runs before sys_enter, and a",
+		       (unsigned long long)entered);
+	ml_result_note(res, "refused call skips the rest of the entry path, tracepoint included");
+	ml_result_extra(res, "syscall_exits_counted",
+			"syscall exits counted (sys_exit)", (double)left);
+	ml_result_extra(res, "syscall_entries_counted",
+			"syscall entries counted (sys_enter)", (double)entered);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return "the child's calls were not all refused";
-	if (after.watched[ML_K_SYSCALLS] - before.watched[ML_K_SYSCALLS] <
-	    DENIED_CALLS)
-		return "fewer syscall entries counted than calls refused";
+	if (left < DENIED_CALLS)
+		return "fewer kernel exits counted than calls refused";
 	return NULL;
 }
 
@@ -758,7 +767,7 @@ static int add_decoys(scmp_filter_ctx ctx, int rules)
 	for (int i = 0; i < rules && !rc && n; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nrs[i % n], 1,
 				      SCMP_A0(SCMP_CMP_EQ,
-					      NEVER + (uint64_t)(i / n)));
+					      NEVER + (uint64_t)(i / n), 0));
 	return rc;
 }
 
@@ -774,7 +783,7 @@ static int load_cost_filter(const struct cost *c)
 	if (!rc && c->arg_rule)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
 				      SCMP_SYS(getppid), 1,
-				      SCMP_A0(SCMP_CMP_EQ, NEVER));
+				      SCMP_A0(SCMP_CMP_EQ, NEVER, 0));
 	if (!rc)
 		rc = add_decoys(ctx, c->rules);
 	if (!rc)

@@ -31,6 +31,7 @@ static const char *const row_names[ML_K_NROWS] = {
 	[ML_K_IRQ_CALLFUNC] = "irq_callfunc",
 	[ML_K_SIGNALS] = "signals",
 	[ML_K_CTXSW] = "ctxsw",
+	[ML_K_SYSCALL_EXITS] = "syscall_exits",
 };
 
 const char *ml_kernel_row_name(enum ml_krow row)

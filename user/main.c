@@ -177,6 +177,9 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 	char err[256];
 	int cpu;
 
+	/* sandbox has options of its own, and runs a command */
+	if (!single_probe && argc > 1 && !strcmp(argv[1], "sandbox"))
+		return ml_sandbox_main(argc - 1, argv + 1);
 	if (ml_parse_options(argc, argv, single_probe, &o, err, sizeof(err)))
 		return usage_error(prog, single_probe, err);
 	switch (o.command) {

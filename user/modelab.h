@@ -251,6 +251,7 @@ enum ml_krow {
 	ML_K_IRQ_CALLFUNC,
 	ML_K_SIGNALS,
 	ML_K_CTXSW,
+	ML_K_SYSCALL_EXITS,
 	ML_K_NROWS
 };
 
@@ -338,6 +339,42 @@ void ml_witness_irqs(struct ml_witness *w, const struct ml_irq_table *before,
  */
 int ml_observe_import(const char *path, struct ml_result *res, size_t nres,
 		      char *err, size_t errlen);
+
+/* ---- filter.c: seccomp filters from words and profiles ------------------- */
+
+/* What a profile held, beyond what became rules. */
+struct ml_profile_info {
+	size_t rules_added;
+	size_t rules_redundant;	/* same action as the default: no rule */
+	size_t rules_skipped;	/* includes/excludes did not match us */
+	size_t names_unknown;	/* syscalls this libseccomp does not know */
+};
+
+/* "EACCES" or "13" (1 to 4095); -1 when neither. */
+int ml_errno_parse(const char *s);
+/* "errno[:NAME]", "kill", "trap", "log", "notify" to a libseccomp action. */
+int ml_action_parse(const char *s, uint32_t *action, char *err, size_t len);
+/* "read,write" to syscall numbers; unknown names are an error. */
+int ml_syscall_list_parse(const char *list, int *nrs, size_t max, size_t *n,
+			  const char *option, char *err, size_t len);
+/*
+ * An OCI runtime-spec (or Docker/Podman) seccomp profile to a libseccomp
+ * filter context (void *: scmp_filter_ctx), or NULL with one line in err
+ * naming the field at fault.
+ */
+void *ml_profile_parse(const char *json, struct ml_profile_info *info,
+		       char *err, size_t len);
+void *ml_profile_load(const char *path, struct ml_profile_info *info,
+		      char *err, size_t len);
+
+/* ---- bpf.c: a classic-BPF seccomp program, for people ------------------ */
+
+/* Prints the program libseccomp generated, one instruction a line. */
+int ml_bpf_explain(FILE *out, void *ctx);
+
+/* ---- sandbox.c: `modelab sandbox` --------------------------------------- */
+
+int ml_sandbox_main(int argc, char **argv);
 
 /* ---- report.c: text, JSON, CSV ----------------------------------------- */
 

@@ -55,6 +55,7 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 			"  run [PROBE...]    measure the probes (all when none is named)\n"
 			"  list              name the probes and what each figure measures\n"
 			"  env               print the environment every figure depends on\n"
+			"  sandbox ...       run a command under a seccomp filter ('modelab sandbox --help')\n"
 			"  help, version\n",
 			prog);
 	fprintf(out,

@@ -14,10 +14,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # Every key the README documents for a measured figure.
-FIGURE_KEYS='probe figure what skipped batches batch_ops converged seconds
+FIGURE_KEYS='probe figure what skipped kind batches batch_ops converged seconds
 empty_batch_ns min_ns median_ns mean_ns p90_ns p99_ns max_ns stddev_ns
 ci95_low_ns ci95_high_ns median_ticks ratio_to_null_syscall median_ns_per_kib
-witness_ops rusage_minflt_per_op rusage_majflt_per_op perf_minflt_per_op
+witness_ops rusage_minflt_per_op rusage_majflt_per_op rusage_nvcsw_per_op
+rusage_nivcsw_per_op irq_device_per_op irq_tlb_per_op irq_cal_per_op
+irq_iwi_per_op irq_res_per_op extra perf_minflt_per_op
 perf_majflt_per_op kernel_syscalls_per_op kernel_faults_per_op
 kernel_signals_per_op kernel_counted_in verified verify_error histogram'
 ENV_KEYS='cpu_model cpu kernel_release clock tsc_invariant tsc_ghz clocksource
@@ -155,8 +157,11 @@ check "os-noise attribution lines name real lines of /proc/interrupts and /proc/
 if [ "$(ifield munmap-shootdown skipped)" = true ]; then
 	skip "TLB shootdowns" "$(ifield munmap-shootdown skip_reason)"
 else
-	check "munmap with a thread on another CPU: a TLB shootdown per op" \
-		within "$(ifield munmap-shootdown irq_tlb_per_op)" 0.5 1.5
+	# one shootdown per op while the other thread runs; it may be off its
+	# CPU now and then (then no IPI is needed), so: clearly more than alone
+	check "munmap with a thread on another CPU causes TLB shootdowns" \
+		awk -v a="$(ifield munmap-alone irq_tlb_per_op)" -v b="$(ifield munmap-shootdown irq_tlb_per_op)" \
+		'BEGIN { exit !(b + 0 >= a + 0.1 && b + 0 <= 1.5) }'
 	check "munmap alone: no TLB shootdown" within "$(ifield munmap-alone irq_tlb_per_op)" 0 0.1
 	check "munmap alone < munmap with a shootdown" \
 		awk -v a="$(ifield munmap-alone median_ns)" -v b="$(ifield munmap-shootdown median_ns)" 'BEGIN { exit !(a + 0 < b + 0) }'
@@ -216,5 +221,21 @@ bad_input "modelab: option '--time' needs a value" "$ML" run --time
 bad_input "modelab: --time: '-1' is not a number of seconds in (0, 60]" "$ML" run --time -1
 bad_input "modelab: --json and --csv exclude each other" "$ML" run --json --csv
 bad_input "syscall: unexpected argument 'extra'" "$BIN/modelab-syscall" extra
+
+# ---- the other host suites: each runs on its own, their counts add up ------
+for suite in tests/host/*.sh; do
+	case $suite in */lib.sh | */run.sh) continue ;; esac
+	echo "== $suite"
+	out=$(BIN=$BIN bash "$suite" 2>&1)
+	printf '%s\n' "$out" | grep -v '^PASS: '
+	last=$(printf '%s\n' "$out" | tail -n 1)
+	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+		passed=$((passed + BASH_REMATCH[1]))
+		failed=$((failed + BASH_REMATCH[2]))
+		skipped=$((skipped + BASH_REMATCH[3]))
+	else
+		fail "$suite" "ended without its summary line"
+	fi
+done
 
 summary

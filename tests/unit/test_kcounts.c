@@ -30,7 +30,8 @@
 	"irq_resched                3           4           7\n"              \
 	"irq_callfunc               1           1           2\n"              \
 	"signals                    0         100         100\n"              \
-	"ctxsw                     40          41          81\n"
+	"ctxsw                     40          41          81\n"          \
+	"syscall_exits           810        1019        1829\n"
 
 static const char two_cpus[] =
 	"modelab 0.1.0\n"
@@ -53,7 +54,8 @@ static const char two_cpus[] =
 	"irq_resched                0\n"
 	"irq_callfunc               0\n"
 	"signals                  100\n"
-	"ctxsw                      3\n";
+	"ctxsw                      3\n"
+	"syscall_exits          10039\n";
 
 static void parses_header_table_and_watched(void **state)
 {

@@ -12,6 +12,8 @@
  *   -f K     touch K fresh anonymous pages (MADV_NOHUGEPAGE: one fault each)
  *   -s S     send SIGUSR1 to ourselves S times; check the handler ran S times
  *   -t       start a thread, print "pid <pid> tid <tid>", wait to be killed
+ *   -r DEV N N O_DIRECT 4 KiB reads of DEV (a block device) at N distinct
+ *            aligned offsets (wrapping at its end), one at a time
  *   -w CMD   write CMD to /proc/modelab in one write(2)
  *   -u CMD   as -w, but drop to uid 65534 before open(2)
  *   -P CMD   as -w, but open as root and drop to uid 65534 before write(2)
@@ -33,6 +35,7 @@
 
 #define PROC_FILE "/proc/modelab"
 #define NOBODY 65534
+#define BLOCK 4096
 
 static volatile sig_atomic_t caught;
 
@@ -56,6 +59,9 @@ static const char *errname(int e)
 	case ENOMEM: return "ENOMEM";
 	case ERANGE: return "ERANGE";
 	case EIO: return "EIO";
+	case ENODEV: return "ENODEV";
+	case EINTR: return "EINTR";
+	case EBUSY: return "EBUSY";
 	}
 	snprintf(buf, sizeof(buf), "E%d", e);
 	return buf;
@@ -183,6 +189,43 @@ static int do_thread_and_wait(void)
 		pause();
 }
 
+/*
+ * One request per read: O_DIRECT skips the page cache and its read-ahead,
+ * and a single synchronous reader keeps one request in flight.
+ */
+static int do_direct_reads(const char *dev, long n)
+{
+	long i, blocks, nonzero = 0;
+	off_t size;
+	unsigned char *buf;
+	int fd, j;
+
+	fd = open(dev, O_RDONLY | O_DIRECT);
+	size = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
+	if (size < 0) {
+		perror(dev);
+		return 1;
+	}
+	blocks = size / BLOCK;
+	if (!blocks || posix_memalign((void **)&buf, BLOCK, BLOCK)) {
+		fprintf(stderr, "%s: too small or no memory\n", dev);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (pread(fd, buf, BLOCK, (off_t)(i % blocks) * BLOCK) != BLOCK) {
+			printf("FAILED read %ld of %s\n", i, dev);
+			return 1;
+		}
+		for (j = 0; j < BLOCK && !buf[j]; j++)
+			;
+		nonzero += j < BLOCK;
+	}
+	free(buf);
+	close(fd);
+	printf("ok direct-reads %ld nonzero %ld\n", n, nonzero);
+	return 0;
+}
+
 static long number(const char *s)
 {
 	char *end;
@@ -199,10 +242,12 @@ int main(int argc, char **argv)
 {
 	long getppids = 0, tgetppids = 0, faults = 0, signals = 0;
 	int opt, stop = 0, thread = 0, ret = 0;
-	long i;
+	const char *dev = NULL;
+	long i, reads = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "Sp:T:f:s:tw:u:P:")) != -1) {
+	/* "+": no reordering, so that -r's second operand stays in place. */
+	while ((opt = getopt(argc, argv, "+Sp:T:f:s:tr:w:u:P:")) != -1) {
 		switch (opt) {
 		case 'S': stop = 1; break;
 		case 'p': getppids = number(optarg); break;
@@ -210,6 +255,14 @@ int main(int argc, char **argv)
 		case 'f': faults = number(optarg); break;
 		case 's': signals = number(optarg); break;
 		case 't': thread = 1; break;
+		case 'r':
+			dev = optarg;
+			if (optind >= argc) {
+				fprintf(stderr, "guest-actions: -r DEV N\n");
+				return 2;
+			}
+			reads = number(argv[optind++]);
+			break;
 		case 'w':
 		case 'u':
 		case 'P':
@@ -232,6 +285,8 @@ int main(int argc, char **argv)
 		ret |= do_faults(faults);
 	if (signals)
 		ret |= do_signals(signals);
+	if (dev)
+		ret |= do_direct_reads(dev, reads);
 	if (thread)
 		ret |= do_thread_and_wait();
 	return ret;

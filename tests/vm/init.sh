@@ -1,6 +1,9 @@
 #!/bin/sh
 # /init of the modelab lab VM (packed by tests/vm/run.sh).
 #
+# The virtio disk's drivers are loaded first in every mode, and
+# MODELAB_BLOCKDEV names the disk (/dev/vda) when it is there.
+#
 # /mode says what to do: "suite" runs /suite.sh, "shell" loads the module
 # and opens a shell on the console, "counts" loads it and prints the CSV of
 # `modelab run --quick` between markers.  Either way the VM powers off at the end:
@@ -15,6 +18,24 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 mkdir -p /root
 exec </dev/console >/dev/console 2>&1
+
+# The scratch disk's drivers first, in dependency order (run.sh wrote it).
+if [ -s /lib/modules/load-order ]; then
+	while read -r ko; do
+		insmod /lib/modules/$ko || echo "init: insmod $ko failed"
+	done < /lib/modules/load-order
+	i=0
+	while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do
+		usleep 100000
+		i=$((i + 1))
+	done
+fi
+# Probes that need a device read this one (O_DIRECT, read-only).  The disk
+# is not mounted, so MODELAB_TMPDIR stays unset: scratch files stay on tmpfs.
+if [ -b /dev/vda ]; then
+	export MODELAB_BLOCKDEV=/dev/vda
+fi
+unset MODELAB_TMPDIR
 
 case "$(cat /mode 2>/dev/null)" in
 shell)

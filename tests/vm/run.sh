@@ -16,7 +16,8 @@
 # some hosts; MODELAB_KVM=1 opts in.  MODELAB_VM_TIMEOUT (seconds, default
 # 300) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
 # another in-guest script instead of guest-suite.sh, MODELAB_VM_APPEND adds
-# kernel parameters (e.g. loglevel=7).
+# kernel parameters (e.g. loglevel=7).  The VM has a real device: a 64 MiB
+# read-only virtio disk of random data (build/vm/disk.img), /dev/vda inside.
 set -eu
 
 MODE=suite
@@ -129,6 +130,79 @@ done
 cp "$TOP/modelab.ko" "$ROOT"/modelab.ko
 install -m 0755 "$HERE/init.sh" "$ROOT"/init
 install -m 0755 "${MODELAB_SUITE:-$HERE/guest-suite.sh}" "$ROOT"/suite.sh
+install -m 0644 "$HERE/guest-irq.sh" "$ROOT"/guest-irq.sh
+
+# ---- a real device: a virtio disk --------------------------------------------
+# Debian builds virtio_pci and virtio_blk as modules: copy them and what they
+# need (modules.dep) into the initramfs; /init loads them in the order of
+# /lib/modules/load-order, so /dev/vda exists before anything else runs.
+MODDIR=/lib/modules/$KVER
+declare -A MOD_SEEN=()
+MOD_ORDER=()
+
+# mod_path NAME: NAME's path in modules.dep (relative to $MODDIR), or nothing
+mod_path() {
+	awk -F: -v n="$1" '{ b = $1; sub(/.*\//, "", b); sub(/\.ko(\.(xz|zst|gz))?$/, "", b)
+		gsub("-", "_", b); if (b == n) { print $1; exit } }' "$MODDIR/modules.dep"
+}
+
+# mod_add PATH: PATH after everything it depends on
+mod_add() {
+	local dep
+	[ -z "${MOD_SEEN[$1]:-}" ] || return 0
+	MOD_SEEN[$1]=1
+	for dep in $(awk -F: -v m="$1" '$1 == m { print $2 }' "$MODDIR/modules.dep"); do
+		mod_add "$dep"
+	done
+	MOD_ORDER+=("$1")
+}
+
+# mod_copy PATH: into $ROOT/lib/modules, decompressed: busybox insmod may
+# not read compressed modules.
+mod_copy() {
+	local src=$MODDIR/$1 name
+	name=$(basename "$1")
+	name=${name%.xz}
+	name=${name%.zst}
+	name=${name%.gz}
+	case $1 in
+	*.ko.xz) xz -dc "$src" ;;
+	*.ko.zst) zstd -qdc "$src" ;;
+	*.ko.gz) gzip -dc "$src" ;;
+	*) cat "$src" ;;
+	esac > "$ROOT/lib/modules/$name" || die "cannot copy $src"
+	echo "$name" >> "$ROOT/lib/modules/load-order"
+}
+
+DISK=$VMDIR/disk.img
+DISK_BYTES=$((64 << 20))
+DRIVE=()
+mkdir -p "$ROOT/lib/modules"
+: > "$ROOT/lib/modules/load-order"
+disk_ok=1
+for m in virtio_pci virtio_blk; do
+	path=$(mod_path $m)
+	if [ -n "$path" ]; then
+		mod_add "$path"
+	elif ! grep -q "/$m\.ko" "$MODDIR/modules.builtin" 2>/dev/null; then
+		echo "run.sh: warning: no $m module for $KVER: no disk in the VM" >&2
+		disk_ok=0
+	fi
+done
+if [ $disk_ok = 1 ]; then
+	for m in "${MOD_ORDER[@]}"; do
+		mod_copy "$m"
+	done
+	# Random, not zero, so every read moves real data; made once, reused.
+	if [ "$(stat -c %s "$DISK" 2>/dev/null)" != $DISK_BYTES ]; then
+		head -c $DISK_BYTES /dev/urandom > "$DISK.tmp" ||
+			die "cannot write $DISK.tmp"
+		mv "$DISK.tmp" "$DISK"
+	fi
+	# cache=none: the host's page cache cannot answer for the device.
+	# Read-only: the guest only reads it, and two VMs may share it.
+	DRIVE=(-drive "file=$DISK,format=raw,if=virtio,cache=none,readonly=on")
+fi
 echo "$MODE" > "$ROOT"/mode
 (cd "$ROOT" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$INITRD"
 
@@ -143,7 +217,7 @@ else
 	ACCEL=(-accel tcg,thread=single)
 fi
 QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -m 1024 -smp 2
-      -kernel "$KERNEL" -initrd "$INITRD"
+      -kernel "$KERNEL" -initrd "$INITRD" "${DRIVE[@]}"
       -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable ${MODELAB_VM_APPEND:-}"
       -nographic -no-reboot)
 
