@@ -28,9 +28,18 @@ echo "$why: counting in the lab VM (about a minute under emulation)..." >&2
 mkdir -p build/vm
 if bash tests/vm/run.sh --counts "$counts" >build/vm/counts.log 2>&1; then
 	"$ML" run --kernel-counts "$counts" "$@"
+	echo
+	echo "In the lab VM, where modelab.ko is loaded (emulated: counts are real, nanoseconds are not):"
+	# what only the module, or the VM's disk, can show
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		function v(k) { return $c[k] == "" ? "-" : sprintf("%.2f", $c[k]) }
+		$2 == "irq-work" { printf "  %-22s %s IWI interrupts per event raised\n", $2, v("irq_iwi_per_op") }
+		$2 == "ipi" { printf "  %-22s %s CAL interrupts per event raised\n", $2, v("irq_cal_per_op") }
+		$2 == "ipi-self" { printf "  %-22s %s CAL interrupts per event: a call to this CPU raises none\n", $2, v("irq_cal_per_op") }
+		$2 == "device-read" { printf "  %-22s %s device interrupts per O_DIRECT read of the virtio disk\n", $2, v("irq_device_per_op") }
+		$2 == "denied-enters-kernel" { printf "  %-22s %s\n", $2, $c["verified"] == 1 ? "calls refused by seccomp counted leaving the kernel (sys_exit), not entering (sys_enter)" : "not verified" }' \
+		"$counts"
 	if [ -s "${counts%.csv}.observer.txt" ]; then
-		echo
-		echo "In the lab VM (emulated: the direction means something, the nanoseconds do not):"
 		cat "${counts%.csv}.observer.txt"
 	fi
 	exit 0
