@@ -169,9 +169,33 @@ static void attribute(struct ml_result *res, const char *prefix,
 	}
 }
 
+/* The module's interrupt rows for our CPU, when it is loaded. */
+static void attribute_module(struct ml_result *res,
+			     const struct ml_kcounts *a,
+			     const struct ml_kcounts *b, int cpu)
+{
+	static const enum ml_krow rows[] = { ML_K_IRQ_DEVICE, ML_K_IRQ_TIMER,
+					     ML_K_IRQ_WORK, ML_K_IRQ_RESCHED,
+					     ML_K_IRQ_CALLFUNC, ML_K_CTXSW };
+
+	for (size_t i = 0; i < ML_ARRAY_SIZE(rows); i++) {
+		char key[32], label[80];
+
+		snprintf(key, sizeof(key), "modelab:%s",
+			 ml_kernel_row_name(rows[i]));
+		snprintf(label, sizeof(label), "modelab.ko %s on this CPU",
+			 ml_kernel_row_name(rows[i]));
+		ml_result_extra(res, key, label,
+				(double)(ml_kernel_cpu_count(b, rows[i], cpu) -
+					 ml_kernel_cpu_count(a, rows[i], cpu)));
+	}
+}
+
 static size_t sample_noise(const struct ml_clock *c, double *out, size_t cap,
 			   double seconds, struct ml_result *res)
 {
+	static struct ml_kcounts ka, kb;	/* large: not on the stack */
+	bool module = !ml_kernel_read(&ka), switched_on = false;
 	struct ml_irq_table ia, ib, sa, sb;
 	bool irqs = !ml_irq_read("/proc/interrupts", &ia);
 	bool soft = !ml_irq_read("/proc/softirqs", &sa);
@@ -180,6 +204,11 @@ static size_t sample_noise(const struct ml_clock *c, double *out, size_t cap,
 	int cpu = sched_getcpu();
 	size_t n = 0;
 
+	/* the busy loop makes no syscall: counting costs it nothing */
+	if (module && !ka.counting) {
+		switched_on = !ml_kernel_write("count on");
+		module = switched_on && !ml_kernel_read(&ka);
+	}
 	start = prev = ml_clock_now(c);
 	end = start + (uint64_t)(seconds * 1e9 * c->ticks_per_ns);
 	do {
@@ -213,6 +242,10 @@ static size_t sample_noise(const struct ml_clock *c, double *out, size_t cap,
 		ml_irq_free(&ia);
 	if (soft)
 		ml_irq_free(&sa);
+	if (module && !ml_kernel_read(&kb))
+		attribute_module(res, &ka, &kb, cpu);
+	if (switched_on)
+		ml_kernel_write("count off");
 	return n;
 }
 

@@ -66,6 +66,31 @@ static int last_number(const char *p, const char *eol, uint64_t *v)
 	return errno || end != eol ? -1 : 0;
 }
 
+/* The CPU columns of a table row, up to ML_K_MAX_CPUS of them. */
+static void per_cpu_columns(const char *p, const char *eol,
+			    struct ml_kcounts *k, int row)
+{
+	size_t col = 0;
+
+	while (p < eol && col < k->ncpus && col < ML_K_MAX_CPUS) {
+		char *end;
+
+		while (p < eol && *p == ' ')
+			p++;
+		k->percpu[row][col++] = strtoull(p, &end, 10);
+		p = end;
+	}
+}
+
+uint64_t ml_kernel_cpu_count(const struct ml_kcounts *k, enum ml_krow row,
+			     int cpu)
+{
+	for (size_t i = 0; i < k->ncpus && i < ML_K_MAX_CPUS; i++)
+		if (k->cpu_ids[i] == cpu)
+			return k->percpu[row][i];
+	return 0;
+}
+
 int ml_kernel_parse(const char *text, struct ml_kcounts *k)
 {
 	enum { HEADER, PERCPU, WATCHED } section = HEADER;
@@ -96,9 +121,13 @@ int ml_kernel_parse(const char *text, struct ml_kcounts *k)
 		} else if (line[0] == ' ' && memmem(line, (size_t)(eol - line),
 						      "CPU", 3)) {
 			section = PERCPU;
-			for (const char *p = line; p < eol; p++)
-				if (!strncmp(p, "CPU", 3))
-					k->ncpus++;
+			for (const char *p = line; p < eol; p++) {
+				if (strncmp(p, "CPU", 3))
+					continue;
+				if (k->ncpus < ML_K_MAX_CPUS)
+					k->cpu_ids[k->ncpus] = atoi(p + 3);
+				k->ncpus++;
+			}
 		} else if (!strncmp(line, "watched ", 8)) {
 			section = WATCHED;
 		} else if (section != HEADER &&
@@ -107,6 +136,7 @@ int ml_kernel_parse(const char *text, struct ml_kcounts *k)
 				return -1;
 			if (section == PERCPU) {
 				k->total[idx] = v;
+				per_cpu_columns(line + wlen, eol, k, idx);
 				rows++;
 			} else {
 				k->watched[idx] = v;

@@ -255,17 +255,24 @@ enum ml_krow {
 	ML_K_NROWS
 };
 
+#define ML_K_MAX_CPUS 64	/* per-CPU columns kept; totals cover all */
+
 struct ml_kcounts {
 	char version[16];
 	bool counting;
 	int watched_pid;	/* 0: none */
 	bool watched_exited;
 	size_t ncpus;
+	int cpu_ids[ML_K_MAX_CPUS];	/* the CPU of each column kept */
+	uint64_t percpu[ML_K_NROWS][ML_K_MAX_CPUS];
 	uint64_t total[ML_K_NROWS];	/* summed over CPUs */
 	uint64_t watched[ML_K_NROWS];	/* the watched process */
 };
 
 const char *ml_kernel_row_name(enum ml_krow row);
+/* One CPU's count of a row, or 0 when that CPU's column was not kept. */
+uint64_t ml_kernel_cpu_count(const struct ml_kcounts *k, enum ml_krow row,
+			     int cpu);
 /* Parses the text of /proc/modelab; -1 when it is not that format. */
 int ml_kernel_parse(const char *text, struct ml_kcounts *k);
 /* 0, or -errno (-EPROTO when the text does not parse). */

@@ -69,6 +69,9 @@ static void parses_header_table_and_watched(void **state)
 	assert_false(k.watched_exited);
 	assert_int_equal(k.ncpus, 2);
 	assert_int_equal(k.total[ML_K_SYSCALLS], 1832);	/* the total column */
+	assert_int_equal(ml_kernel_cpu_count(&k, ML_K_SYSCALLS, 1), 1020);
+	assert_int_equal(ml_kernel_cpu_count(&k, ML_K_IRQ_TIMER, 0), 250);
+	assert_int_equal(ml_kernel_cpu_count(&k, ML_K_IRQ_TIMER, 5), 0);
 	assert_int_equal(k.total[ML_K_IRQ_TIMER], 501);
 	assert_int_equal(k.total[ML_K_CTXSW], 81);
 	assert_int_equal(k.watched[ML_K_SYSCALLS], 10040);

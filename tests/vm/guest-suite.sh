@@ -554,6 +554,9 @@ if [ -x /bin/modelab ]; then
 	b=$(csv_col $T/mi.csv munmap-shootdown irq_tlb_per_op)
 	check "munmap with a thread on the other CPU causes TLB shootdowns" "alone $a, with $b" \
 		awk -v a="$a" -v b="$b" 'BEGIN { exit !(b != "" && b + 0 >= a + 0.1) }'
+	v=$(modelab run --quick interrupt/os-noise 2>/dev/null | awk '/modelab.ko irq_timer on this CPU/ { print $NF }')
+	check "os-noise attributes the stolen time with the module's per-CPU timer count" \
+		"counted '$v'" awk -v v="$v" 'BEGIN { exit !(v != "" && v + 0 > 0) }'
 	# seccomp: a refused call still enters the kernel, and is counted
 	modelab run --quick --csv seccomp/denied-enters-kernel > $T/ms.csv 2>/dev/null
 	v=$(csv_col $T/ms.csv denied-enters-kernel verified)
