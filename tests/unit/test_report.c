@@ -182,6 +182,55 @@ static void text_report_marks_skips_and_the_kernel_column(void **state)
 	free(t);
 }
 
+static void demonstrations_carry_their_notes(void **state)
+{
+	static const struct ml_figure demo_fig = { .name = "zombie",
+						   .what = "a child not reaped",
+						   .run = nop };
+	static const struct ml_probe demo_probe = { "process", "p", &demo_fig,
+						    1 };
+	struct ml_result one;
+	struct ml_report r = { .env = &env, .clock = &clk, .results = &one,
+			       .nresults = 1, .observer_off_ns = NAN,
+			       .observer_on_ns = NAN };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&one, 0, sizeof(one));
+	one.probe = &demo_probe;
+	one.fig = &demo_fig;
+	one.demonstration = true;
+	one.w.verified = false;
+	strcpy(one.w.verify_error, "state was S");
+	ml_result_note(&one, "saw \"%s\" in /proc/%d/stat", "S", 42);
+	ml_result_note(&one, "second line");
+	ml_result_extra(&one, "state_char", "state", 'S');
+	f = open_memstream(&buf, &len);
+	ml_report_write(f, ML_FMT_JSON, &r);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"kind\": \"demonstration\", \"verified\": false, "
+				    "\"verify_error\": \"state was S\", "
+				    "\"notes\": [\"saw \\\"S\\\" in /proc/42/stat\", \"second line\"], "
+				    "\"extra\": {\"state_char\": 83}}"));
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	ml_report_write(f, ML_FMT_CSV, &r);
+	fclose(f);
+	/* header and row have the same number of fields; verified last */
+	assert_non_null(strstr(buf, "\nprocess,zombie,,,,,,,,,,,,,,,,,,,,,,,,,,0\n"));
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	ml_report_write(f, ML_FMT_TEXT, &r);
+	fclose(f);
+	assert_non_null(strstr(buf, "demonstration: FAILED: state was S"));
+	assert_non_null(strstr(buf, "  saw \"S\" in /proc/42/stat\n"));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +243,7 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(text_report_marks_skips_and_the_kernel_column,
 				       setup),
+		cmocka_unit_test_setup(demonstrations_carry_their_notes, setup),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
