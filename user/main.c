@@ -61,7 +61,7 @@ static void list_probes(const struct ml_probe *const *probes, size_t nprobes)
 	for (size_t i = 0; i < nprobes; i++) {
 		printf("%s: %s\n", probes[i]->name, probes[i]->summary);
 		for (size_t f = 0; f < probes[i]->nfigures; f++)
-			printf("  %-24s %s\n", probes[i]->figures[f].name,
+			printf("  %-30s %s\n", probes[i]->figures[f].name,
 			       probes[i]->figures[f].what);
 	}
 }

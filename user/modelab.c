@@ -9,12 +9,16 @@ extern const struct ml_probe ml_probe_syscall;
 extern const struct ml_probe ml_probe_fault;
 extern const struct ml_probe ml_probe_interrupt;
 extern const struct ml_probe ml_probe_seccomp;
+extern const struct ml_probe ml_probe_process;
+extern const struct ml_probe ml_probe_memory;
 
 static const struct ml_probe *const probes[] = {
 	&ml_probe_syscall,
 	&ml_probe_fault,
 	&ml_probe_interrupt,
 	&ml_probe_seccomp,
+	&ml_probe_process,
+	&ml_probe_memory,
 };
 
 int main(int argc, char **argv)

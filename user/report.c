@@ -254,7 +254,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 		kernel |= r->results[i].w.have_kernel;
 	fprintf(out, "modelab %s: the cost of entering kernel mode\n\n",
 		MODELAB_VERSION);
-	fprintf(out, "%-32s %9s %9s %19s %10s %9s", "figure", "median ns",
+	fprintf(out, "%-38s %9s %9s %19s %10s %9s", "figure", "median ns",
 		"p99 ns", "95% CI of median", "ticks", "x syscall");
 	if (kernel)
 		fprintf(out, " %12s", "syscalls/op");
@@ -267,12 +267,12 @@ static void write_text(FILE *out, const struct ml_report *r)
 		snprintf(name, sizeof(name), "%s/%s", res->probe->name,
 			 res->fig->name);
 		if (res->skipped) {
-			fprintf(out, "%-32s skipped: %s\n", name,
+			fprintf(out, "%-38s skipped: %s\n", name,
 				res->skip_reason);
 			continue;
 		}
 		if (res->demonstration) {
-			fprintf(out, "%-32s demonstration: %s%s\n", name,
+			fprintf(out, "%-38s demonstration: %s%s\n", name,
 				res->w.verified ? "every claim held" :
 						  "FAILED: ",
 				res->w.verify_error);
@@ -290,7 +290,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 		if (r->clock->kind != ML_CLOCK_TSC)
 			snprintf(ticks, sizeof(ticks), "-");
 		fmt_ns(rat, sizeof(rat), ratio(res, ref));
-		fprintf(out, "%-32s %9s %9s %19s %10s %9s", name, med, p99, ci,
+		fprintf(out, "%-38s %9s %9s %19s %10s %9s", name, med, p99, ci,
 			ticks, rat);
 		if (res->w.have_kernel)
 			fprintf(out, " %7.2f (%s)", res->w.k_syscalls,
