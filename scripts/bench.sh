@@ -72,3 +72,31 @@ if command -v cyclictest >/dev/null 2>&1; then
 else
 	echo "cyclictest: not installed (package rt-tests); no ratio"
 fi
+
+# ---- a pipe round trip against perf bench sched pipe --------------------
+# perf bench sched pipe forks two processes joined by two pipes; each of
+# its ops is a write and a read on each side: one round trip.  It prints
+# the mean ("N usecs/op").  taskset puts both on our CPU, as
+# ipc/pipe-rtt-1cpu pins its peer to the CPU it measures on.
+echo
+ours_p=$(mktemp)
+peer_p=$(mktemp)
+trap 'rm -f "$ours" "$peer" "$ours_t" "$peer_t" "$ours_p" "$peer_p"' EXIT
+if command -v perf >/dev/null 2>&1; then
+	for i in $(seq "$repeats"); do
+		"$ML" run --json --time 2 --cpu "$cpu" ipc/pipe-rtt-1cpu |
+			jq -r '.figures[] | select(.figure == "pipe-rtt-1cpu") | .median_ns' >>"$ours_p"
+		taskset -c "$cpu" perf bench sched pipe -l 200000 2>/dev/null |
+			awk '/usecs\/op/ { print $1 * 1000 }' >>"$peer_p"
+	done
+	printf '%-44s %s\n' "modelab pipe-rtt-1cpu medians (ns):" "$(tr '\n' ' ' <"$ours_p")"
+	printf '%-44s %s\n' "perf bench sched pipe, same CPU (ns/op):" "$(tr '\n' ' ' <"$peer_p")"
+	awk -v a="$(median_of <"$ours_p")" -v b="$(median_of <"$peer_p")" 'BEGIN {
+		r = a / b
+		printf "%-44s %.3f (modelab %.0f ns / perf %.0f ns; target 0.85 to 1.15: %s)\n",
+			"ratio of medians, modelab / perf bench:", r, a, b,
+			(r >= 0.85 && r <= 1.15) ? "met" : "MISSED"
+	}'
+else
+	echo "perf bench: perf is not installed (package linux-perf); no ratio"
+fi

@@ -11,6 +11,7 @@ extern const struct ml_probe ml_probe_interrupt;
 extern const struct ml_probe ml_probe_seccomp;
 extern const struct ml_probe ml_probe_process;
 extern const struct ml_probe ml_probe_memory;
+extern const struct ml_probe ml_probe_ipc;
 
 static const struct ml_probe *const probes[] = {
 	&ml_probe_syscall,
@@ -19,6 +20,7 @@ static const struct ml_probe *const probes[] = {
 	&ml_probe_seccomp,
 	&ml_probe_process,
 	&ml_probe_memory,
+	&ml_probe_ipc,
 };
 
 int main(int argc, char **argv)
