@@ -81,21 +81,6 @@
 
 #define HEAP_ENV "MODELAB_MEMORY_HEAP_FD"
 
-static ssize_t read_file(const char *path, char *buf, size_t len)
-{
-	ssize_t n, got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((size_t)got < len - 1 &&
-	       (n = read(fd, buf + got, len - 1 - (size_t)got)) > 0)
-		got += n;
-	close(fd);
-	buf[got] = '\0';
-	return got;
-}
-
 /* A whole /proc file, however long (smaps is): malloc'd, NUL-ended. */
 static char *slurp(const char *path)
 {
@@ -130,7 +115,7 @@ static long meminfo_kib(const char *key)
 	char buf[8192], *p;
 	long kib = -1;
 
-	if (read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
+	if (ml_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
 		return -1;
 	p = strstr(buf, key);
 	if (p)
@@ -468,7 +453,7 @@ static size_t heap_vma(void)
 	unsigned long lo, hi;
 	size_t len = 0;
 
-	if (read_file("/proc/self/maps", maps, sizeof(maps)) <= 0)
+	if (ml_read_file("/proc/self/maps", maps, sizeof(maps)) <= 0)
 		return 0;
 	for (char *p = maps; p && *p;
 	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
@@ -709,7 +694,7 @@ static const char *demo_buddyinfo(struct ml_result *res)
 		thp_order++;
 	if (zoneinfo(&zfree0, &present, &managed))
 		return "no /proc/zoneinfo";
-	if (read_file("/proc/buddyinfo", text, sizeof(text)) <= 0)
+	if (ml_read_file("/proc/buddyinfo", text, sizeof(text)) <= 0)
 		return "no /proc/buddyinfo";
 	zoneinfo(&zfree1, &present, &managed);
 	memfree = meminfo_kib("MemFree:");
@@ -758,7 +743,7 @@ static const char *demo_buddyinfo(struct ml_result *res)
 	ml_result_note(res,
 		       "an order-k request takes the smallest free block of order >= k, splitting it in halves (buddies); a freed block merges with its buddy when that is free too");
 	if ((double)memfree > total * kib_per_page * 1.05) {
-		read_file("/proc/cmdline", text, sizeof(text));
+		ml_read_file("/proc/cmdline", text, sizeof(text));
 		ml_result_note(res,
 			       "MemFree says %.0f MiB: %.0f MiB more, memory the buddy allocator has not received yet (zones manage %.0f of %.0f MiB present%s)",
 			       (double)memfree / 1024,
@@ -769,7 +754,7 @@ static const char *demo_buddyinfo(struct ml_result *res)
 				       "; deferred_init=lazy: pages are initialised as zones need them" :
 				       "");
 	}
-	if (read_file("/sys/kernel/debug/extfrag/unusable_index", text,
+	if (ml_read_file("/sys/kernel/debug/extfrag/unusable_index", text,
 		      sizeof(text)) > 0)
 		ml_result_note(res, "the kernel's unusable_index: %.*s",
 			       (int)strcspn(text, "\n"), text);

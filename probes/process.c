@@ -132,28 +132,13 @@ struct pstat {
 	unsigned long long utime, stime;	/* clock ticks */
 };
 
-static ssize_t read_file(const char *path, char *buf, size_t len)
-{
-	ssize_t n, got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((size_t)got < len - 1 &&
-	       (n = read(fd, buf + got, len - 1 - (size_t)got)) > 0)
-		got += n;
-	close(fd);
-	buf[got] = '\0';
-	return got;
-}
-
 /* 0, or -1 when the process is gone (or /proc is not there). */
 static int read_stat(pid_t pid, struct pstat *ps)
 {
 	char path[64], buf[1024], *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
+	if (ml_read_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	p = strrchr(buf, ')');	/* the name may hold spaces and parens */
 	if (!p || sscanf(p + 2,
@@ -179,7 +164,7 @@ static int status_line(pid_t pid, const char *key, char *out, size_t len)
 	size_t klen = strlen(key);
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
+	if (ml_read_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	for (p = buf; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		if (strncmp(p, key, klen))
@@ -246,7 +231,7 @@ static int ppid_of(long pid, char *state)
 	for (n = 6; i > 0;)
 		path[n++] = digits[--i];
 	memcpy(path + n, "/stat", 6);
-	n = (int)read_file(path, buf, sizeof(buf));
+	n = (int)ml_read_file(path, buf, sizeof(buf));
 	if (n <= 0)
 		return -1;
 	for (p = buf + n; p > buf && *p != ')'; p--)
@@ -570,7 +555,7 @@ static long meminfo_kib(const char *key)
 	char buf[8192], *p;
 	long kib = -1;
 
-	if (read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
+	if (ml_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
 		return -1;
 	p = strstr(buf, key);
 	if (p)
@@ -584,7 +569,7 @@ static long long cgroup_room(void)
 	char buf[4096], path[600], *line, *save = NULL;
 	long long max = -1, cur = 0;
 
-	if (read_file("/proc/self/cgroup", buf, sizeof(buf)) <= 0)
+	if (ml_read_file("/proc/self/cgroup", buf, sizeof(buf)) <= 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -595,7 +580,7 @@ static long long cgroup_room(void)
 		if (!strncmp(line, "0::", 3)) {
 			snprintf(path, sizeof(path),
 				 "/sys/fs/cgroup%s/memory.max", cg + 1);
-			if (read_file(path, val, sizeof(val)) > 0 &&
+			if (ml_read_file(path, val, sizeof(val)) > 0 &&
 			    strncmp(val, "max", 3))
 				max = atoll(val);
 			snprintf(path, sizeof(path),
@@ -604,7 +589,7 @@ static long long cgroup_room(void)
 			snprintf(path, sizeof(path),
 				 "/sys/fs/cgroup/memory%s/memory.limit_in_bytes",
 				 cg + 1);
-			if (read_file(path, val, sizeof(val)) > 0 &&
+			if (ml_read_file(path, val, sizeof(val)) > 0 &&
 			    atoll(val) < (1ll << 60))
 				max = atoll(val);
 			snprintf(path, sizeof(path),
@@ -614,7 +599,7 @@ static long long cgroup_room(void)
 			continue;
 		}
 		if (max >= 0) {
-			if (read_file(path, val, sizeof(val)) > 0)
+			if (ml_read_file(path, val, sizeof(val)) > 0)
 				cur = atoll(val);
 			return max > cur ? max - cur : 0;
 		}
@@ -1439,7 +1424,7 @@ static bool log_has(const char *what, char *line, size_t len)
 	char buf[2048], *p;
 
 	do {
-		if (read_file(log_path, buf, sizeof(buf)) > 0 &&
+		if (ml_read_file(log_path, buf, sizeof(buf)) > 0 &&
 		    (p = strstr(buf, what))) {
 			while (p > buf && p[-1] != '\n')
 				p--;

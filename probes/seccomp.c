@@ -250,51 +250,12 @@ static int notify_sock = -1;
 static int child_notify(void)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	char dummy = 0;
-	struct iovec iov = { &dummy, 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	int fd;
 
 	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid),
 				     0) ||
 	    seccomp_load(ctx))
 		return -1;
-	fd = seccomp_notify_fd(ctx);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(notify_sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int receive_fd(int sock)
-{
-	char dummy;
-	struct iovec iov = { &dummy, 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct pollfd p = { .fd = sock, .events = POLLIN };
-	struct cmsghdr *cm;
-	int fd = -1;
-
-	if (poll(&p, 1, CHILD_TIMEOUT_MS) != 1 || recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (cm && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
+	return ml_send_fd(notify_sock, seccomp_notify_fd(ctx));
 }
 
 #define FAKE_PPID 4242
@@ -357,7 +318,7 @@ static const char *demo_notify(struct ml_result *res)
 	}
 	close(p[1]);
 	close(sv[1]);
-	fd = pid > 0 ? receive_fd(sv[0]) : -1;
+	fd = pid > 0 ? ml_recv_fd(sv[0], CHILD_TIMEOUT_MS) : -1;
 	why = fd < 0 ? "the child sent no listener fd" :
 		       supervise_one(res, pid, fd);
 	if (fd >= 0)

@@ -11,21 +11,10 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <seccomp.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
 #include <sys/utsname.h>
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* ---- errno names -------------------------------------------------------- */
 
@@ -67,7 +56,7 @@ int ml_action_parse(const char *s, uint32_t *action, char *err, size_t len)
 		int e = ml_errno_parse(s + 6);
 
 		if (e < 0)
-			return fail(err, len, "--action: unknown errno '%s'",
+			return ml_errorf(err, len, "--action: unknown errno '%s'",
 				    s + 6);
 		*action = SCMP_ACT_ERRNO((uint32_t)e);
 	} else if (!strcmp(s, "kill")) {
@@ -79,7 +68,7 @@ int ml_action_parse(const char *s, uint32_t *action, char *err, size_t len)
 	} else if (!strcmp(s, "notify")) {
 		*action = SCMP_ACT_NOTIFY;
 	} else {
-		return fail(err, len,
+		return ml_errorf(err, len,
 			    "--action: unknown action '%s' (errno[:NAME], kill, trap, log, notify)",
 			    s);
 	}
@@ -99,19 +88,19 @@ int ml_syscall_list_parse(const char *list, int *nrs, size_t max, size_t *n,
 		int nr;
 
 		if (!wlen)
-			return fail(err, len, "%s: empty syscall name in '%s'",
+			return ml_errorf(err, len, "%s: empty syscall name in '%s'",
 				    option, list);
 		if (wlen >= sizeof(name))
-			return fail(err, len, "%s: syscall name too long",
+			return ml_errorf(err, len, "%s: syscall name too long",
 				    option);
 		memcpy(name, p, wlen);
 		name[wlen] = '\0';
 		nr = seccomp_syscall_resolve_name(name);
 		if (nr == __NR_SCMP_ERROR)
-			return fail(err, len, "%s: unknown syscall '%s'",
+			return ml_errorf(err, len, "%s: unknown syscall '%s'",
 				    option, name);
 		if (*n == max)
-			return fail(err, len, "%s: too many syscalls", option);
+			return ml_errorf(err, len, "%s: too many syscalls", option);
 		nrs[(*n)++] = nr;
 		if (!comma)
 			return 0;
@@ -164,7 +153,7 @@ static int only_keys(struct json_object *obj, const char *where,
 		for (const char *const *k = keys; *k; k++)
 			known |= !strcmp(key, *k);
 		if (!known)
-			return fail(p->err, p->len,
+			return ml_errorf(p->err, p->len,
 				    "profile: %s%s%s: unsupported field",
 				    where, *where ? "." : "", key);
 	}
@@ -176,7 +165,7 @@ static int want_type(struct json_object *v, enum json_type t,
 {
 	if (v && json_object_is_type(v, t))
 		return 0;
-	return fail(p->err, p->len, "profile: %s: expected %s", where, what);
+	return ml_errorf(p->err, p->len, "profile: %s: expected %s", where, what);
 }
 
 static int parse_action(struct json_object *v, const char *where,
@@ -193,7 +182,7 @@ static int parse_action(struct json_object *v, const char *where,
 			return 0;
 		}
 	}
-	return fail(p->err, p->len, "profile: %s: unknown action '%s'", where,
+	return ml_errorf(p->err, p->len, "profile: %s: unknown action '%s'", where,
 		    s);
 }
 
@@ -211,7 +200,7 @@ static int with_data(uint32_t action, struct json_object *ret,
 			return -1;
 		v = json_object_get_int64(ret);
 		if (v < 0 || v > 0xffff)
-			return fail(p->err, p->len,
+			return ml_errorf(p->err, p->len,
 				    "profile: %s: %lld is out of range",
 				    where, (long long)v);
 		data = (uint32_t)v;
@@ -351,7 +340,7 @@ static int parse_args(struct json_object *args, const char *where,
 	if (want_type(args, json_type_array, where, "an array", p))
 		return -1;
 	if (json_object_array_length(args) > 6)
-		return fail(p->err, p->len, "profile: %s: more than 6 args",
+		return ml_errorf(p->err, p->len, "profile: %s: more than 6 args",
 			    where);
 	for (size_t i = 0; i < json_object_array_length(args); i++) {
 		struct json_object *a = json_object_array_get_idx(args, i);
@@ -366,16 +355,16 @@ static int parse_args(struct json_object *args, const char *where,
 		if (!json_object_object_get_ex(a, "index", &idx) ||
 		    !json_object_is_type(idx, json_type_int) ||
 		    json_object_get_int(idx) < 0 || json_object_get_int(idx) > 5)
-			return fail(p->err, p->len,
+			return ml_errorf(p->err, p->len,
 				    "profile: %s.index: expected 0 to 5", at);
 		if (!json_object_object_get_ex(a, "value", &val) ||
 		    !json_object_is_type(val, json_type_int))
-			return fail(p->err, p->len,
+			return ml_errorf(p->err, p->len,
 				    "profile: %s.value: expected an integer",
 				    at);
 		if (!json_object_object_get_ex(a, "op", &op) ||
 		    !json_object_is_type(op, json_type_string))
-			return fail(p->err, p->len,
+			return ml_errorf(p->err, p->len,
 				    "profile: %s.op: expected a string", at);
 		ops = json_object_get_string(op);
 		cmp[i].arg = (unsigned int)json_object_get_int(idx);
@@ -390,7 +379,7 @@ static int parse_args(struct json_object *args, const char *where,
 			}
 		}
 		if (!found)
-			return fail(p->err, p->len,
+			return ml_errorf(p->err, p->len,
 				    "profile: %s.op: unknown operator '%s'", at,
 				    ops);
 		(*n)++;
@@ -418,7 +407,7 @@ static int parse_rule(struct json_object *rule, size_t i, uint32_t def_errno,
 		return -1;
 	snprintf(at, sizeof(at), "%s.action", where);
 	if (!json_object_object_get_ex(rule, "action", &act))
-		return fail(p->err, p->len, "profile: %s: missing", at);
+		return ml_errorf(p->err, p->len, "profile: %s: missing", at);
 	if (parse_action(act, at, &action, p))
 		return -1;
 	json_object_object_get_ex(rule, "errnoRet", &ret);
@@ -432,7 +421,7 @@ static int parse_rule(struct json_object *rule, size_t i, uint32_t def_errno,
 	if (!json_object_object_get_ex(rule, "names", &names)) {
 		/* the old Docker format: one "name" */
 		if (!json_object_object_get_ex(rule, "name", &name))
-			return fail(p->err, p->len,
+			return ml_errorf(p->err, p->len,
 				    "profile: %s.names: missing", where);
 		names = NULL;
 	} else {
@@ -511,13 +500,13 @@ static int add_arch(struct json_object *v, const char *where,
 			int rc = seccomp_arch_add(p->ctx, arches[i].token);
 
 			if (rc && rc != -EEXIST)
-				return fail(p->err, p->len,
+				return ml_errorf(p->err, p->len,
 					    "profile: %s: cannot add %s", where,
 					    s);
 		}
 		return 0;
 	}
-	return fail(p->err, p->len, "profile: %s: unknown architecture '%s'",
+	return ml_errorf(p->err, p->len, "profile: %s: unknown architecture '%s'",
 		    where, s);
 }
 
@@ -551,7 +540,7 @@ static int parse_arches(struct json_object *root, struct profile_ctx *p)
 			    only_keys(m, at, keys, p))
 				return -1;
 			if (!json_object_object_get_ex(m, "architecture", &a))
-				return fail(p->err, p->len,
+				return ml_errorf(p->err, p->len,
 					    "profile: %s.architecture: missing",
 					    at);
 			if (add_arch(a, at, p))
@@ -589,7 +578,7 @@ void *ml_profile_parse(const char *json, struct ml_profile_info *info,
 
 	memset(info, 0, sizeof(*info));
 	if (!tok) {
-		fail(err, len, "profile: out of memory");
+		ml_errorf(err, len, "profile: out of memory");
 		return NULL;
 	}
 	/* the terminating NUL included: the tokener knows the text ended */
@@ -598,7 +587,7 @@ void *ml_profile_parse(const char *json, struct ml_profile_info *info,
 		enum json_tokener_error e = json_tokener_get_error(tok);
 
 		/* "continue" means the text stopped in the middle */
-		fail(err, len, "profile: not valid JSON at byte %zu: %s",
+		ml_errorf(err, len, "profile: not valid JSON at byte %zu: %s",
 		     json_tokener_get_parse_end(tok),
 		     e == json_tokener_continue ?
 			     "unexpected end of data" :
@@ -619,7 +608,7 @@ void *ml_profile_parse(const char *json, struct ml_profile_info *info,
 		def_errno = (uint32_t)json_object_get_int(v);
 	}
 	if (!json_object_object_get_ex(root, "defaultAction", &v)) {
-		fail(err, len, "profile: defaultAction: missing");
+		ml_errorf(err, len, "profile: defaultAction: missing");
 		goto bad;
 	}
 	if (parse_action(v, "defaultAction", &def_action, &p) ||
@@ -628,7 +617,7 @@ void *ml_profile_parse(const char *json, struct ml_profile_info *info,
 		goto bad;
 	p.ctx = seccomp_init(def_action);
 	if (!p.ctx) {
-		fail(err, len, "profile: libseccomp refused the default action");
+		ml_errorf(err, len, "profile: libseccomp refused the default action");
 		goto bad;
 	}
 	if (json_object_object_get_ex(root, "flags", &v)) {
@@ -642,7 +631,7 @@ void *ml_profile_parse(const char *json, struct ml_profile_info *info,
 				seccomp_attr_set(p.ctx, SCMP_FLTATR_CTL_LOG, 1);
 				continue;
 			}
-			fail(err, len, "profile: flags[%zu]: unsupported flag '%s'",
+			ml_errorf(err, len, "profile: flags[%zu]: unsupported flag '%s'",
 			     i, f ? f : "(not a string)");
 			goto bad;
 		}
@@ -678,14 +667,14 @@ void *ml_profile_load(const char *path, struct ml_profile_info *info,
 
 	memset(info, 0, sizeof(*info));
 	if (!f) {
-		fail(err, len, "--profile: cannot open '%s': %s", path,
+		ml_errorf(err, len, "--profile: cannot open '%s': %s", path,
 		     strerror(errno));
 		return NULL;
 	}
 	if (getdelim(&text, &size, '\0', f) < 0) {
 		fclose(f);
 		free(text);
-		fail(err, len, "--profile: '%s' is empty", path);
+		ml_errorf(err, len, "--profile: '%s' is empty", path);
 		return NULL;
 	}
 	fclose(f);

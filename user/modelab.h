@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define MODELAB_VERSION "0.1.0"
 #define MODELAB_JSON_SCHEMA 1
@@ -433,6 +434,18 @@ struct ml_options {
 int ml_parse_options(int argc, char **argv, bool single_probe,
 		     struct ml_options *o, char *err, size_t errlen);
 void ml_usage(FILE *out, const char *prog, bool single_probe);
+
+/* ---- util.c: small shared helpers ---------------------------------------- */
+
+/* Reads a file whole into buf (NUL-terminated); its length, or -1. */
+ssize_t ml_read_file(const char *path, char *buf, size_t len);
+/* Formats one line into err; always returns -1, for `return ml_errorf()`. */
+int ml_errorf(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Hands a descriptor over a Unix socket (SCM_RIGHTS); 0 or -1. */
+int ml_send_fd(int sock, int fd);
+/* Takes one, waiting at most timeout_ms (-1: forever); the fd, or -1. */
+int ml_recv_fd(int sock, int timeout_ms);
 
 /* ---- main.c: the shared driver of modelab and every probe program ------- */
 

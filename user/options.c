@@ -73,16 +73,6 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 		"  -V, --version     print the version\n");
 }
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int parse_cpu(const char *s, int *cpu)
 {
 	char *end;
@@ -154,13 +144,13 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			break;
 		case OPT_TIME:
 			if (parse_seconds(optarg, &o->budget_s))
-				return fail(err, errlen,
+				return ml_errorf(err, errlen,
 					    "--time: '%s' is not a number of seconds in (0, 60]",
 					    optarg);
 			break;
 		case OPT_CPU:
 			if (parse_cpu(optarg, &o->cpu))
-				return fail(err, errlen,
+				return ml_errorf(err, errlen,
 					    "--cpu: '%s' is not a CPU number",
 					    optarg);
 			break;
@@ -170,7 +160,7 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			else if (!strcmp(optarg, "monotonic"))
 				o->clock = ML_CLOCK_MONOTONIC;
 			else
-				return fail(err, errlen,
+				return ml_errorf(err, errlen,
 					    "--clock: '%s' is not tsc or monotonic",
 					    optarg);
 			break;
@@ -181,35 +171,35 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			o->command = ML_CMD_VERSION;
 			return 0;
 		case ':':
-			return fail(err, errlen, "option '%s' needs a value",
+			return ml_errorf(err, errlen, "option '%s' needs a value",
 				    argv[optind - 1]);
 		default:
 			if (optopt)
-				return fail(err, errlen, "unknown option '-%c'",
+				return ml_errorf(err, errlen, "unknown option '-%c'",
 					    optopt);
-			return fail(err, errlen, "unknown option '%s'",
+			return ml_errorf(err, errlen, "unknown option '%s'",
 				    argv[optind - 1]);
 		}
 	}
 	if (json && csv)
-		return fail(err, errlen, "--json and --csv exclude each other");
+		return ml_errorf(err, errlen, "--json and --csv exclude each other");
 	o->format = json ? ML_FMT_JSON : csv ? ML_FMT_CSV : ML_FMT_TEXT;
 	for (int i = optind; i < argc; i++) {
 		if (!have_cmd) {
 			if (parse_command(argv[i], &o->command))
-				return fail(err, errlen,
+				return ml_errorf(err, errlen,
 					    "unknown command '%s'", argv[i]);
 			have_cmd = true;
 		} else if (single_probe || o->command != ML_CMD_RUN) {
-			return fail(err, errlen, "unexpected argument '%s'",
+			return ml_errorf(err, errlen, "unexpected argument '%s'",
 				    argv[i]);
 		} else if (o->nselect == ML_MAX_SELECT) {
-			return fail(err, errlen, "too many probes named");
+			return ml_errorf(err, errlen, "too many probes named");
 		} else {
 			o->select[o->nselect++] = argv[i];
 		}
 	}
 	if (!have_cmd)
-		return fail(err, errlen, "missing command");
+		return ml_errorf(err, errlen, "missing command");
 	return 0;
 }

@@ -17,7 +17,6 @@
 #include <poll.h>
 #include <seccomp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -45,16 +44,6 @@ static void sandbox_usage(FILE *out)
 		"                      kill, trap, log or notify (default errno)\n"
 		"  --notify-allow LIST with --action notify: the supervisor lets these through\n"
 		"  --explain           print the filter (libseccomp's PFC, then the BPF) and stop\n");
-}
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 static int parse(int argc, char **argv, struct sandbox_opts *o, char *err,
@@ -99,25 +88,25 @@ static int parse(int argc, char **argv, struct sandbox_opts *o, char *err,
 		case 'h':
 			return 1;
 		case ':':
-			return fail(err, len, "option '%s' needs a value",
+			return ml_errorf(err, len, "option '%s' needs a value",
 				    argv[optind - 1]);
 		default:
-			return fail(err, len, "unknown option '%s'",
+			return ml_errorf(err, len, "unknown option '%s'",
 				    argv[optind - 1]);
 		}
 	}
 	sources = !!o->allow + !!o->deny + !!o->profile;
 	if (sources != 1)
-		return fail(err, len,
+		return ml_errorf(err, len,
 			    "give exactly one of --allow, --deny and --profile");
 	if (o->profile && o->action)
-		return fail(err, len,
+		return ml_errorf(err, len,
 			    "--action does not apply to --profile: the profile names its actions");
 	if (o->notify_allow && (!o->action || strcmp(o->action, "notify")))
-		return fail(err, len, "--notify-allow needs --action notify");
+		return ml_errorf(err, len, "--notify-allow needs --action notify");
 	o->cmd = argv + optind;
 	if (!o->explain && !*o->cmd)
-		return fail(err, len, "missing COMMAND");
+		return ml_errorf(err, len, "missing COMMAND");
 	return 0;
 }
 
@@ -148,7 +137,7 @@ static scmp_filter_ctx build(const struct sandbox_opts *o, char *err,
 		return NULL;
 	ctx = seccomp_init(o->allow ? action : SCMP_ACT_ALLOW);
 	if (!ctx) {
-		fail(err, len, "libseccomp refused the action");
+		ml_errorf(err, len, "libseccomp refused the action");
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -159,7 +148,7 @@ static scmp_filter_ctx build(const struct sandbox_opts *o, char *err,
 			char *name = seccomp_syscall_resolve_num_arch(
 				SCMP_ARCH_NATIVE, nrs[i]);
 
-			fail(err, len, "cannot add a rule for '%s': %s",
+			ml_errorf(err, len, "cannot add a rule for '%s': %s",
 			     name ? name : "?", strerror(-rc));
 			free(name);
 			seccomp_release(ctx);
@@ -170,48 +159,6 @@ static scmp_filter_ctx build(const struct sandbox_opts *o, char *err,
 }
 
 /* ---- the command, and its supervisor --------------------------------------- */
-
-static int send_fd(int sock, int fd)
-{
-	char byte = 0;
-	struct iovec iov = { &byte, 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char byte;
-	struct iovec iov = { &byte, 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm;
-	int fd = -1;
-
-	if (recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (cm && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
 
 /* One intercepted call: print it, then allow or refuse it by the list. */
 static void supervise(int fd, const int *allowed, size_t nallowed)
@@ -286,7 +233,7 @@ static int run(scmp_filter_ctx ctx, const struct sandbox_opts *o,
 			fprintf(stderr, "modelab sandbox: the kernel refused the filter\n");
 			_exit(126);
 		}
-		if (notify && send_fd(sv[1], seccomp_notify_fd(ctx)))
+		if (notify && ml_send_fd(sv[1], seccomp_notify_fd(ctx)))
 			_exit(126);
 		execvp(o->cmd[0], o->cmd);
 		fprintf(stderr, "modelab sandbox: cannot run '%s': %s\n",
@@ -295,7 +242,7 @@ static int run(scmp_filter_ctx ctx, const struct sandbox_opts *o,
 	}
 	if (notify) {
 		close(sv[1]);
-		nfd = recv_fd(sv[0]);
+		nfd = ml_recv_fd(sv[0], -1);
 		close(sv[0]);
 	}
 	for (;;) {
