@@ -110,19 +110,6 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static long meminfo_kib(const char *key)
-{
-	char buf[8192], *p;
-	long kib = -1;
-
-	if (ml_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
-		return -1;
-	p = strstr(buf, key);
-	if (p)
-		sscanf(p + strlen(key), " %ld", &kib);
-	return kib;
-}
-
 /* ---- internal fragmentation: mmap ---------------------------------------- */
 
 /*
@@ -697,7 +684,7 @@ static const char *demo_buddyinfo(struct ml_result *res)
 	if (ml_read_file("/proc/buddyinfo", text, sizeof(text)) <= 0)
 		return "no /proc/buddyinfo";
 	zoneinfo(&zfree1, &present, &managed);
-	memfree = meminfo_kib("MemFree:");
+	memfree = ml_meminfo_kib("MemFree:");
 	nz = parse_buddyinfo(text, z, MAX_ZONES);
 	if (nz <= 0)
 		return "/proc/buddyinfo is not in the expected format";

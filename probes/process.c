@@ -550,19 +550,6 @@ static size_t held_len;
 static uint64_t failures;
 static volatile uint64_t sink;
 
-static long meminfo_kib(const char *key)
-{
-	char buf[8192], *p;
-	long kib = -1;
-
-	if (ml_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
-		return -1;
-	p = strstr(buf, key);
-	if (p)
-		sscanf(p + strlen(key), " %ld", &kib);
-	return kib;
-}
-
 /* Bytes a memory cgroup still lets us take (v2 or v1), or -1: no limit. */
 static long long cgroup_room(void)
 {
@@ -625,7 +612,7 @@ static void release_memory(void)
 static const char *hold_memory(size_t mib)
 {
 	static char why[128];
-	long avail = meminfo_kib("MemAvailable:");
+	long avail = ml_meminfo_kib("MemAvailable:");
 	long long room = cgroup_room();
 	size_t len = mib * MIB;
 

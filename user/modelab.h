@@ -439,6 +439,8 @@ void ml_usage(FILE *out, const char *prog, bool single_probe);
 
 /* Reads a file whole into buf (NUL-terminated); its length, or -1. */
 ssize_t ml_read_file(const char *path, char *buf, size_t len);
+/* A /proc/meminfo field ("MemAvailable:"), in KiB, or -1. */
+long ml_meminfo_kib(const char *key);
 /* Formats one line into err; always returns -1, for `return ml_errorf()`. */
 int ml_errorf(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -32,6 +32,19 @@ ssize_t ml_read_file(const char *path, char *buf, size_t len)
 	return got;
 }
 
+long ml_meminfo_kib(const char *key)
+{
+	char buf[8192], *p;
+	long kib = -1;
+
+	if (ml_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strstr(buf, key);
+	if (p)
+		sscanf(p + strlen(key), " %ld", &kib);
+	return kib;
+}
+
 int ml_errorf(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
