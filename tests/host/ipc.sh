@@ -13,11 +13,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/host/lib.sh
-BIN=${BIN:-bin}
 P=$BIN/modelab-ipc
 TMPROOT=${TMPDIR:-/tmp}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 ncpu=$(nproc)	# the CPUs we may use: online, affinity, cpuset
 
 # ---- where leftovers would be -------------------------------------------

@@ -1,5 +1,10 @@
-# lib.sh - the few helpers every host and VM shell suite shares: results
-# counted the same way and one closing line CI can read.
+# lib.sh - what every host suite shares: the programs under test (BIN,
+# default bin/ as `make` builds them), a scratch directory removed on exit,
+# results counted the same way and one closing line CI can read.
+BIN=${BIN:-bin}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
 passed=0
 failed=0
 skipped=0

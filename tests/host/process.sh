@@ -10,9 +10,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/host/lib.sh
-BIN=${BIN:-bin}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 # the daemon's log goes here: nothing may be left in it
 export MODELAB_TMPDIR=$tmp/logs
 mkdir -p "$MODELAB_TMPDIR"

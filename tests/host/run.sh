@@ -8,10 +8,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/host/lib.sh
-BIN=${BIN:-bin}
 ML=$BIN/modelab
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # Every key the README documents for a measured figure.
 FIGURE_KEYS='probe figure what skipped kind batches batch_ops converged seconds

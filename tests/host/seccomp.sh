@@ -8,10 +8,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/host/lib.sh
-BIN=${BIN:-bin}
 ML=$BIN/modelab
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # ---- the probe ---------------------------------------------------------------
 "$ML" run --quick --json seccomp >"$tmp/s.json" 2>/dev/null
