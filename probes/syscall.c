@@ -75,12 +75,6 @@ static void run_function_call(uint64_t n)
 	sink = acc;
 }
 
-static void run_getppid_syscall(uint64_t n)
-{
-	for (uint64_t i = 0; i < n; i++)
-		syscall(SYS_getppid);
-}
-
 #if defined(__x86_64__)
 static inline long raw_syscall0(long nr)
 {
@@ -218,35 +212,44 @@ static void run_write_devnull(uint64_t n)
 			sink = -1;
 }
 
+/*
+ * Every figure shares the rounds ("syscall" group), so each ratio below is
+ * taken per round between slices a few milliseconds apart.
+ */
 static const struct ml_figure figures[] = {
 	{ .name = "function-call",
 	  .what = "call an empty function (no kernel entry)",
-	  .run = run_function_call },
+	  .run = run_function_call, .group = "syscall",
+	  .pair_with = "getppid-syscall", .claim = ML_CLAIM_CHEAPER },
 	{ .name = "getppid-syscall",
 	  .what = "getppid through syscall(2): the null syscall",
-	  .run = run_getppid_syscall },
+	  .run = ml_null_syscall, .group = "syscall" },
 	{ .name = "getppid-raw",
 	  .what = "getppid through a bare syscall instruction",
-	  .run = run_getppid_raw, .setup = setup_raw },
+	  .run = run_getppid_raw, .setup = setup_raw, .group = "syscall",
+	  .pair_with = "getppid-syscall" },
 	{ .name = "invalid-nr",
 	  .what = "a syscall number with no handler (-ENOSYS)",
-	  .run = run_invalid, .setup = setup_invalid },
+	  .run = run_invalid, .setup = setup_invalid, .group = "syscall",
+	  .pair_with = "getppid-syscall" },
 	{ .name = "clock_gettime-vdso",
 	  .what = "clock_gettime(CLOCK_MONOTONIC) via the vDSO",
-	  .run = run_clock_vdso },
+	  .run = run_clock_vdso, .group = "syscall",
+	  .pair_with = "clock_gettime-syscall" },
 	{ .name = "clock_gettime-syscall",
 	  .what = "clock_gettime via syscall(2)",
-	  .run = run_clock_syscall },
+	  .run = run_clock_syscall, .group = "syscall" },
 	{ .name = "getcpu-vdso", .what = "getcpu via the vDSO",
-	  .run = run_getcpu_vdso },
+	  .run = run_getcpu_vdso, .group = "syscall",
+	  .pair_with = "getcpu-syscall" },
 	{ .name = "getcpu-syscall", .what = "getcpu via syscall(2)",
-	  .run = run_getcpu_syscall },
+	  .run = run_getcpu_syscall, .group = "syscall" },
 	{ .name = "read-devzero", .what = "read 1 byte from /dev/zero",
 	  .run = run_read_devzero, .setup = setup_devzero,
-	  .teardown = teardown_devzero },
+	  .teardown = teardown_devzero, .group = "syscall" },
 	{ .name = "write-devnull", .what = "write 1 byte to /dev/null",
 	  .run = run_write_devnull, .setup = setup_devnull,
-	  .teardown = teardown_devnull },
+	  .teardown = teardown_devnull, .group = "syscall" },
 };
 
 const struct ml_probe ml_probe_syscall = {

@@ -2,17 +2,35 @@
 /*
  * cpu.c - pinning.  A thread that migrates mid-measurement pays for cold
  * caches and, on some machines, a TSC from another socket: pin first.
+ *
+ * A figure with a peer needs "the other CPU": one this process was allowed
+ * to use before it pinned itself (taskset, cgroups and containers narrow
+ * that set), never simply CPU 0 or CPU 1.
  */
 #define _GNU_SOURCE
 #include "modelab.h"
 
 #include <errno.h>
 #include <sched.h>
+#include <stdbool.h>
+
+static cpu_set_t allowed;
+static bool allowed_known;
+
+static void remember_allowed(void)
+{
+	if (allowed_known)
+		return;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		CPU_ZERO(&allowed);
+	allowed_known = true;
+}
 
 int ml_pin_cpu(int cpu)
 {
 	cpu_set_t set;
 
+	remember_allowed();
 	if (cpu < 0)
 		cpu = sched_getcpu();
 	if (cpu < 0)
@@ -26,4 +44,13 @@ int ml_pin_cpu(int cpu)
 	if (sched_setaffinity(0, sizeof(set), &set))
 		return -1;
 	return cpu;
+}
+
+int ml_other_cpu(int self)
+{
+	remember_allowed();
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (cpu != self && CPU_ISSET(cpu, &allowed))
+			return cpu;
+	return -1;
 }

@@ -74,32 +74,124 @@ static int usage_error(const char *prog, bool single, const char *msg)
 }
 
 /*
- * The null syscall once more, with counting on: the cost of watching.
- * Only when the reference figure was measured, so the two compare.
+ * The observer effect: the null syscall with the module counting, against
+ * the same call with counting off, in alternating slices of the same
+ * rounds so that the machine's drift cancels.  Only the figure's hooks
+ * switch counting; the reference slice runs with it off.
  */
-static void observer_effect(const struct ml_clock *clock,
-			    const struct ml_measure_opts *mo,
-			    const struct ml_result *results, size_t n,
-			    struct ml_report *rep)
+static void counting_on(void)
 {
-	struct ml_result on;
+	if (ml_kernel_write("count on"))
+		ml_fail("cannot switch counting on: %s", strerror(errno));
+}
+
+static void counting_off(void)
+{
+	ml_kernel_write("count off");
+}
+
+static const struct ml_figure observer_figures[] = {
+	{ .name = "null-counting-off",
+	  .what = "the null syscall, modelab.ko not counting",
+	  .run = ml_null_syscall, .group = "observer" },
+	{ .name = "null-counting-on",
+	  .what = "the null syscall, modelab.ko counting every syscall",
+	  .run = ml_null_syscall, .group = "observer",
+	  .enter = counting_on, .leave = counting_off,
+	  .pair_with = "null-counting-off", .claim = ML_CLAIM_DEARER },
+};
+
+static const struct ml_probe observer_probe = {
+	.name = "observer",
+	.summary = "what counting in modelab.ko costs every syscall",
+	.figures = observer_figures,
+	.nfigures = ML_ARRAY_SIZE(observer_figures),
+};
+
+static int observer_effect(const struct ml_clock *clock,
+			   const struct ml_measure_opts *mo,
+			   struct ml_result pair[2])
+{
+	const struct ml_figure *figs[] = { &observer_figures[0],
+					   &observer_figures[1] };
+
+	return ml_measure_group(clock, mo, &observer_probe, figs, 2, pair);
+}
+
+static bool selected(const struct selection *sel, const struct ml_figure *fig)
+{
+	return !sel->figure || !strcmp(sel->figure, fig->name);
+}
+
+/* Timed figures that name the same group share rounds; others go alone. */
+static bool joins(const struct ml_figure *first, const struct ml_figure *fig)
+{
+	return first->group && fig->group && !strcmp(first->group, fig->group) &&
+	       fig->run && !fig->sample && !fig->demonstrate;
+}
+
+/*
+ * One probe's figures, group by group, then each one's witness pass.
+ * Returns how many results it filled, or -1 with errno set.
+ */
+static ssize_t measure_probe(const struct ml_clock *clock,
+			     const struct ml_measure_opts *mo,
+			     struct ml_observer *ob,
+			     const struct selection *sel,
+			     struct ml_result *results)
+{
+	const struct ml_probe *probe = sel->probe;
+	bool *done = calloc(probe->nfigures, sizeof(*done));
+	size_t n = 0;
+
+	if (!done)
+		return -1;
+	for (size_t f = 0; f < probe->nfigures; f++) {
+		const struct ml_figure *group[ML_MAX_GROUP];
+		const struct ml_figure *first = &probe->figures[f];
+		size_t k = 0;
+
+		if (done[f] || !selected(sel, first))
+			continue;
+		group[k++] = first;
+		for (size_t g = f + 1; joins(first, first) &&
+				       g < probe->nfigures && k < ML_MAX_GROUP;
+		     g++) {
+			if (!done[g] && selected(sel, &probe->figures[g]) &&
+			    joins(first, &probe->figures[g])) {
+				group[k++] = &probe->figures[g];
+				done[g] = true;
+			}
+		}
+		if (ml_measure_group(clock, mo, probe, group, k, &results[n])) {
+			free(done);
+			return -1;
+		}
+		for (size_t i = 0; i < k; i++)
+			ml_witness_figure(ob, group[i], &results[n + i]);
+		n += k;
+	}
+	free(done);
+	return (ssize_t)n;
+}
+
+/* Every failure, named, at the end: the run exits 1. */
+static int report_failures(const struct ml_result *results, size_t n)
+{
+	size_t failed = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct ml_result *r = &results[i];
-
-		if (r->skipped || strcmp(r->probe->name, ML_REFERENCE_PROBE) ||
-		    strcmp(r->fig->name, ML_REFERENCE_FIGURE))
+		if (!results[i].failed)
 			continue;
-		if (ml_kernel_write("count on"))
-			return;
-		if (!ml_measure(clock, mo, r->probe, r->fig, &on) &&
-		    !on.skipped) {
-			rep->observer_off_ns = r->st.median;
-			rep->observer_on_ns = on.st.median;
-		}
-		ml_kernel_write("count off");
-		return;
+		if (!failed++)
+			fprintf(stderr, "modelab: failed:\n");
+		fprintf(stderr, "  %s/%s: %s\n", results[i].probe->name,
+			results[i].fig->name, results[i].fail_reason);
 	}
+	if (failed)
+		fprintf(stderr, "modelab: %zu of %zu figures failed\n", failed,
+			n);
+	return failed ? 1 : 0;
 }
 
 static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
@@ -108,7 +200,7 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 {
 	struct ml_observer ob = { 0 };
 	struct ml_measure_opts mo;
-	struct ml_result *results;
+	struct ml_result *results, observer[2];
 	size_t total = 0, n = 0;
 	char err[512];
 	int rc = 0;
@@ -128,26 +220,28 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 			"modelab: /proc/modelab is there but cannot be driven (%s); timings only\n",
 			strerror(errno));
 	for (size_t p = 0; p < nchosen; p++) {
-		const struct ml_probe *probe = chosen[p].probe;
+		ssize_t got = measure_probe(clock, &mo, &ob, &chosen[p],
+					    results + n);
 
-		for (size_t f = 0; f < probe->nfigures; f++) {
-			const struct ml_figure *fig = &probe->figures[f];
-
-			if (chosen[p].figure && strcmp(chosen[p].figure, fig->name))
-				continue;
-			if (ml_measure(clock, &mo, probe, fig, &results[n])) {
-				fprintf(stderr, "modelab: %s/%s: %s\n",
-					probe->name, fig->name,
-					strerror(errno));
-				rc = 1;
-				continue;
-			}
-			ml_witness_figure(&ob, fig, &results[n]);
-			n++;
+		if (got < 0) {
+			fprintf(stderr, "modelab: %s: %s\n",
+				chosen[p].probe->name, strerror(errno));
+			rc = 1;
+			continue;
 		}
+		n += (size_t)got;
 	}
-	if (ob.active)
-		observer_effect(clock, &mo, results, n, rep);
+	/* only beside the null syscall's own figure, so the two compare */
+	for (size_t i = 0; ob.active && i < n; i++) {
+		if (strcmp(results[i].probe->name, ML_REFERENCE_PROBE) ||
+		    strcmp(results[i].fig->name, ML_REFERENCE_FIGURE) ||
+		    results[i].skipped)
+			continue;
+		if (!observer_effect(clock, &mo, observer) &&
+		    !observer[1].skipped && !observer[1].failed)
+			rep->observer = &observer[1];
+		break;
+	}
 	ml_observe_end(&ob);
 	if (o->kernel_counts &&
 	    ml_observe_import(o->kernel_counts, results, n, err,
@@ -159,6 +253,9 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 	rep->results = results;
 	rep->nresults = n;
 	ml_report_write(stdout, o->format, rep);
+	fflush(stdout);
+	if (report_failures(results, n))
+		rc = 1;
 	free(results);
 	return rc;
 }
@@ -168,8 +265,7 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 {
 	const char *prog = single_probe ? probes[0]->name : "modelab";
 	struct selection chosen[ML_MAX_SELECT];
-	struct ml_report rep = { .observer_off_ns = NAN,
-				 .observer_on_ns = NAN };
+	struct ml_report rep = { 0 };
 	struct ml_options o;
 	struct ml_clock clock;
 	struct ml_env env;
@@ -225,6 +321,7 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 	env.tsc_ghz = clock.kind == ML_CLOCK_TSC ? clock.ticks_per_ns : 0;
 	rep.env = &env;
 	rep.clock = &clock;
+	rep.emulated = strstr(env.hypervisor, "TCG") != NULL;
 	rep.histograms = o.histograms;
 	if (o.command == ML_CMD_ENV) {
 		ml_report_write(stdout, o.format, &rep);

@@ -2,34 +2,83 @@
 /*
  * measure.c - the measuring loop every figure goes through.
  *
- * An operation that takes tens of nanoseconds cannot be timed one at a
- * time: reading the clock costs about as much.  So each sample is a batch
- * of n operations, timed as a whole; the cost of timing an empty batch is
- * subtracted and the rest divided by n.  Batches are collected until the
- * median is known to within target_ci (95% confidence) or the time budget
- * is spent, whichever comes first; the report says which.  Never before a
- * quarter of the budget, though: a machine's state (a busy hyperthread
- * sibling, a noisy neighbour on a VM host) can hold for tens of
- * milliseconds, and a median taken inside one such spell converges fast
- * to a figure the next run will not repeat.
+ * BATCHES
+ *   An operation that takes tens of nanoseconds cannot be timed one at a
+ *   time: reading the clock costs about as much.  So each sample is a
+ *   batch of n operations, timed as a whole with a fenced TSC; the cost of
+ *   timing an empty batch is subtracted and the rest divided by n.
+ *
+ * ROUNDS
+ *   A machine's speed is not constant: a virtual machine's host, a busy
+ *   hyperthread sibling or the other core's work can make the same system
+ *   call 30% slower for seconds at a time.  Batches taken next to each
+ *   other share that state, so they are far from independent, and an
+ *   interval computed as if they were is ten times too narrow.
+ *
+ *   So figures are measured in rounds.  Each round runs a short slice of
+ *   every figure of a group, in an order that changes from round to
+ *   round, and always a slice of the null syscall beside them.  A slow
+ *   spell then hits every figure alike, and:
+ *     - a figure's median is the median of its per-round medians, and its
+ *       95% CI comes from those (exact binomial ranks, stats.c): rounds
+ *       far apart in time are close to independent, and when the machine
+ *       changes level during the run the interval widens to say so;
+ *     - a ratio or a difference between two figures is taken per round,
+ *       from slices measured a few milliseconds apart, so the drift of the
+ *       machine cancels, and gets its own CI the same way.
+ *   Rounds go on until every figure's CI is within target_ci, but never
+ *   before a quarter of the budget, or until the budget is spent: then the
+ *   figure is marked as not converged.
  */
 #define _GNU_SOURCE
 #include "clock.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #define EMPTY_BATCH_RUNS 255
-#define MAX_SAMPLES (1u << 20)
+#define ROUNDS_PER_BUDGET 24	/* a slice is this share of a budget */
+#define MAX_ROUNDS 512
+#define REFERENCE_SLICE_NS 2e6	/* the null syscall's slice, at most */
+#define MIN_SLICE_BATCHES 5
+
+/* The result whose hooks are running, for ml_fail(). */
+static __thread struct ml_result *current;
+
+void ml_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!current || current->failed)
+		return;
+	current->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(current->fail_reason, sizeof(current->fail_reason), fmt, ap);
+	va_end(ap);
+}
+
+void ml_hooks_for(struct ml_result *res)
+{
+	current = res;
+}
+
+void ml_null_syscall(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		syscall(SYS_getppid);
+}
 
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick)
 {
 	o->budget_s = quick ? 0.05 : 0.4;
 	o->target_ci = 0.01;
-	o->min_batches = quick ? 31 : 101;
+	o->min_rounds = quick ? 8 : 12;
 	o->batch_ns = 10000;
 	o->progress = false;
 }
@@ -60,23 +109,28 @@ static double empty_batch_ticks(const struct ml_clock *c,
 	return st.median;
 }
 
-/* Double n until one batch takes at least batch_ns, or hits max_batch. */
+/*
+ * Double n until one batch takes at least batch_ns, from the figure's
+ * min_batch up to its max_batch.  Returns n; *ns is what a batch took.
+ */
 static uint64_t choose_batch(const struct ml_clock *c,
-			     const struct ml_figure *fig, double batch_ns)
+			     const struct ml_figure *fig, double batch_ns,
+			     double *ns)
 {
 	uint64_t max = fig->max_batch ? fig->max_batch : (1ull << 30);
-	uint64_t n = 1;
+	uint64_t n = fig->min_batch ? fig->min_batch : 1;
 
-	while (n < max) {
+	for (;;) {
 		double best = INFINITY;
 
 		for (int i = 0; i < 3; i++)
 			best = fmin(best, (double)time_batch(c, fig, n));
-		if (best / c->ticks_per_ns >= batch_ns)
+		*ns = best / c->ticks_per_ns;
+		if (*ns >= batch_ns || n >= max)
 			break;
-		n *= 2;
+		n = 2 * n < max ? 2 * n : max;
 	}
-	return n < max ? n : max;
+	return n;
 }
 
 static void warm_up(const struct ml_clock *c, const struct ml_figure *fig,
@@ -105,185 +159,449 @@ static int summarise(const double *samples, size_t n, struct ml_stats *st,
 	return 0;
 }
 
-static void progress(const struct ml_measure_opts *o,
-		     const struct ml_result *res, const char *state)
+/* The median of a copy of v[0..n): v keeps its order. */
+static double median_of(const double *v, size_t n, double *scratch)
 {
-	if (!o->progress)
-		return;
-	fprintf(stderr, "\r\033[K  %s/%s: %s", res->probe->name,
-		res->fig->name, state);
-	if (!*state)
-		fprintf(stderr, "\r\033[K");
-	fflush(stderr);
+	struct ml_interval iv;
+
+	memcpy(scratch, v, n * sizeof(*v));
+	ml_median_ci(scratch, n, &iv);
+	return iv.value;
 }
 
-void ml_result_note(struct ml_result *res, const char *fmt, ...)
+static void progress(const struct ml_measure_opts *o,
+		     const struct ml_result *res, const char *fmt, ...)
 {
-	size_t len = strlen(res->notes);
 	va_list ap;
 
-	if (len + 2 >= sizeof(res->notes))
+	if (!o->progress)
 		return;
+	fprintf(stderr, "\r\033[K  %s/%s: ", res->probe->name, res->fig->name);
 	va_start(ap, fmt);
-	vsnprintf(res->notes + len, sizeof(res->notes) - len - 1, fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	len = strlen(res->notes);
-	res->notes[len] = '\n';
-	res->notes[len + 1] = '\0';
-}
-
-void ml_result_extra(struct ml_result *res, const char *key,
-		     const char *label, double value)
-{
-	struct ml_extra *e;
-
-	if (res->nextra == ML_MAX_EXTRA)
-		return;
-	e = &res->extra[res->nextra++];
-	snprintf(e->key, sizeof(e->key), "%s", key);
-	snprintf(e->label, sizeof(e->label), "%s", label);
-	e->value = value;
+	if (!*fmt)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
 }
 
 /*
  * A figure of individual samples: the figure takes them itself (a sleep
  * and its lateness, a gap in a busy loop), for as long as the budget.
- * /proc/interrupts read around it is the witness of what happened.
+ * Neighbouring samples share the machine's state, so the median's CI
+ * comes from the medians of ROUNDS_PER_BUDGET stretches of them, in the
+ * order they were taken.  /proc/interrupts read around it is the witness
+ * of what happened.
  */
 static int measure_samples(const struct ml_clock *c,
 			   const struct ml_measure_opts *o,
 			   const struct ml_figure *fig, struct ml_result *res)
 {
-	size_t cap = 1u << 20, n;
+	size_t cap = 1u << 20, n, blocks;
 	double *samples = malloc(cap * sizeof(*samples));
+	double *medians = malloc(ROUNDS_PER_BUDGET * sizeof(*medians));
+	double *scratch = malloc(cap * sizeof(*scratch));
 	struct ml_irq_table before, after;
 	bool irqs = !ml_irq_read("/proc/interrupts", &before);
 	uint64_t start = ml_monotonic_ns();
+	struct ml_interval iv;
+	int rc = -1;
 
-	if (!samples) {
-		if (irqs)
-			ml_irq_free(&before);
-		return -1;
-	}
+	if (!samples || !medians || !scratch)
+		goto out;
 	progress(o, res, "sampling");
+	current = res;
 	n = fig->sample(c, samples, cap, o->budget_s, res);
+	current = NULL;
 	res->seconds = (double)(ml_monotonic_ns() - start) / 1e9;
 	if (irqs && !ml_irq_read("/proc/interrupts", &after)) {
-		ml_witness_irqs(&res->w, &before, &after, (double)n);
+		ml_witness_irqs(&res->w, &before, &after, (double)n,
+				fig->irq_cpus);
 		ml_irq_free(&after);
 	}
-	if (irqs)
-		ml_irq_free(&before);
 	res->batch_ops = 1;
 	res->batches = n;
 	res->w.ops = n;
 	res->w.verified = true;
-	if (n && summarise(samples, n, &res->st, &res->hist)) {
-		free(samples);
-		return -1;
+	rc = 0;
+	if (!n || res->failed)
+		goto out;
+	if (summarise(samples, n, &res->st, &res->hist)) {
+		rc = -1;
+		goto out;
 	}
-	res->converged = n && ml_stats_ci_rel(&res->st) <= o->target_ci;
+	blocks = n < ROUNDS_PER_BUDGET ? n : ROUNDS_PER_BUDGET;
+	for (size_t b = 0; b < blocks; b++) {
+		size_t lo = b * n / blocks, hi = (b + 1) * n / blocks;
+
+		medians[b] = median_of(samples + lo, hi - lo, scratch);
+	}
+	ml_median_ci(medians, blocks, &iv);
+	res->rounds = blocks;
+	res->st.median = iv.value;
+	res->st.ci_low = iv.low;
+	res->st.ci_high = iv.high;
+	res->converged = ml_interval_rel(&iv) <= o->target_ci;
+out:
 	progress(o, res, "");
+	if (irqs)
+		ml_irq_free(&before);
 	free(samples);
+	free(medians);
+	free(scratch);
+	if (rc)
+		errno = ENOMEM;
+	return rc;
+}
+
+static void demonstrate(const struct ml_measure_opts *o,
+			const struct ml_figure *fig, struct ml_result *res)
+{
+	const char *why;
+
+	res->demonstration = true;
+	progress(o, res, "demonstrating");
+	current = res;
+	why = fig->demonstrate(res);
+	current = NULL;
+	progress(o, res, "");
+	res->w.verified = !why;
+	snprintf(res->w.verify_error, sizeof(res->w.verify_error), "%s",
+		 why ? why : "");
+	if (why && !res->failed) {
+		res->failed = true;
+		snprintf(res->fail_reason, sizeof(res->fail_reason), "%s",
+			 why);
+	}
+}
+
+/* ---- rounds ------------------------------------------------------------- */
+
+/* One figure of a group, and what its rounds collected. */
+struct slot {
+	const struct ml_figure *fig;
+	struct ml_result *res;
+	uint64_t batch;
+	double empty;		/* ticks of an empty batch */
+	size_t slice;		/* batches per round */
+	double *samples;	/* every batch, ns per op */
+	size_t nsamples, cap;
+	double *round;		/* the median of each round's slice */
+	size_t nrounds;
+	uint64_t ns_spent;
+	bool live;		/* set up, not failed */
+};
+
+static const struct ml_figure null_syscall_figure = {
+	.name = "null-syscall",
+	.what = "getppid through syscall(2): the reference of every ratio",
+	.run = ml_null_syscall,
+};
+
+static void slot_leave(struct slot *s)
+{
+	if (s->fig->leave)
+		s->fig->leave();
+	current = NULL;
+	if (s->res->failed)
+		s->live = false;
+}
+
+static void slot_enter(struct slot *s)
+{
+	current = s->res;
+	if (s->fig->enter)
+		s->fig->enter();
+}
+
+/* Batch size, warm-up, empty batch and slice length; untimed. */
+static void slot_prepare(const struct ml_clock *c,
+			 const struct ml_measure_opts *o, struct slot *s,
+			 double slice_ns)
+{
+	double batch_ns;
+
+	slot_enter(s);
+	s->batch = choose_batch(c, s->fig, o->batch_ns, &batch_ns);
+	warm_up(c, s->fig, s->batch, fmin(0.02, o->budget_s / 10));
+	s->empty = empty_batch_ticks(c, s->fig);
+	slot_leave(s);
+	s->res->batch_ops = s->batch;
+	s->res->empty_batch_ns = s->empty / c->ticks_per_ns;
+	s->slice = (size_t)(slice_ns / fmax(batch_ns, 1));
+	if (s->slice < MIN_SLICE_BATCHES)
+		s->slice = MIN_SLICE_BATCHES;
+}
+
+/* One slice of one figure: its batches, and their median as the round's. */
+static int slot_slice(const struct ml_clock *c, struct slot *s,
+		      double *scratch)
+{
+	uint64_t t0 = ml_monotonic_ns();
+	double *mine;
+
+	if (s->nsamples + s->slice > s->cap) {
+		size_t cap = 2 * (s->cap + s->slice);
+		double *more = realloc(s->samples, cap * sizeof(*more));
+
+		if (!more)
+			return -1;
+		s->samples = more;
+		s->cap = cap;
+	}
+	if (!s->round) {
+		s->round = malloc(MAX_ROUNDS * sizeof(*s->round));
+		if (!s->round)
+			return -1;
+	}
+	mine = s->samples + s->nsamples;
+	slot_enter(s);
+	for (size_t i = 0; i < s->slice; i++) {
+		double ticks = (double)time_batch(c, s->fig, s->batch);
+
+		mine[i] = (ticks - s->empty) / c->ticks_per_ns /
+			  (double)s->batch;
+	}
+	slot_leave(s);
+	s->ns_spent += ml_monotonic_ns() - t0;
+	if (s->res->failed)
+		return 0;
+	s->round[s->nrounds++] = median_of(mine, s->slice, scratch);
+	s->nsamples += s->slice;
 	return 0;
 }
 
-int ml_measure(const struct ml_clock *c, const struct ml_measure_opts *o,
-	       const struct ml_probe *probe, const struct ml_figure *fig,
-	       struct ml_result *res)
+/* A per-round ratio (b / a) or difference (b - a), with its CI. */
+static void paired(const struct slot *b, const struct slot *a, bool ratio,
+		   struct ml_interval *iv, double *scratch)
 {
-	size_t cap = 4096, n = 0, next_check;
-	double *samples, empty;
-	uint64_t start, deadline, min_end;
-	const char *why;
+	size_t n = a->nrounds < b->nrounds ? a->nrounds : b->nrounds;
 
+	for (size_t i = 0; i < n; i++)
+		scratch[i] = ratio ? b->round[i] / a->round[i] :
+				     b->round[i] - a->round[i];
+	ml_median_ci(scratch, n, iv);
+}
+
+static void judge_claim(struct ml_result *res, enum ml_claim claim)
+{
+	const struct ml_interval *r = &res->pair_ratio;
+
+	if (claim == ML_CLAIM_NONE || !(r->n > 0))
+		return;
+	if (r->coverage < 0.95)
+		res->claim_outcome = ML_CLAIM_UNDECIDED;
+	else if (claim == ML_CLAIM_CHEAPER ? r->high < 1 : r->low > 1)
+		res->claim_outcome = ML_CLAIM_HELD;
+	else if (claim == ML_CLAIM_CHEAPER ? r->low > 1 : r->high < 1)
+		res->claim_outcome = ML_CLAIM_NOT_HELD;
+	else
+		res->claim_outcome = ML_CLAIM_UNDECIDED;
+}
+
+/* Every batch's statistics; the median and its CI from the rounds. */
+static int slot_finish(const struct ml_measure_opts *o, struct slot *s,
+		       const struct slot *ref, struct slot *slots, size_t n,
+		       double *scratch)
+{
+	struct ml_result *res = s->res;
+	struct ml_interval iv;
+
+	res->rounds = s->nrounds;
+	res->batches = s->nsamples;
+	res->seconds = (double)s->ns_spent / 1e9;
+	if (res->failed || !s->nrounds)
+		return 0;
+	if (summarise(s->samples, s->nsamples, &res->st, &res->hist))
+		return -1;
+	memcpy(scratch, s->round, s->nrounds * sizeof(*scratch));
+	ml_median_ci(scratch, s->nrounds, &iv);
+	res->st.median = iv.value;
+	res->st.ci_low = iv.low;
+	res->st.ci_high = iv.high;
+	res->converged = ml_interval_rel(&iv) <= o->target_ci;
+	if (ref && ref->nrounds)
+		paired(s, ref, true, &res->ratio_ref, scratch);
+	for (size_t i = 0; s->fig->pair_with && i < n; i++) {
+		const struct slot *a = &slots[i];
+
+		if (strcmp(a->fig->name, s->fig->pair_with) || !a->nrounds)
+			continue;
+		res->pair_name = a->fig->name;
+		paired(s, a, true, &res->pair_ratio, scratch);
+		paired(s, a, false, &res->pair_diff, scratch);
+		judge_claim(res, s->fig->claim);
+	}
+	return 0;
+}
+
+/* Fisher-Yates with a small xorshift: a new order every round. */
+static void shuffle(size_t *order, size_t n, uint64_t *seed)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j, t;
+
+		*seed ^= *seed << 13;
+		*seed ^= *seed >> 7;
+		*seed ^= *seed << 17;
+		j = (size_t)(*seed % i);
+		t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+}
+
+static bool all_converged(const struct ml_measure_opts *o,
+			  const struct slot *slots, size_t n, double *scratch)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ml_interval iv;
+
+		if (!slots[i].live || slots[i].fig == &null_syscall_figure)
+			continue;
+		memcpy(scratch, slots[i].round,
+		       slots[i].nrounds * sizeof(*scratch));
+		ml_median_ci(scratch, slots[i].nrounds, &iv);
+		if (ml_interval_rel(&iv) > o->target_ci)
+			return false;
+	}
+	return true;
+}
+
+static int run_rounds(const struct ml_clock *c,
+		      const struct ml_measure_opts *o, struct slot *slots,
+		      size_t n, size_t nfigures, double *scratch)
+{
+	uint64_t start = ml_monotonic_ns();
+	uint64_t budget = (uint64_t)(o->budget_s * 1e9 * (double)nfigures);
+	uint64_t seed = ml_clock_now(c) | 1;
+	size_t order[ML_MAX_GROUP + 1];
+
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	for (size_t r = 0; r < MAX_ROUNDS; r++) {
+		uint64_t spent;
+		size_t live = 0;
+
+		shuffle(order, n, &seed);
+		for (size_t i = 0; i < n; i++) {
+			struct slot *s = &slots[order[i]];
+
+			if (s->live && slot_slice(c, s, scratch))
+				return -1;
+			live += s->live && s->fig != &null_syscall_figure;
+		}
+		progress(o, slots[0].res, "round %zu", r + 1);
+		spent = ml_monotonic_ns() - start;
+		if (!live || spent >= budget)
+			break;
+		if (r + 1 >= o->min_rounds && spent >= budget / 4 &&
+		    all_converged(o, slots, n, scratch))
+			break;
+	}
+	return 0;
+}
+
+static void init_result(struct ml_result *res, const struct ml_probe *probe,
+			const struct ml_figure *fig)
+{
 	memset(res, 0, sizeof(*res));
 	res->probe = probe;
 	res->fig = fig;
-	why = fig->setup ? fig->setup() : NULL;
-	if (why) {
-		res->skipped = true;
-		snprintf(res->skip_reason, sizeof(res->skip_reason), "%s", why);
-		return 0;
-	}
-	if (fig->demonstrate) {
-		res->demonstration = true;
-		progress(o, res, "demonstrating");
-		why = fig->demonstrate(res);
-		progress(o, res, "");
-		res->w.verified = !why;
-		snprintf(res->w.verify_error, sizeof(res->w.verify_error), "%s",
-			 why ? why : "");
-		if (fig->teardown)
-			fig->teardown();
-		return 0;
-	}
-	if (fig->sample) {
-		int rc = measure_samples(c, o, fig, res);
+	res->ratio_ref.value = res->ratio_ref.low = res->ratio_ref.high = NAN;
+	res->pair_ratio = res->pair_diff = res->ratio_ref;
+}
 
-		if (fig->teardown)
-			fig->teardown();
+int ml_measure_group(const struct ml_clock *c, const struct ml_measure_opts *o,
+		     const struct ml_probe *probe,
+		     const struct ml_figure *const *figs, size_t n,
+		     struct ml_result *res)
+{
+	struct slot slots[ML_MAX_GROUP + 1] = { 0 };
+	struct ml_result *ref_res = NULL;
+	struct slot *ref = NULL;
+	size_t nslots = 0, nlive = 0, most = MAX_ROUNDS;
+	double *scratch = NULL, slice_ns;
+	int rc = -1;
+
+	if (n == 0 || n > ML_MAX_GROUP) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *why;
+
+		init_result(&res[i], probe, figs[i]);
+		current = &res[i];
+		why = figs[i]->setup ? figs[i]->setup() : NULL;
+		current = NULL;
+		if (why) {
+			res[i].skipped = true;
+			snprintf(res[i].skip_reason,
+				 sizeof(res[i].skip_reason), "%s", why);
+			continue;
+		}
+		if (figs[i]->demonstrate || figs[i]->sample) {
+			/* alone by construction: n == 1 */
+			if (figs[i]->demonstrate)
+				demonstrate(o, figs[i], &res[i]);
+			else
+				rc = measure_samples(c, o, figs[i], &res[i]);
+			if (figs[i]->teardown)
+				figs[i]->teardown();
+			return figs[i]->demonstrate ? 0 : rc;
+		}
+		slots[nslots++] = (struct slot){ .fig = figs[i],
+						 .res = &res[i],
+						 .live = true };
+		if (figs[i]->run == ml_null_syscall && !ref)
+			ref = &slots[nslots - 1];
+	}
+	if (nslots && !ref) {
+		ref_res = malloc(sizeof(*ref_res));
+		if (!ref_res)
+			goto out;
+		init_result(ref_res, probe, &null_syscall_figure);
+		slots[nslots] = (struct slot){ .fig = &null_syscall_figure,
+					       .res = ref_res, .live = true };
+		ref = &slots[nslots++];
+	}
+	slice_ns = o->budget_s * 1e9 / ROUNDS_PER_BUDGET;
+	for (size_t i = 0; i < nslots; i++) {
+		progress(o, slots[i].res, "warming up");
+		slot_prepare(c, o, &slots[i],
+			     slots[i].res == ref_res ?
+				     fmin(slice_ns, REFERENCE_SLICE_NS) :
+				     slice_ns);
+		nlive += slots[i].live;
+		most = slots[i].slice > most ? slots[i].slice : most;
+	}
+	scratch = malloc(most * sizeof(*scratch));
+	if (!scratch)
+		goto out;
+	if (nlive && run_rounds(c, o, slots, nslots, nslots - !!ref_res,
+				scratch))
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < nslots && !rc; i++)
+		if (slots[i].res != ref_res)
+			rc = slot_finish(o, &slots[i], ref, slots, nslots,
+					 scratch);
+	if (nslots)
+		progress(o, slots[0].res, "");
+out:
+	for (size_t i = 0; i < nslots; i++) {
+		free(slots[i].samples);
+		free(slots[i].round);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!res[i].skipped && figs[i]->teardown)
+			figs[i]->teardown();
+	free(ref_res);
+	free(scratch);
+	if (rc)
 		errno = ENOMEM;
-		return rc;
-	}
-	samples = malloc(cap * sizeof(*samples));
-	if (!samples)
-		goto fail;
-
-	progress(o, res, "warming up");
-	res->batch_ops = choose_batch(c, fig, o->batch_ns);
-	warm_up(c, fig, res->batch_ops, fmin(0.02, o->budget_s / 10));
-	empty = empty_batch_ticks(c, fig);
-	res->empty_batch_ns = empty / c->ticks_per_ns;
-	progress(o, res, "measuring");
-
-	start = ml_monotonic_ns();
-	deadline = start + (uint64_t)(o->budget_s * 1e9);
-	min_end = start + (uint64_t)(o->budget_s * 1e9 / 4);
-	next_check = o->min_batches;
-	for (;;) {
-		double ticks = (double)time_batch(c, fig, res->batch_ops);
-
-		if (n == cap) {
-			double *more = realloc(samples, 2 * cap * sizeof(*more));
-
-			if (!more)
-				goto fail;
-			samples = more;
-			cap *= 2;
-		}
-		samples[n++] = (ticks - empty) / c->ticks_per_ns /
-			       (double)res->batch_ops;
-		if (n >= next_check) {
-			if (summarise(samples, n, &res->st, NULL))
-				goto fail;
-			if (ml_stats_ci_rel(&res->st) <= o->target_ci &&
-			    ml_monotonic_ns() >= min_end) {
-				res->converged = true;
-				break;
-			}
-			next_check = n + n / 4;
-		}
-		if (ml_monotonic_ns() >= deadline || n >= MAX_SAMPLES)
-			break;
-	}
-	res->seconds = (double)(ml_monotonic_ns() - start) / 1e9;
-	res->batches = n;
-	if (summarise(samples, n, &res->st, &res->hist))
-		goto fail;
-	if (!res->converged)
-		res->converged = ml_stats_ci_rel(&res->st) <= o->target_ci;
-	progress(o, res, "");
-	free(samples);
-	if (fig->teardown)
-		fig->teardown();
-	return 0;
-fail:
-	free(samples);
-	if (fig->teardown)
-		fig->teardown();
-	errno = ENOMEM;
-	return -1;
+	return rc;
 }
 
 size_t ml_time_batches(const struct ml_clock *c, void (*run)(uint64_t),

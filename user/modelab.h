@@ -16,7 +16,7 @@
 #include <sys/types.h>
 
 #define MODELAB_VERSION "0.1.0"
-#define MODELAB_JSON_SCHEMA 1
+#define MODELAB_JSON_SCHEMA 2
 
 /* ---- clock.c: the time base ------------------------------------------ */
 
@@ -64,24 +64,52 @@ struct ml_hist {
 	size_t below, above;	/* samples outside [low, low + n * width) */
 };
 
+/*
+ * A median and its 95% confidence interval, from n values that are close
+ * to independent (one per round: see measure.c).  coverage is what the
+ * ranks really give: below 0.95 only when n < 6.
+ */
+struct ml_interval {
+	double value, low, high;
+	double coverage;
+	size_t n;
+};
+
 /* Quantile q in [0, 1] of sorted data, linear interpolation between ranks. */
 double ml_quantile_sorted(const double *sorted, size_t n, double q);
 /*
  * 0-based ranks of the order statistics that bound a 95% confidence
- * interval of the median (normal approximation of the binomial).
+ * interval of the median of n independent values (exact binomial,
+ * symmetric: lo + hi == n - 1).  Returns the coverage they give.
  */
-void ml_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
+double ml_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
+/* The median of v with its CI (sorts v).  -1 when n == 0. */
+int ml_median_ci(double *v, size_t n, struct ml_interval *iv);
+/* Half-width over the value; INFINITY when it says nothing (n < 6). */
+double ml_interval_rel(const struct ml_interval *iv);
 /* Sorts samples in place, then fills st.  Returns -1 when n == 0. */
 int ml_stats_compute(double *samples, size_t n, struct ml_stats *st);
 /* Counts sorted or unsorted samples into nbuckets equal buckets. */
 void ml_hist_build(const double *samples, size_t n, double low, double high,
 		   size_t nbuckets, struct ml_hist *hist);
-/* Relative half-width of the median's CI: the stopping criterion. */
-double ml_stats_ci_rel(const struct ml_stats *st);
 
 /* ---- measure.c: the measuring loop ------------------------------------- */
 
 struct ml_result;
+
+/* What a lesson says of a figure against the one it is paired with. */
+enum ml_claim {
+	ML_CLAIM_NONE,
+	ML_CLAIM_CHEAPER,	/* costs less than its pair */
+	ML_CLAIM_DEARER,	/* costs more than its pair */
+};
+
+/* Which CPUs' interrupts are the figure's own (witness.c). */
+enum ml_irq_cpus {
+	ML_IRQ_SELF,		/* the CPU we measure on */
+	ML_IRQ_SELF_AND_OTHER,	/* and the other CPU, where a peer runs */
+	ML_IRQ_ALL,		/* a device's: its interrupt goes anywhere */
+};
 
 /*
  * One figure: an operation to repeat n times in a tight loop.  Only name,
@@ -112,10 +140,27 @@ struct ml_figure {
 	 * every claim held, else what did not.
 	 */
 	const char *(*demonstrate)(struct ml_result *res);
+	/*
+	 * Figures of a probe that name the same group are set up together
+	 * and measured in the same rounds (measure.c); NULL: alone, with
+	 * only the null syscall beside it.
+	 */
+	const char *group;
+	/* untimed, around each of the figure's slices in a round */
+	void (*enter)(void);
+	void (*leave)(void);
+	/* a figure of the same group: ratio and difference, per round */
+	const char *pair_with;
+	enum ml_claim claim;		/* checked on that pair */
+	enum ml_irq_cpus irq_cpus;
 	uint64_t max_batch;		/* 0: no limit */
 	uint64_t witness_ops;		/* ops in the witness pass; 0: 10000 */
 	double kib_per_op;		/* memory one op maps; 0: not a fault */
 	bool histogram;			/* a latency: always draw it */
+	bool in_child;			/* the op runs in a worker child: our
+					 * witnesses would not see it */
+	uint64_t min_batch;		/* ops; 0: 1 */
+	double bytes_per_op;		/* delivered: the report adds MB/s */
 };
 struct ml_probe {
 	const char *name;
@@ -125,11 +170,12 @@ struct ml_probe {
 };
 
 #define ML_MAX_EXTRA 48
+#define ML_MAX_GROUP 32		/* figures measured in the same rounds */
 
 struct ml_measure_opts {
 	double budget_s;	/* time budget per figure */
 	double target_ci;	/* stop when the CI half-width is this fraction */
-	size_t min_batches;
+	size_t min_rounds;
 	double batch_ns;	/* aim for batches about this long */
 	bool progress;		/* progress lines on stderr */
 };
@@ -146,6 +192,7 @@ struct ml_witness {
 	/* /proc/interrupts, all CPUs: device lines, and named vectors */
 	bool have_irqs;
 	double irq_device, irq_tlb, irq_cal, irq_iwi, irq_res;
+	const char *irq_cpus;		/* which CPUs they were counted on */
 	bool verified;			/* the figure's own check passed */
 	char verify_error[96];
 };
@@ -160,7 +207,21 @@ struct ml_result {
 	double empty_batch_ns;	/* subtracted from every batch */
 	double seconds;		/* wall time spent measuring */
 	bool converged;		/* CI target met before the budget ran out */
+	bool failed;		/* the op, its peer or its check failed */
+	char fail_reason[128];
+	size_t rounds;		/* one median per round: the CI's values */
+	/*
+	 * st.median and st.ci_* are the median of the per-round medians and
+	 * its CI; the other fields describe every batch.
+	 */
 	struct ml_stats st;	/* nanoseconds per op */
+	/* against the null syscall timed in the same rounds */
+	struct ml_interval ratio_ref;
+	/* against fig->pair_with, per round: b / a and b - a (ns) */
+	const char *pair_name;
+	struct ml_interval pair_ratio, pair_diff;
+	enum { ML_CLAIM_UNTESTED, ML_CLAIM_HELD, ML_CLAIM_NOT_HELD,
+	       ML_CLAIM_UNDECIDED } claim_outcome;
 	struct ml_hist hist;
 	struct ml_witness w;	/* what was counted per op, untimed */
 	bool demonstration;	/* fig->demonstrate ran: no timing */
@@ -180,6 +241,17 @@ void ml_result_note(struct ml_result *res, const char *fmt, ...)
 void ml_result_extra(struct ml_result *res, const char *key,
 		     const char *label, double value);
 
+/*
+ * From inside a figure's hook: the op or its peer failed.  The figure
+ * reports why instead of a median, and the run exits 1.
+ */
+void ml_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* How a claim came out, in words: "held", "not held", "undecided". */
+const char *ml_claim_outcome_name(const struct ml_result *res);
+
+/* The null syscall, n times: the reference every figure is paired with. */
+void ml_null_syscall(uint64_t n);
+
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick);
 /*
  * Times count batches of batch ops, empty-batch cost taken off, into out
@@ -188,15 +260,28 @@ void ml_measure_defaults(struct ml_measure_opts *o, bool quick);
  */
 size_t ml_time_batches(const struct ml_clock *c, void (*run)(uint64_t),
 		       uint64_t batch, double *out, size_t count);
-int ml_measure(const struct ml_clock *clock, const struct ml_measure_opts *o,
-	       const struct ml_probe *probe, const struct ml_figure *fig,
-	       struct ml_result *res);
+/*
+ * Measures n figures of one probe that share rounds (the same group, or
+ * one figure alone), with the null syscall beside them, into res[0..n).
+ * Demonstrations and sample figures are measured alone (n == 1).
+ * Returns 0, or -1 with errno set.
+ */
+int ml_measure_group(const struct ml_clock *clock,
+		     const struct ml_measure_opts *o,
+		     const struct ml_probe *probe,
+		     const struct ml_figure *const *figs, size_t n,
+		     struct ml_result *res);
 
 /* ---- cpu.c: pinning ----------------------------------------------------- */
 
 /* Pin the calling thread to cpu (-1: the CPU it runs on now).  Returns the
  * CPU pinned to, or -1 with errno set. */
 int ml_pin_cpu(int cpu);
+/*
+ * A CPU other than self that this thread may run on (the allowed-CPU mask
+ * read before pinning); -1 when there is none.
+ */
+int ml_other_cpu(int self);
 
 /* ---- env.c: what every figure depends on -------------------------------- */
 
@@ -340,7 +425,8 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 		      struct ml_result *res);
 /* Fills the /proc/interrupts witnesses from two readings around ops. */
 void ml_witness_irqs(struct ml_witness *w, const struct ml_irq_table *before,
-		     const struct ml_irq_table *after, double ops);
+		     const struct ml_irq_table *after, double ops,
+		     enum ml_irq_cpus which);
 /*
  * Fills the kernel's counts in res->w from a CSV report written in the lab
  * VM.  Returns how many figures matched, or -1 with a message in err.
@@ -394,8 +480,12 @@ struct ml_report {
 	const struct ml_result *results;
 	size_t nresults;
 	bool histograms;	/* text: draw each figure's histogram */
-	/* the null syscall with counting off and on; NAN when not measured */
-	double observer_off_ns, observer_on_ns;
+	/*
+	 * The null syscall with counting on, paired with counting off in
+	 * alternating slices; NULL when not measured.
+	 */
+	const struct ml_result *observer;
+	bool emulated;		/* under QEMU's TCG: timings are not native */
 };
 
 /* The figure every ratio is taken against: the null system call. */

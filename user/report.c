@@ -7,26 +7,14 @@
 #include "modelab.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const struct ml_result *reference(const struct ml_report *r)
+/* A figure with a distribution to show: not skipped, failed or a demo. */
+static bool timed(const struct ml_result *res)
 {
-	for (size_t i = 0; i < r->nresults; i++) {
-		const struct ml_result *res = &r->results[i];
-
-		if (!res->skipped && !res->demonstration &&
-		    !strcmp(res->probe->name, ML_REFERENCE_PROBE) &&
-		    !strcmp(res->fig->name, ML_REFERENCE_FIGURE))
-			return res;
-	}
-	return NULL;
-}
-
-static double ratio(const struct ml_result *res, const struct ml_result *ref)
-{
-	if (!ref || res->skipped || res->demonstration || ref->st.median <= 0)
-		return NAN;
-	return res->st.median / ref->st.median;
+	return !res->skipped && !res->failed && !res->demonstration &&
+	       res->st.n > 0;
 }
 
 /* Enough digits to see a difference, never an exponent. */
@@ -114,11 +102,13 @@ static void text_per_kib(FILE *out, const struct ml_report *r)
 		const struct ml_result *res = &r->results[i];
 		char v[32];
 
-		if (res->skipped || res->fig->kib_per_op <= 0)
+		if (res->fig->kib_per_op <= 0 || !timed(res))
 			continue;
 		if (!header)
 			fprintf(out, "\nper KiB mapped:\n");
 		header = true;
+		if (!timed(res))
+			continue;
 		fmt_ns(v, sizeof(v), res->st.median / res->fig->kib_per_op);
 		fprintf(out, "  %-30s %9s ns/KiB (%g KiB per op)\n",
 			res->fig->name, v, res->fig->kib_per_op);
@@ -241,9 +231,169 @@ static void text_extras(FILE *out, const struct ml_report *r)
 	}
 }
 
+/* Delivered bytes per second, for the figures that move data. */
+static double mb_per_s(const struct ml_result *res)
+{
+	if (res->fig->bytes_per_op <= 0 || !timed(res) || res->st.median <= 0)
+		return NAN;
+	return res->fig->bytes_per_op / res->st.median * 1e3;
+}
+
+static void text_throughput(FILE *out, const struct ml_report *r)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+		double mbs = mb_per_s(res);
+
+		if (!isfinite(mbs))
+			continue;
+		if (!header)
+			fprintf(out, "\ndelivered (the receiver has every byte):\n");
+		header = true;
+		fprintf(out, "  %-30s %9.0f MB/s (%g B per message)\n",
+			res->fig->name, mbs, res->fig->bytes_per_op);
+	}
+}
+
+/* A ratio: three significant digits, whatever its size. */
+static void fmt_ratio(char *buf, size_t len, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.3g", v);
+}
+
+/* "1.3x (95% CI 1.2 to 1.4)"; a ratio when unit is "x", else ns. */
+static void fmt_interval(char *buf, size_t len, const struct ml_interval *iv,
+			 const char *unit)
+{
+	void (*fmt)(char *, size_t, double) = strcmp(unit, "x") ? fmt_ns :
+								  fmt_ratio;
+	char v[32], lo[32], hi[32];
+
+	fmt(v, sizeof(v), iv->value);
+	fmt(lo, sizeof(lo), iv->low);
+	fmt(hi, sizeof(hi), iv->high);
+	snprintf(buf, len, "%s%s (95%% CI %s to %s%s)", v, unit, lo, hi,
+		 iv->coverage < 0.95 ? ", too few rounds" : "");
+}
+
+/*
+ * Pairs measured in the same rounds: their ratio and difference, and what
+ * the lesson claims of them, held or not at 95%.
+ */
+static void text_pairs(FILE *out, const struct ml_report *r)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+		char ratio[160], diff[160];
+
+		if (!res->pair_name || !timed(res))
+			continue;
+		if (!header)
+			fprintf(out, "\npaired in the same rounds (a against b):\n");
+		header = true;
+		fmt_interval(ratio, sizeof(ratio), &res->pair_ratio, "x");
+		fmt_interval(diff, sizeof(diff), &res->pair_diff, " ns");
+		fprintf(out, "  %s against %s\n    ratio %s\n    difference %s\n",
+			res->fig->name, res->pair_name, ratio, diff);
+		if (res->fig->claim != ML_CLAIM_NONE)
+			fprintf(out, "    claim: %s %s %s: %s\n", res->fig->name,
+				res->fig->claim == ML_CLAIM_CHEAPER ?
+					"costs less than" : "costs more than",
+				res->pair_name, ml_claim_outcome_name(res));
+	}
+}
+
+/* Why the observer effect came out as it did, from its interval. */
+static void text_observer(FILE *out, const struct ml_report *r)
+{
+	const struct ml_result *on = r->observer;
+	char ratio[160], diff[160];
+
+	if (!on || !timed(on))
+		return;
+	fmt_interval(ratio, sizeof(ratio), &on->pair_ratio, "x");
+	fmt_interval(diff, sizeof(diff), &on->pair_diff, " ns");
+	fprintf(out,
+		"\nobserver effect%s: the null syscall with modelab.ko counting, against counting\n"
+		"off, alternated in the same rounds: ratio %s, difference %s.\n",
+		r->emulated ? " (EMULATED under QEMU TCG: not a native timing)" :
+			      "",
+		ratio, diff);
+	switch (on->claim_outcome) {
+	case ML_CLAIM_HELD:
+		fprintf(out,
+			"Counting makes every syscall slower: an attached sys_enter tracepoint sends\n"
+			"every syscall on the machine through the kernel's slow entry path.\n");
+		break;
+	case ML_CLAIM_NOT_HELD:
+		fprintf(out,
+			"Counting came out FASTER.  The tracepoint cannot speed a syscall up: a\n"
+			"difference this sign comes from the machine (a change of level between the\n"
+			"slices, a frequency change, or emulation), so this run cannot show the cost.\n");
+		break;
+	default:
+		fprintf(out,
+			"No difference detectable at 95%%: the slow path's cost is smaller than what\n"
+			"this run could resolve; a longer --time narrows the interval.\n");
+		break;
+	}
+}
+
+static void text_row(FILE *out, const struct ml_report *r,
+		     const struct ml_result *res, bool *unconverged)
+{
+	char name[64], med[32], p99[32], lo[32], hi[32], ci[80];
+	char rat[128], rlo[32], rhi[32], ticks[32];
+
+	snprintf(name, sizeof(name), "%s/%s", res->probe->name,
+		 res->fig->name);
+	if (res->skipped) {
+		fprintf(out, "%-38s skipped: %s\n", name, res->skip_reason);
+		return;
+	}
+	if (res->demonstration) {
+		fprintf(out, "%-38s demonstration: %s%s\n", name,
+			res->w.verified ? "every claim held" : "FAILED: ",
+			res->w.verify_error);
+		return;
+	}
+	if (res->failed || !res->st.n) {
+		fprintf(out, "%-38s FAILED: %s\n", name,
+			res->failed ? res->fail_reason : "no sample taken");
+		return;
+	}
+	fmt_ns(med, sizeof(med), res->st.median);
+	fmt_ns(p99, sizeof(p99), res->st.p99);
+	fmt_ns(lo, sizeof(lo), res->st.ci_low);
+	fmt_ns(hi, sizeof(hi), res->st.ci_high);
+	snprintf(ci, sizeof(ci), "%s - %s%s", lo, hi,
+		 res->converged ? "" : "*");
+	*unconverged |= !res->converged;
+	fmt_ns(ticks, sizeof(ticks), res->st.median * r->clock->ticks_per_ns);
+	if (r->clock->kind != ML_CLOCK_TSC)
+		snprintf(ticks, sizeof(ticks), "-");
+	fmt_ratio(rat, sizeof(rat), res->ratio_ref.value);
+	fmt_ratio(rlo, sizeof(rlo), res->ratio_ref.low);
+	fmt_ratio(rhi, sizeof(rhi), res->ratio_ref.high);
+	if (isfinite(res->ratio_ref.value))
+		snprintf(rat + strlen(rat), sizeof(rat) - strlen(rat),
+			 " (%s-%s)", rlo, rhi);
+	fprintf(out, "%-38s %9s %9s %19s %10s %18s", name, med, p99, ci, ticks,
+		rat);
+	if (res->w.have_kernel)
+		fprintf(out, " %7.2f (%s)", res->w.k_syscalls, res->w.where);
+	fputc('\n', out);
+}
+
 static void write_text(FILE *out, const struct ml_report *r)
 {
-	const struct ml_result *ref = reference(r);
 	bool kernel = false, unconverged = false;
 
 	if (!r->nresults) {	/* `modelab env` */
@@ -252,69 +402,31 @@ static void write_text(FILE *out, const struct ml_report *r)
 	}
 	for (size_t i = 0; i < r->nresults; i++)
 		kernel |= r->results[i].w.have_kernel;
-	fprintf(out, "modelab %s: the cost of entering kernel mode\n\n",
-		MODELAB_VERSION);
-	fprintf(out, "%-38s %9s %9s %19s %10s %9s", "figure", "median ns",
-		"p99 ns", "95% CI of median", "ticks", "x syscall");
+	fprintf(out, "modelab %s: the cost of entering kernel mode%s\n\n",
+		MODELAB_VERSION,
+		r->emulated ? " (EMULATED: timings are not native)" : "");
+	fprintf(out, "%-38s %9s %9s %19s %10s %18s", "figure", "median ns",
+		"p99 ns", "95% CI of median", "ticks", "x syscall (95% CI)");
 	if (kernel)
 		fprintf(out, " %12s", "syscalls/op");
 	fputc('\n', out);
-	for (size_t i = 0; i < r->nresults; i++) {
-		const struct ml_result *res = &r->results[i];
-		char name[64], med[32], p99[32], lo[32], hi[32], ci[80];
-		char rat[32], ticks[32];
-
-		snprintf(name, sizeof(name), "%s/%s", res->probe->name,
-			 res->fig->name);
-		if (res->skipped) {
-			fprintf(out, "%-38s skipped: %s\n", name,
-				res->skip_reason);
-			continue;
-		}
-		if (res->demonstration) {
-			fprintf(out, "%-38s demonstration: %s%s\n", name,
-				res->w.verified ? "every claim held" :
-						  "FAILED: ",
-				res->w.verify_error);
-			continue;
-		}
-		fmt_ns(med, sizeof(med), res->st.median);
-		fmt_ns(p99, sizeof(p99), res->st.p99);
-		fmt_ns(lo, sizeof(lo), res->st.ci_low);
-		fmt_ns(hi, sizeof(hi), res->st.ci_high);
-		snprintf(ci, sizeof(ci), "%s - %s%s", lo, hi,
-			 res->converged ? "" : "*");
-		unconverged |= !res->converged;
-		fmt_ns(ticks, sizeof(ticks),
-		       res->st.median * r->clock->ticks_per_ns);
-		if (r->clock->kind != ML_CLOCK_TSC)
-			snprintf(ticks, sizeof(ticks), "-");
-		fmt_ns(rat, sizeof(rat), ratio(res, ref));
-		fprintf(out, "%-38s %9s %9s %19s %10s %9s", name, med, p99, ci,
-			ticks, rat);
-		if (res->w.have_kernel)
-			fprintf(out, " %7.2f (%s)", res->w.k_syscalls,
-				res->w.where);
-		fputc('\n', out);
-	}
+	for (size_t i = 0; i < r->nresults; i++)
+		text_row(out, r, &r->results[i], &unconverged);
 	if (unconverged)
 		fprintf(out,
-			"* the median's CI did not reach 1%% within the time budget (--time)\n");
+			"* not converged: the median's CI, from one median per round, did not reach 1%%\n"
+			"  within the time budget (--time); the machine's speed moved during the run\n");
 	text_per_kib(out, r);
+	text_throughput(out, r);
+	text_pairs(out, r);
 	text_witnesses(out, r);
 	text_extras(out, r);
 	text_notes(out, r);
-	if (isfinite(r->observer_on_ns))
-		fprintf(out,
-			"\nobserver effect: the null syscall takes %.1f ns with counting off, %.1f ns with\n"
-			"counting on (%+.0f%%): an attached sys_enter tracepoint sends every syscall on\n"
-			"the machine through the kernel's slow path.\n",
-			r->observer_off_ns, r->observer_on_ns,
-			100.0 * (r->observer_on_ns / r->observer_off_ns - 1));
+	text_observer(out, r);
 	/* latency distributions always get their histogram: the tail is
 	 * the point */
 	for (size_t i = 0; i < r->nresults; i++)
-		if (!r->results[i].skipped && r->results[i].st.n &&
+		if (timed(&r->results[i]) &&
 		    (r->histograms || r->results[i].fig->histogram))
 			text_histogram(out, &r->results[i]);
 	text_env(out, r);
@@ -460,8 +572,41 @@ static void json_demonstration(FILE *out, const struct ml_result *res)
 	fputs("}", out);
 }
 
+static void json_interval(FILE *out, const char *key,
+			  const struct ml_interval *iv, bool comma)
+{
+	fprintf(out, "\"%s\": {", key);
+	json_num(out, "value", iv->value, true);
+	json_num(out, "ci95_low", iv->low, true);
+	json_num(out, "ci95_high", iv->high, true);
+	fprintf(out, "\"rounds\": %zu}%s", iv->n, comma ? ", " : "");
+}
+
+/* Against the figure it is paired with, per round; null when none. */
+static void json_paired(FILE *out, const struct ml_result *res)
+{
+	fputs("\"paired\": ", out);
+	if (!res->pair_name) {
+		fputs("null, ", out);
+		return;
+	}
+	fputc('{', out);
+	json_str(out, "with", res->pair_name, true);
+	json_interval(out, "ratio", &res->pair_ratio, true);
+	json_interval(out, "difference_ns", &res->pair_diff, true);
+	json_str(out, "claim",
+		 res->fig->claim == ML_CLAIM_CHEAPER ? "costs less" :
+		 res->fig->claim == ML_CLAIM_DEARER  ? "costs more" : NULL,
+		 true);
+	json_str(out, "claim_outcome",
+		 res->fig->claim == ML_CLAIM_NONE ? NULL :
+						    ml_claim_outcome_name(res),
+		 false);
+	fputs("}, ", out);
+}
+
 static void json_result(FILE *out, const struct ml_result *res,
-			const struct ml_result *ref, double ticks_per_ns)
+			double ticks_per_ns)
 {
 	const struct ml_stats *s = &res->st;
 
@@ -476,14 +621,24 @@ static void json_result(FILE *out, const struct ml_result *res,
 		return;
 	}
 	fputs("\"skipped\": false, ", out);
+	fprintf(out, "\"failed\": %s, ", res->failed ? "true" : "false");
+	json_str(out, "fail_reason", res->failed ? res->fail_reason : NULL,
+		 true);
 	if (res->demonstration) {
 		json_demonstration(out, res);
+		return;
+	}
+	if (!timed(res)) {
+		/* a failed figure has no median to print */
+		fprintf(out, "\"kind\": \"%s\"}",
+			res->fig->sample ? "samples" : "batches");
 		return;
 	}
 	fprintf(out, "\"kind\": \"%s\", ", res->fig->sample ? "samples" : "batches");
 	fprintf(out, "\"batches\": %zu, \"batch_ops\": %llu, ", res->batches,
 		(unsigned long long)res->batch_ops);
-	fprintf(out, "\"converged\": %s, ", res->converged ? "true" : "false");
+	fprintf(out, "\"rounds\": %zu, \"converged\": %s, ", res->rounds,
+		res->converged ? "true" : "false");
 	json_num(out, "seconds", res->seconds, true);
 	json_num(out, "empty_batch_ns", res->empty_batch_ns, true);
 	json_num(out, "min_ns", s->min, true);
@@ -496,7 +651,11 @@ static void json_result(FILE *out, const struct ml_result *res,
 	json_num(out, "ci95_low_ns", s->ci_low, true);
 	json_num(out, "ci95_high_ns", s->ci_high, true);
 	json_num(out, "median_ticks", s->median * ticks_per_ns, true);
-	json_num(out, "ratio_to_null_syscall", ratio(res, ref), true);
+	json_num(out, "ratio_to_null_syscall", res->ratio_ref.value, true);
+	json_num(out, "ratio_ci95_low", res->ratio_ref.low, true);
+	json_num(out, "ratio_ci95_high", res->ratio_ref.high, true);
+	json_paired(out, res);
+	json_num(out, "mb_per_s", mb_per_s(res), true);
 	json_num(out, "median_ns_per_kib",
 		 res->fig->kib_per_op > 0 ? s->median / res->fig->kib_per_op :
 					    NAN,
@@ -516,7 +675,7 @@ static void json_result(FILE *out, const struct ml_result *res,
 
 static void write_json(FILE *out, const struct ml_report *r)
 {
-	const struct ml_result *ref = reference(r);
+	const struct ml_result *on = r->observer;
 	double tpn = r->clock->kind == ML_CLOCK_TSC ? r->clock->ticks_per_ns :
 						      NAN;
 
@@ -524,17 +683,27 @@ static void write_json(FILE *out, const struct ml_report *r)
 		MODELAB_VERSION, MODELAB_JSON_SCHEMA);
 	json_env(out, r);
 	fputs("  \"observer_effect\": ", out);
-	if (isfinite(r->observer_on_ns)) {
+	if (on && timed(on)) {
 		fputc('{', out);
-		json_num(out, "counting_off_ns", r->observer_off_ns, true);
-		json_num(out, "counting_on_ns", r->observer_on_ns, false);
+		fprintf(out, "\"emulated\": %s, ",
+			r->emulated ? "true" : "false");
+		json_num(out, "counting_on_ns", on->st.median, true);
+		json_num(out, "counting_off_ns",
+			 on->st.median - on->pair_diff.value, true);
+		json_interval(out, "ratio", &on->pair_ratio, true);
+		json_interval(out, "difference_ns", &on->pair_diff, true);
+		json_str(out, "outcome",
+			 on->claim_outcome == ML_CLAIM_HELD ? "slower" :
+			 on->claim_outcome == ML_CLAIM_NOT_HELD ? "faster" :
+								  "no difference detectable",
+			 false);
 		fputs("},\n", out);
 	} else {
 		fputs("null,\n", out);
 	}
 	fputs("  \"figures\": [\n", out);
 	for (size_t i = 0; i < r->nresults; i++) {
-		json_result(out, &r->results[i], ref, tpn);
+		json_result(out, &r->results[i], tpn);
 		fputs(i + 1 < r->nresults ? ",\n" : "\n", out);
 	}
 	fputs("  ]\n}\n", out);
@@ -556,70 +725,134 @@ static void csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void csv_num(FILE *out, double v)
+/*
+ * The CSV's columns, in order.  New ones go at the end: scripts (the lab
+ * VM's importer among them) find columns by name, old ones by position.
+ */
+enum csv_col {
+	COL_PROBE, COL_FIGURE, COL_SKIPPED, COL_MEDIAN, COL_P99, COL_CI_LOW,
+	COL_CI_HIGH, COL_MIN, COL_MEAN, COL_P90, COL_MAX, COL_STDDEV,
+	COL_BATCHES, COL_BATCH_OPS, COL_CONVERGED, COL_RATIO, COL_MINFLT,
+	COL_MAJFLT, COL_PERF_MINFLT, COL_PERF_MAJFLT, COL_K_SYSCALLS,
+	COL_K_FAULTS, COL_K_SIGNALS, COL_IRQ_DEVICE, COL_IRQ_TLB, COL_IRQ_CAL,
+	COL_IRQ_IWI, COL_VERIFIED, COL_RATIO_LOW, COL_RATIO_HIGH, COL_ROUNDS,
+	COL_FAILED, COL_FAIL_REASON, COL_PAIRED_WITH, COL_PAIR_RATIO,
+	COL_PAIR_RATIO_LOW, COL_PAIR_RATIO_HIGH, COL_PAIR_DIFF,
+	COL_PAIR_DIFF_LOW, COL_PAIR_DIFF_HIGH, COL_CLAIM, COL_MB_PER_S,
+	CSV_NCOLS
+};
+
+static const char *const csv_names[CSV_NCOLS] = {
+	"probe", "figure", "skipped", "median_ns", "p99_ns", "ci95_low_ns",
+	"ci95_high_ns", "min_ns", "mean_ns", "p90_ns", "max_ns", "stddev_ns",
+	"batches", "batch_ops", "converged", "ratio_to_null_syscall",
+	"rusage_minflt_per_op", "rusage_majflt_per_op", "perf_minflt_per_op",
+	"perf_majflt_per_op", "kernel_syscalls_per_op", "kernel_faults_per_op",
+	"kernel_signals_per_op", "irq_device_per_op", "irq_tlb_per_op",
+	"irq_cal_per_op", "irq_iwi_per_op", "verified", "ratio_ci95_low",
+	"ratio_ci95_high", "rounds", "failed", "fail_reason", "paired_with",
+	"paired_ratio", "paired_ratio_ci95_low", "paired_ratio_ci95_high",
+	"paired_diff_ns", "paired_diff_ci95_low_ns", "paired_diff_ci95_high_ns",
+	"claim_outcome", "mb_per_s",
+};
+
+/* One row: a cell per column, empty unless set. */
+struct csv_row {
+	char cell[CSV_NCOLS][160];
+};
+
+static void cell_num(struct csv_row *row, enum csv_col col, double v)
 {
-	fputc(',', out);
 	if (isfinite(v))
-		fprintf(out, "%.6g", v);
+		snprintf(row->cell[col], sizeof(row->cell[col]), "%.6g", v);
+}
+
+static void cell_str(struct csv_row *row, enum csv_col col, const char *v)
+{
+	snprintf(row->cell[col], sizeof(row->cell[col]), "%s", v ? v : "");
+}
+
+static void csv_timed(struct csv_row *row, const struct ml_result *res)
+{
+	const struct ml_stats *s = &res->st;
+	const struct ml_witness *w = &res->w;
+
+	cell_num(row, COL_MEDIAN, s->median);
+	cell_num(row, COL_P99, s->p99);
+	cell_num(row, COL_CI_LOW, s->ci_low);
+	cell_num(row, COL_CI_HIGH, s->ci_high);
+	cell_num(row, COL_MIN, s->min);
+	cell_num(row, COL_MEAN, s->mean);
+	cell_num(row, COL_P90, s->p90);
+	cell_num(row, COL_MAX, s->max);
+	cell_num(row, COL_STDDEV, s->stddev);
+	cell_num(row, COL_BATCHES, (double)res->batches);
+	cell_num(row, COL_BATCH_OPS, (double)res->batch_ops);
+	cell_num(row, COL_CONVERGED, res->converged);
+	cell_num(row, COL_RATIO, res->ratio_ref.value);
+	cell_num(row, COL_RATIO_LOW, res->ratio_ref.low);
+	cell_num(row, COL_RATIO_HIGH, res->ratio_ref.high);
+	cell_num(row, COL_ROUNDS, (double)res->rounds);
+	cell_num(row, COL_MINFLT, w->have_rusage ? w->minflt : NAN);
+	cell_num(row, COL_MAJFLT, w->have_rusage ? w->majflt : NAN);
+	cell_num(row, COL_PERF_MINFLT, w->have_perf ? w->perf_minflt : NAN);
+	cell_num(row, COL_PERF_MAJFLT, w->have_perf ? w->perf_majflt : NAN);
+	cell_num(row, COL_K_SYSCALLS, w->have_kernel ? w->k_syscalls : NAN);
+	cell_num(row, COL_K_FAULTS, w->have_kernel ? w->k_faults : NAN);
+	cell_num(row, COL_K_SIGNALS, w->have_kernel ? w->k_signals : NAN);
+	cell_num(row, COL_IRQ_DEVICE, w->have_irqs ? w->irq_device : NAN);
+	cell_num(row, COL_IRQ_TLB, w->have_irqs ? w->irq_tlb : NAN);
+	cell_num(row, COL_IRQ_CAL, w->have_irqs ? w->irq_cal : NAN);
+	cell_num(row, COL_IRQ_IWI, w->have_irqs ? w->irq_iwi : NAN);
+	if (res->pair_name) {
+		cell_str(row, COL_PAIRED_WITH, res->pair_name);
+		cell_num(row, COL_PAIR_RATIO, res->pair_ratio.value);
+		cell_num(row, COL_PAIR_RATIO_LOW, res->pair_ratio.low);
+		cell_num(row, COL_PAIR_RATIO_HIGH, res->pair_ratio.high);
+		cell_num(row, COL_PAIR_DIFF, res->pair_diff.value);
+		cell_num(row, COL_PAIR_DIFF_LOW, res->pair_diff.low);
+		cell_num(row, COL_PAIR_DIFF_HIGH, res->pair_diff.high);
+		if (res->fig->claim != ML_CLAIM_NONE)
+			cell_str(row, COL_CLAIM, ml_claim_outcome_name(res));
+	}
+	cell_num(row, COL_MB_PER_S, mb_per_s(res));
 }
 
 static void write_csv(FILE *out, const struct ml_report *r)
 {
-	const struct ml_result *ref = reference(r);
+	struct csv_row *row = malloc(sizeof(*row));
 
-	fputs("probe,figure,skipped,median_ns,p99_ns,ci95_low_ns,ci95_high_ns,"
-	      "min_ns,mean_ns,p90_ns,max_ns,stddev_ns,batches,batch_ops,"
-	      "converged,ratio_to_null_syscall,rusage_minflt_per_op,"
-	      "rusage_majflt_per_op,perf_minflt_per_op,perf_majflt_per_op,"
-	      "kernel_syscalls_per_op,kernel_faults_per_op,"
-	      "kernel_signals_per_op,irq_device_per_op,irq_tlb_per_op,"
-	      "irq_cal_per_op,irq_iwi_per_op,verified\n",
-	      out);
+	if (!row)
+		return;
+	for (int c = 0; c < CSV_NCOLS; c++)
+		fprintf(out, "%s%s", c ? "," : "", csv_names[c]);
+	fputc('\n', out);
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct ml_result *res = &r->results[i];
 		const struct ml_witness *w = &res->w;
-		const struct ml_stats *s = &res->st;
 
-		csv_field(out, res->probe->name);
-		fputc(',', out);
-		csv_field(out, res->fig->name);
-		fputc(',', out);
-		if (res->skipped) {
-			csv_field(out, res->skip_reason);
-			fputs(",,,,,,,,,,,,,,,,,,,,,,,,\n", out);
-			continue;
+		memset(row, 0, sizeof(*row));
+		cell_str(row, COL_PROBE, res->probe->name);
+		cell_str(row, COL_FIGURE, res->fig->name);
+		/* the skipped column holds the reason, or stays empty */
+		cell_str(row, COL_SKIPPED, res->skipped ? res->skip_reason : "");
+		cell_num(row, COL_FAILED, res->failed);
+		if (res->failed)
+			cell_str(row, COL_FAIL_REASON, res->fail_reason);
+		if (timed(res))
+			csv_timed(row, res);
+		if (res->demonstration)
+			cell_num(row, COL_VERIFIED, res->w.verified);
+		else if (w->ops && !res->skipped)
+			cell_num(row, COL_VERIFIED, w->verified);
+		for (int c = 0; c < CSV_NCOLS; c++) {
+			if (c)
+				fputc(',', out);
+			csv_field(out, row->cell[c]);
 		}
-		if (res->demonstration) {
-			/* every column empty but the last, verified */
-			fprintf(out, "%.25s%d\n",
-				",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,", res->w.verified);
-			continue;
-		}
-		csv_num(out, s->median);
-		csv_num(out, s->p99);
-		csv_num(out, s->ci_low);
-		csv_num(out, s->ci_high);
-		csv_num(out, s->min);
-		csv_num(out, s->mean);
-		csv_num(out, s->p90);
-		csv_num(out, s->max);
-		csv_num(out, s->stddev);
-		fprintf(out, ",%zu,%llu,%d", res->batches,
-			(unsigned long long)res->batch_ops, res->converged);
-		csv_num(out, ratio(res, ref));
-		csv_num(out, w->have_rusage ? w->minflt : NAN);
-		csv_num(out, w->have_rusage ? w->majflt : NAN);
-		csv_num(out, w->have_perf ? w->perf_minflt : NAN);
-		csv_num(out, w->have_perf ? w->perf_majflt : NAN);
-		csv_num(out, w->have_kernel ? w->k_syscalls : NAN);
-		csv_num(out, w->have_kernel ? w->k_faults : NAN);
-		csv_num(out, w->have_kernel ? w->k_signals : NAN);
-		csv_num(out, w->have_irqs ? w->irq_device : NAN);
-		csv_num(out, w->have_irqs ? w->irq_tlb : NAN);
-		csv_num(out, w->have_irqs ? w->irq_cal : NAN);
-		csv_num(out, w->have_irqs ? w->irq_iwi : NAN);
-		fprintf(out, ",%s\n", !w->ops ? "" : w->verified ? "1" : "0");
+		fputc('\n', out);
 	}
+	free(row);
 }
 
 void ml_report_write(FILE *out, enum ml_format fmt, const struct ml_report *r)

@@ -40,22 +40,60 @@ double ml_quantile_sorted(const double *sorted, size_t n, double q)
 }
 
 /*
- * The number of samples below the median is Binomial(n, 1/2): the ranks
- * n/2 -+ 1.96 * sqrt(n) / 2 bound the median with 95% confidence.
+ * The number of independent samples below the true median is
+ * Binomial(n, 1/2).  The k-th smallest and the k-th largest bound the
+ * median with probability 1 - 2 P(B <= k - 1): take the largest k that
+ * keeps that at 95% or more.  Exact, symmetric, and for any n; below six
+ * samples no k reaches 95%, and the whole range (k = 1) is returned with
+ * the coverage it really has.  Returns that coverage.
  */
-void ml_median_ci_ranks(size_t n, size_t *lo, size_t *hi)
+double ml_median_ci_ranks(size_t n, size_t *lo, size_t *hi)
 {
-	double half = 1.96 * sqrt((double)n) / 2.0;
-	double l = floor((double)n / 2.0 - half);
-	double h = ceil((double)n / 2.0 + half);
+	double log_pmf = -(double)n * log(2.0);	/* P(B = 0) */
+	double below = 0, covered = 1 - 2 * exp(log_pmf);
+	size_t k = 1;
 
-	if (n == 0) {
-		*lo = *hi = 0;
-		return;
+	*lo = *hi = 0;
+	if (n == 0)
+		return 0;
+	/* candidate k = i + 1 needs P(B <= i) <= 2.5% */
+	for (size_t i = 0; i < n / 2; i++) {
+		below += exp(log_pmf);
+		if (1 - 2 * below < 0.95)
+			break;
+		k = i + 1;
+		covered = 1 - 2 * below;
+		log_pmf += log((double)(n - i)) - log((double)(i + 1));
 	}
-	/* ranks l and h are 1-based; clamp to the sample */
-	*lo = l < 1 ? 0 : (size_t)l - 1;
-	*hi = h > (double)n ? n - 1 : (size_t)h - 1;
+	*lo = k - 1;
+	*hi = n - k;
+	return covered;
+}
+
+int ml_median_ci(double *v, size_t n, struct ml_interval *iv)
+{
+	size_t lo, hi;
+
+	memset(iv, 0, sizeof(*iv));
+	iv->value = iv->low = iv->high = NAN;
+	if (n == 0)
+		return -1;
+	qsort(v, n, sizeof(*v), cmp_double);
+	iv->n = n;
+	iv->coverage = ml_median_ci_ranks(n, &lo, &hi);
+	iv->value = ml_quantile_sorted(v, n, 0.5);
+	iv->low = v[lo];
+	iv->high = v[hi];
+	return 0;
+}
+
+double ml_interval_rel(const struct ml_interval *iv)
+{
+	double half = fmax(iv->value - iv->low, iv->high - iv->value);
+
+	if (!(iv->value > 0) || iv->coverage < 0.95)
+		return INFINITY;
+	return half / iv->value;
 }
 
 int ml_stats_compute(double *s, size_t n, struct ml_stats *st)
@@ -79,19 +117,10 @@ int ml_stats_compute(double *s, size_t n, struct ml_stats *st)
 	st->median = ml_quantile_sorted(s, n, 0.5);
 	st->p90 = ml_quantile_sorted(s, n, 0.90);
 	st->p99 = ml_quantile_sorted(s, n, 0.99);
-	ml_median_ci_ranks(n, &lo, &hi);
+	(void)ml_median_ci_ranks(n, &lo, &hi);
 	st->ci_low = s[lo];
 	st->ci_high = s[hi];
 	return 0;
-}
-
-double ml_stats_ci_rel(const struct ml_stats *st)
-{
-	double half = fmax(st->median - st->ci_low, st->ci_high - st->median);
-
-	if (st->median <= 0)
-		return INFINITY;
-	return half / st->median;
 }
 
 void ml_hist_build(const double *s, size_t n, double low, double high,

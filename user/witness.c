@@ -23,11 +23,12 @@
  * inside the lab VM (--kernel-counts FILE).
  */
 #define _GNU_SOURCE
-#include "modelab.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <math.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -131,23 +132,50 @@ static void per_op(struct ml_witness *w, const struct snapshot *a,
 				a->k.watched[ML_K_SIGNALS]) / ops;
 }
 
-void ml_witness_irqs(struct ml_witness *w, const struct ml_irq_table *before,
-		     const struct ml_irq_table *after, double ops)
+/*
+ * How much a line rose on the figure's CPUs: ours, ours and the peer's,
+ * or (a device's interrupt, routed anywhere) all of them.  Other
+ * processes' interrupts on other CPUs are not ours to count.
+ */
+static uint64_t rise(const struct ml_irq_table *before,
+		     const struct ml_irq_table *after, const char *name,
+		     const int *cpus, size_t ncpus)
 {
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < ncpus; i++)
+		sum += ml_irq_delta(before, after, name, cpus[i]);
+	return sum;
+}
+
+void ml_witness_irqs(struct ml_witness *w, const struct ml_irq_table *before,
+		     const struct ml_irq_table *after, double ops,
+		     enum ml_irq_cpus which)
+{
+	int cpus[2] = { -1, -1 }, self = sched_getcpu();
+	size_t ncpus = 1;
 	uint64_t device = 0;
 
 	if (ops <= 0)
 		return;
+	if (which != ML_IRQ_ALL && self >= 0) {
+		cpus[0] = self;
+		if (which == ML_IRQ_SELF_AND_OTHER &&
+		    (cpus[1] = ml_other_cpu(self)) >= 0)
+			ncpus = 2;
+	}
+	w->irq_cpus = cpus[0] < 0 ? "all CPUs" : ncpus == 2 ?
+		      "our CPU and the peer's" : "our CPU";
 	for (size_t i = 0; i < after->nlines; i++)
 		if (ml_irq_is_device(&after->lines[i]))
-			device += ml_irq_delta(before, after,
-					       after->lines[i].name, -1);
+			device += rise(before, after, after->lines[i].name,
+				       cpus, ncpus);
 	w->have_irqs = true;
 	w->irq_device = (double)device / ops;
-	w->irq_tlb = (double)ml_irq_delta(before, after, "TLB", -1) / ops;
-	w->irq_cal = (double)ml_irq_delta(before, after, "CAL", -1) / ops;
-	w->irq_iwi = (double)ml_irq_delta(before, after, "IWI", -1) / ops;
-	w->irq_res = (double)ml_irq_delta(before, after, "RES", -1) / ops;
+	w->irq_tlb = (double)rise(before, after, "TLB", cpus, ncpus) / ops;
+	w->irq_cal = (double)rise(before, after, "CAL", cpus, ncpus) / ops;
+	w->irq_iwi = (double)rise(before, after, "IWI", cpus, ncpus) / ops;
+	w->irq_res = (double)rise(before, after, "RES", cpus, ncpus) / ops;
 }
 
 int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
@@ -164,11 +192,17 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	bool irqs;
 
 	/* samples witness themselves; demonstrations check themselves */
-	if (res->skipped || fig->sample || fig->demonstrate)
+	if (res->skipped || res->failed || fig->sample || fig->demonstrate ||
+	    fig->in_child)
 		return 0;
+	ml_hooks_for(res);
 	why = fig->setup ? fig->setup() : NULL;
-	if (why)
+	if (why) {
+		/* it was set up for the timing: now it cannot be */
+		ml_fail("set up again for the witness pass: %s", why);
+		ml_hooks_for(NULL);
 		return 0;
+	}
 	memset(w, 0, sizeof(*w));
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
@@ -176,6 +210,8 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	fd_maj = perf_counter(PERF_COUNT_SW_PAGE_FAULTS_MAJ);
 	w->have_perf = fd_min >= 0 && fd_maj >= 0;
 	w->have_kernel = ob && ob->active && !ml_kernel_write("count on");
+	if (fig->enter)
+		fig->enter();
 	if (fig->prepare)
 		fig->prepare(n);
 
@@ -199,7 +235,7 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	}
 	getrusage(RUSAGE_SELF, &b.ru);
 	if (irqs && !ml_irq_read("/proc/interrupts", &ib)) {
-		ml_witness_irqs(w, &ia, &ib, (double)n);
+		ml_witness_irqs(w, &ia, &ib, (double)n, fig->irq_cpus);
 		ml_irq_free(&ib);
 	}
 	if (irqs)
@@ -212,20 +248,25 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	}
 	b.perf_min = perf_value(fd_min);
 	b.perf_maj = perf_value(fd_maj);
+	if (fig->leave)
+		fig->leave();
 	w->have_rusage = true;
 	w->ops = n;
 	per_op(w, &a, &b, &reads, n);
 
 	why = fig->verify ? fig->verify(n) : NULL;
 	w->verified = !why;
-	if (why)
+	if (why) {
 		snprintf(w->verify_error, sizeof(w->verify_error), "%s", why);
+		ml_fail("its check failed: %s", why);
+	}
 	if (fd_min >= 0)
 		close(fd_min);
 	if (fd_maj >= 0)
 		close(fd_maj);
 	if (fig->teardown)
 		fig->teardown();
+	ml_hooks_for(NULL);
 	return 0;
 }
 

@@ -23,7 +23,8 @@ static void nop(uint64_t n)
 static const struct ml_figure figs[] = {
 	{ .name = "getppid-syscall", .what = "the null syscall", .run = nop },
 	{ .name = "vdso", .what = "a \"quoted\", comma", .run = nop,
-	  .kib_per_op = 4 },
+	  .kib_per_op = 4, .pair_with = "getppid-syscall",
+	  .claim = ML_CLAIM_CHEAPER },
 	{ .name = "gone", .what = "skipped one", .run = nop },
 };
 static const struct ml_probe syscall_probe = { "syscall", "s", figs, 3 };
@@ -36,8 +37,7 @@ static struct ml_result res[3];
 static char *render(enum ml_format fmt, const struct ml_probe *p)
 {
 	struct ml_report r = { .env = &env, .clock = &clk, .results = res,
-			       .nresults = 3, .observer_off_ns = NAN,
-			       .observer_on_ns = NAN };
+			       .nresults = 3 };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -62,11 +62,22 @@ static int setup(void **state)
 	memset(res, 0, sizeof(res));
 	for (int i = 0; i < 3; i++)
 		res[i].fig = &figs[i];
+	res[0].st.n = 100;
 	res[0].st.median = 100;
 	res[0].st.ci_low = 99;
 	res[0].st.ci_high = 101;
 	res[0].converged = true;
+	res[0].rounds = 24;
+	res[0].ratio_ref = (struct ml_interval){ 1, 1, 1, 0.957, 24 };
+	res[1].st.n = 100;
 	res[1].st.median = 25;
+	res[1].rounds = 24;
+	res[1].ratio_ref = (struct ml_interval){ 0.25, 0.24, 0.26, 0.957, 24 };
+	res[1].pair_name = "getppid-syscall";
+	res[1].pair_ratio = res[1].ratio_ref;
+	res[1].pair_diff = (struct ml_interval){ -75, -76, -74, 0.957, 24 };
+	res[1].claim_outcome = ML_CLAIM_HELD;
+	res[2].ratio_ref = (struct ml_interval){ NAN, NAN, NAN, 0, 0 };
 	res[1].w.ops = 1000;
 	res[1].w.have_rusage = true;
 	res[1].w.minflt = 1;
@@ -98,13 +109,22 @@ static void json_has_ratios_against_the_null_syscall(void **state)
 	char *j = render(ML_FMT_JSON, &syscall_probe);
 
 	(void)state;
-	assert_non_null(strstr(j, "\"schema\": 1"));
+	assert_non_null(strstr(j, "\"schema\": 2"));
 	assert_non_null(strstr(j, "\"cpu_model\": \"Test CPU \\\"X\\\"\\\\1\""));
 	assert_non_null(strstr(j, "\"spectre_v2\": \"Mitigation: Retpolines\""));
 	assert_non_null(strstr(j, "\"median_ns\": 100, "));
 	assert_non_null(strstr(j, "\"median_ticks\": 250, "));
 	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": 1, "));
-	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": 0.25, "));
+	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": 0.25, "
+				  "\"ratio_ci95_low\": 0.24, \"ratio_ci95_high\": 0.26, "));
+	assert_non_null(strstr(j, "\"paired\": {\"with\": \"getppid-syscall\", "
+				  "\"ratio\": {\"value\": 0.25, \"ci95_low\": 0.24, "
+				  "\"ci95_high\": 0.26, \"rounds\": 24}, "
+				  "\"difference_ns\": {\"value\": -75, \"ci95_low\": -76, "
+				  "\"ci95_high\": -74, \"rounds\": 24}, "
+				  "\"claim\": \"costs less\", \"claim_outcome\": \"held\"}"));
+	assert_non_null(strstr(j, "\"rounds\": 24, \"converged\": true"));
+	assert_non_null(strstr(j, "\"failed\": false, \"fail_reason\": null"));
 	assert_non_null(strstr(j, "\"kernel_syscalls_per_op\": 0, "));
 	assert_non_null(strstr(j, "\"kernel_counted_in\": \"lab VM\""));
 	assert_non_null(strstr(j, "\"kernel_faults_per_op\": 1, "));
@@ -122,10 +142,14 @@ static void json_has_ratios_against_the_null_syscall(void **state)
 
 static void json_without_reference_says_null(void **state)
 {
-	char *j = render(ML_FMT_JSON, &other_probe);
+	char *j;
 
 	(void)state;
+	res[0].ratio_ref = (struct ml_interval){ NAN, NAN, NAN, 0, 0 };
+	res[1].w.have_kernel = false;
+	j = render(ML_FMT_JSON, &other_probe);
 	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": null"));
+	assert_non_null(strstr(j, "\"ratio_ci95_low\": null"));
 	assert_non_null(strstr(j, "\"kernel_syscalls_per_op\": null"));
 	assert_null(strstr(j, ": inf"));
 	assert_null(strstr(j, ": -inf"));
@@ -142,8 +166,7 @@ static void csv_quotes_what_needs_quoting(void **state)
 	line2 = strchr(c, '\n') + 1;
 	assert_memory_equal(line2, "syscall,getppid-syscall,,100,", 29);
 	line4 = strchr(strchr(line2, '\n') + 1, '\n') + 1;
-	assert_string_equal(line4,
-			    "syscall,gone,\"no, really\",,,,,,,,,,,,,,,,,,,,,,,,\n");
+	assert_memory_equal(line4, "syscall,gone,\"no, really\",,,", 28);
 	free(c);
 }
 
@@ -156,11 +179,15 @@ static void csv_rows_have_as_many_fields_as_the_header(void **state)
 	(void)state;
 	for (char *p = line; *p != '\n'; p++)
 		header += *p == ',';
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
+		bool quoted = false;
+
 		line = strchr(line, '\n') + 1;
 		row = 0;
-		for (char *p = line; *p != '\n'; p++)
-			row += *p == ',';
+		for (char *p = line; *p != '\n'; p++) {
+			quoted ^= *p == '"';
+			row += *p == ',' && !quoted;
+		}
 		assert_int_equal(row, header);
 	}
 	free(c);
@@ -191,8 +218,7 @@ static void demonstrations_carry_their_notes(void **state)
 						    1 };
 	struct ml_result one;
 	struct ml_report r = { .env = &env, .clock = &clk, .results = &one,
-			       .nresults = 1, .observer_off_ns = NAN,
-			       .observer_on_ns = NAN };
+			       .nresults = 1 };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -219,8 +245,8 @@ static void demonstrations_carry_their_notes(void **state)
 	f = open_memstream(&buf, &len);
 	ml_report_write(f, ML_FMT_CSV, &r);
 	fclose(f);
-	/* header and row have the same number of fields; verified last */
-	assert_non_null(strstr(buf, "\nprocess,zombie,,,,,,,,,,,,,,,,,,,,,,,,,,0\n"));
+	/* the verified column (the 28th) says 0; no median */
+	assert_non_null(strstr(buf, "\nprocess,zombie,,,,,,,,,,,,,,,,,,,,,,,,,,0,"));
 	free(buf);
 	buf = NULL;
 	f = open_memstream(&buf, &len);
@@ -229,6 +255,82 @@ static void demonstrations_carry_their_notes(void **state)
 	assert_non_null(strstr(buf, "demonstration: FAILED: state was S"));
 	assert_non_null(strstr(buf, "  saw \"S\" in /proc/42/stat\n"));
 	free(buf);
+}
+
+static void failed_figures_print_why_never_a_median(void **state)
+{
+	char *t, *j;
+
+	(void)state;
+	res[1].failed = true;
+	strcpy(res[1].fail_reason, "the peer (pid 7) is gone");
+	t = render(ML_FMT_TEXT, &syscall_probe);
+	assert_non_null(strstr(t, "syscall/vdso"));
+	assert_non_null(strstr(t, "FAILED: the peer (pid 7) is gone"));
+	assert_null(strstr(t, "6.25 ns/KiB"));
+	assert_null(strstr(t, "paired in the same rounds"));
+	j = render(ML_FMT_JSON, &syscall_probe);
+	assert_non_null(strstr(j, "\"figure\": \"vdso\", \"what\": \"a \\\"quoted\\\", comma\", "
+				  "\"skipped\": false, \"failed\": true, "
+				  "\"fail_reason\": \"the peer (pid 7) is gone\", "
+				  "\"kind\": \"batches\"}"));
+	free(t);
+	free(j);
+}
+
+static char *render_observer(enum ml_format fmt, int outcome, bool emulated)
+{
+	static const struct ml_figure on_fig = { .name = "null-counting-on",
+						 .what = "on", .run = nop,
+						 .claim = ML_CLAIM_DEARER };
+	struct ml_result on;
+	struct ml_report r = { .env = &env, .clock = &clk, .results = res,
+			       .nresults = 3, .observer = &on,
+			       .emulated = emulated };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	for (int i = 0; i < 3; i++)
+		res[i].probe = &syscall_probe;
+	memset(&on, 0, sizeof(on));
+	on.probe = &syscall_probe;
+	on.fig = &on_fig;
+	on.st.n = 24;
+	on.st.median = 130;
+	on.pair_name = "null-counting-off";
+	on.pair_ratio = (struct ml_interval){ 1.3, 1.2, 1.4, 0.957, 24 };
+	on.pair_diff = (struct ml_interval){ 30, 20, 40, 0.957, 24 };
+	on.claim_outcome = outcome;
+	ml_report_write(f, fmt, &r);
+	fclose(f);
+	return buf;
+}
+
+/* The explanation follows the interval: never "slower" beside a "-23%". */
+static void observer_effect_is_explained_by_its_interval(void **state)
+{
+	char *t;
+
+	(void)state;
+	t = render_observer(ML_FMT_TEXT, ML_CLAIM_HELD, false);
+	assert_non_null(strstr(t, "Counting makes every syscall slower"));
+	assert_non_null(strstr(t, "ratio 1.3x (95% CI 1.2 to 1.4)"));
+	assert_null(strstr(t, "EMULATED"));
+	free(t);
+	t = render_observer(ML_FMT_TEXT, ML_CLAIM_NOT_HELD, false);
+	assert_non_null(strstr(t, "Counting came out FASTER"));
+	assert_null(strstr(t, "makes every syscall slower"));
+	free(t);
+	t = render_observer(ML_FMT_TEXT, ML_CLAIM_UNDECIDED, true);
+	assert_non_null(strstr(t, "No difference detectable at 95%"));
+	assert_non_null(strstr(t, "EMULATED under QEMU TCG"));
+	free(t);
+	t = render_observer(ML_FMT_JSON, ML_CLAIM_HELD, true);
+	assert_non_null(strstr(t, "\"observer_effect\": {\"emulated\": true, "
+				  "\"counting_on_ns\": 130, \"counting_off_ns\": 100, "));
+	assert_non_null(strstr(t, "\"outcome\": \"slower\"}"));
+	free(t);
 }
 
 int main(void)
@@ -244,6 +346,10 @@ int main(void)
 		cmocka_unit_test_setup(text_report_marks_skips_and_the_kernel_column,
 				       setup),
 		cmocka_unit_test_setup(demonstrations_carry_their_notes, setup),
+		cmocka_unit_test_setup(failed_figures_print_why_never_a_median,
+				       setup),
+		cmocka_unit_test_setup(observer_effect_is_explained_by_its_interval,
+				       setup),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

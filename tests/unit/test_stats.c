@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "modelab.h"
 
@@ -75,18 +77,18 @@ static void single_sample_has_zero_spread(void **state)
 	assert_float_equal(st.ci_high, 42, 0);
 }
 
-static void median_ci_ranks_match_the_binomial_bounds(void **state)
+/*
+ * The ranks against published values of the exact binomial interval
+ * (Conover, Practical Nonparametric Statistics, table A3): for n = 6 the
+ * whole sample, n = 9 and 10 the 2nd and (n-1)th, n = 20 the 6th and 15th,
+ * n = 100 the 40th and 61st.  1-based there; the function answers 0-based.
+ */
+static void median_ci_ranks_match_published_tables(void **state)
 {
-	/* n, expected 0-based lo and hi:
-	 * n = 100: 50 -+ 1.96 * 10 / 2 = 40.2 .. 59.8 -> ranks 40, 60
-	 * n = 10:  5 -+ 3.099 -> 1.9 .. 8.1 -> ranks 1, 9
-	 * n = 1000: 500 -+ 30.99 -> 469.01 .. 530.99 -> ranks 469, 531
-	 * n = 1:   clamped to the only sample
-	 * (ranks are 1-based here, the function answers 0-based) */
 	static const struct {
 		size_t n, lo, hi;
-	} cases[] = { { 100, 39, 59 }, { 10, 0, 8 }, { 1, 0, 0 },
-		      { 1000, 468, 530 } };
+	} cases[] = { { 6, 0, 5 },   { 9, 1, 7 },    { 10, 1, 8 },
+		      { 20, 5, 14 }, { 100, 39, 60 } };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -98,21 +100,173 @@ static void median_ci_ranks_match_the_binomial_bounds(void **state)
 	}
 }
 
+/* P(B <= k) for B ~ Binomial(n, 1/2), summed the long way round. */
+static double binomial_below(size_t n, size_t k)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i <= k; i++)
+		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+			   lgamma((double)(n - i) + 1) - (double)n * log(2.0));
+	return sum;
+}
+
+/*
+ * For every n: the ranks are symmetric, give at least 95% (from n = 6 on),
+ * and are the narrowest that do: one rank further in falls below 95%.
+ */
+static void median_ci_ranks_are_symmetric_and_tightest(void **state)
+{
+	(void)state;
+	for (size_t n = 1; n <= 400; n++) {
+		size_t lo, hi;
+		double cov = ml_median_ci_ranks(n, &lo, &hi);
+
+		assert_int_equal(lo + hi, n - 1);
+		assert_true(lo <= hi);
+		if (n < 6) {
+			assert_int_equal(lo, 0);
+			assert_true(cov < 0.95);
+			continue;
+		}
+		assert_true(cov >= 0.95);
+		assert_float_equal(cov, 1 - 2 * binomial_below(n, lo), 1e-9);
+		assert_true(1 - 2 * binomial_below(n, lo + 1) < 0.95);
+	}
+}
+
+/* A fixed-seed generator: the simulations are the same every run. */
+static uint64_t rng = 88172645463325252ull;
+
+static double uniform01(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return ((double)(rng >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double gaussian(void)
+{
+	return sqrt(-2 * log(uniform01())) * cos(2 * 3.14159265358979323846 * uniform01());
+}
+
+static bool covers(double *v, size_t n, double truth)
+{
+	struct ml_interval iv;
+
+	ml_median_ci(v, n, &iv);
+	return iv.low <= truth && truth <= iv.high;
+}
+
+/*
+ * Independent, skewed values (exponential, median ln 2): the interval
+ * holds the true median about 95% of the time, as the ranks promise
+ * (95.7% for n = 25).
+ */
+static void median_ci_covers_independent_samples(void **state)
+{
+	enum { TRIALS = 4000, N = 25 };
+	double v[N];
+	int hits = 0;
+
+	(void)state;
+	for (int t = 0; t < TRIALS; t++) {
+		for (int i = 0; i < N; i++)
+			v[i] = -log(uniform01());
+		hits += covers(v, N, log(2.0));
+	}
+	assert_in_range(hits, (int)(0.94 * TRIALS), (int)(0.975 * TRIALS));
+}
+
+/*
+ * Strongly correlated values, as batches taken back to back are (AR(1),
+ * rho 0.99, true median 0): an interval that treats all 12,000 as
+ * independent rarely holds the truth; one from the medians of 24 blocks
+ * (what measure.c does with rounds) holds it as promised.
+ */
+static void median_ci_from_blocks_covers_correlated_samples(void **state)
+{
+	enum { TRIALS = 200, BLOCKS = 24, PER = 500, N = BLOCKS * PER };
+	double *v = malloc(N * sizeof(*v)), medians[BLOCKS], x;
+	int naive = 0, blocked = 0;
+
+	(void)state;
+	assert_non_null(v);
+	for (int t = 0; t < TRIALS; t++) {
+		x = gaussian() / sqrt(1 - 0.99 * 0.99);
+		for (int i = 0; i < N; i++) {
+			x = 0.99 * x + gaussian();
+			v[i] = x;
+		}
+		for (int b = 0; b < BLOCKS; b++) {
+			struct ml_interval iv;
+			double block[PER];
+
+			memcpy(block, v + b * PER, sizeof(block));
+			ml_median_ci(block, PER, &iv);
+			medians[b] = iv.value;
+		}
+		blocked += covers(medians, BLOCKS, 0);
+		naive += covers(v, N, 0);
+	}
+	free(v);
+	assert_true(naive < 0.6 * TRIALS);
+	assert_true(blocked >= 0.9 * TRIALS);
+}
+
+/*
+ * A ratio taken per round cancels a drift that hits both figures alike:
+ * the machine's level moves by up to 40% between rounds, yet the paired
+ * ratio's interval holds the true ratio (1.5).
+ */
+static void paired_ratio_cancels_a_common_drift(void **state)
+{
+	enum { TRIALS = 500, ROUNDS = 24 };
+	double ratios[ROUNDS];
+	int hits = 0;
+
+	(void)state;
+	for (int t = 0; t < TRIALS; t++) {
+		for (int r = 0; r < ROUNDS; r++) {
+			double level = 1 + 0.4 * uniform01();
+			double a = 100 * level * (1 + 0.01 * gaussian());
+			double b = 150 * level * (1 + 0.01 * gaussian());
+
+			ratios[r] = b / a;
+		}
+		hits += covers(ratios, ROUNDS, 1.5);
+	}
+	assert_true(hits >= 0.93 * TRIALS);
+}
+
+static void interval_says_nothing_below_six_values(void **state)
+{
+	double v[5] = { 1, 2, 3, 4, 5 };
+	struct ml_interval iv;
+
+	(void)state;
+	ml_median_ci(v, 5, &iv);
+	assert_true(iv.coverage < 0.95);
+	assert_true(isinf(ml_interval_rel(&iv)));
+	assert_int_equal(ml_median_ci(v, 0, &iv), -1);
+}
+
 static void ci_of_a_constant_sample_is_zero_wide(void **state)
 {
 	double s[100];
-	struct ml_stats st;
+	struct ml_interval iv;
 
 	(void)state;
 	for (int i = 0; i < 100; i++)
-		s[i] = i < 30 ? 9.0 : 10.0;	/* ranks 39..59 are all 10 */
-	ml_stats_compute(s, 100, &st);
-	assert_float_equal(ml_stats_ci_rel(&st), 0, 0);
+		s[i] = i < 30 ? 9.0 : 10.0;	/* ranks 40..61 are all 10 */
+	ml_median_ci(s, 100, &iv);
+	assert_float_equal(ml_interval_rel(&iv), 0, 0);
 	for (int i = 0; i < 100; i++)
 		s[i] = (double)(i + 1);
-	ml_stats_compute(s, 100, &st);
-	/* median 50.5, CI 40 .. 60: half-width 10.5 */
-	assert_float_equal(ml_stats_ci_rel(&st), 10.5 / 50.5, 1e-12);
+	ml_median_ci(s, 100, &iv);
+	/* median 50.5, CI 40 .. 61: half-width 10.5 */
+	assert_float_equal(ml_interval_rel(&iv), 10.5 / 50.5, 1e-12);
 }
 
 static void histogram_buckets_are_half_open(void **state)
@@ -158,7 +312,12 @@ int main(void)
 		cmocka_unit_test(stats_sort_and_summarise),
 		cmocka_unit_test(stats_of_nothing_fail),
 		cmocka_unit_test(single_sample_has_zero_spread),
-		cmocka_unit_test(median_ci_ranks_match_the_binomial_bounds),
+		cmocka_unit_test(median_ci_ranks_match_published_tables),
+		cmocka_unit_test(median_ci_ranks_are_symmetric_and_tightest),
+		cmocka_unit_test(median_ci_covers_independent_samples),
+		cmocka_unit_test(median_ci_from_blocks_covers_correlated_samples),
+		cmocka_unit_test(paired_ratio_cancels_a_common_drift),
+		cmocka_unit_test(interval_says_nothing_below_six_values),
 		cmocka_unit_test(ci_of_a_constant_sample_is_zero_wide),
 		cmocka_unit_test(histogram_buckets_are_half_open),
 		cmocka_unit_test(histogram_of_equal_values_does_not_divide_by_zero),
