@@ -28,7 +28,9 @@
  *                     the process: no other CPU can cache the mapping.
  *   munmap-shootdown  the same while a thread of ours spins on another CPU:
  *                     its TLB may hold the page, so the kernel sends it an
- *                     IPI (the TLB line) and waits for the flush.
+ *                     IPI (the TLB line) and waits for the flush.  The
+ *                     two share rounds (the thread runs only in this
+ *                     figure's slices), so their ratio is taken per round.
  *   device-read       a 4 KiB O_DIRECT read from $MODELAB_BLOCKDEV: the
  *                     request goes to the device, the device interrupts
  *                     when done (the device's line in /proc/interrupts).
@@ -254,7 +256,7 @@ static size_t sample_noise(const struct ml_clock *c, double *out, size_t cap,
 #define MAX_PAGES 4096
 static char *pages[MAX_PAGES];
 static pthread_t spinner;
-static atomic_bool spinning;
+static atomic_bool spinning, spinner_there;
 static int spinner_cpu = -1;
 
 /* Keeps this process's address space live on another CPU. */
@@ -264,8 +266,10 @@ static void *spin(void *arg)
 
 	CPU_ZERO(&set);
 	CPU_SET(spinner_cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	(void)arg;
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+		return NULL;
+	atomic_store(&spinner_there, true);
 	while (atomic_load_explicit(&spinning, memory_order_relaxed))
 		;
 	return NULL;
@@ -273,19 +277,33 @@ static void *spin(void *arg)
 
 static const char *setup_shootdown(void)
 {
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	int self = sched_getcpu();
-
-	spinner_cpu = -1;
-	for (int cpu = 0; cpu < online && spinner_cpu < 0; cpu++)
-		if (cpu != self)
-			spinner_cpu = cpu;
+	spinner_cpu = ml_other_cpu(sched_getcpu());
 	if (spinner_cpu < 0)
-		return "one CPU online: no other CPU to shoot down";
-	atomic_store(&spinning, true);
-	if (pthread_create(&spinner, NULL, spin, NULL))
-		return "cannot start the spinning thread";
+		return "no other CPU allowed: nothing to shoot down";
 	return NULL;
+}
+
+/*
+ * The spinner runs only during this figure's slices, so munmap-alone,
+ * measured in the same rounds, really is alone: no thread of ours is
+ * left on the other CPU to need a flush.
+ */
+static void start_spinner(void)
+{
+	atomic_store(&spinning, true);
+	atomic_store(&spinner_there, false);
+	if (pthread_create(&spinner, NULL, spin, NULL)) {
+		ml_fail("cannot start the spinning thread");
+		return;
+	}
+	while (!atomic_load(&spinner_there))
+		sched_yield();
+}
+
+static void stop_spinner(void)
+{
+	atomic_store(&spinning, false);
+	pthread_join(spinner, NULL);
 }
 
 static void teardown_pages(void)
@@ -295,13 +313,6 @@ static void teardown_pages(void)
 			munmap(pages[i], PAGE);
 		pages[i] = NULL;
 	}
-}
-
-static void teardown_shootdown(void)
-{
-	atomic_store(&spinning, false);
-	pthread_join(spinner, NULL);
-	teardown_pages();
 }
 
 static void prepare_pages(uint64_t n)
@@ -463,17 +474,22 @@ static const struct ml_figure figures[] = {
 	  .what = "munmap one touched page, no other thread running",
 	  .run = run_munmap, .prepare = prepare_pages,
 	  .teardown = teardown_pages, .max_batch = MAX_PAGES,
-	  .witness_ops = 1000 },
+	  .witness_ops = 1000, .group = "munmap",
+	  .irq_cpus = ML_IRQ_SELF_AND_OTHER },
 	{ .name = "munmap-shootdown",
 	  .what = "the same while a thread of ours spins on another CPU",
 	  .run = run_munmap, .setup = setup_shootdown,
-	  .prepare = prepare_pages, .teardown = teardown_shootdown,
-	  .max_batch = MAX_PAGES, .witness_ops = 1000 },
+	  .enter = start_spinner, .leave = stop_spinner,
+	  .prepare = prepare_pages, .teardown = teardown_pages,
+	  .max_batch = MAX_PAGES, .witness_ops = 1000, .group = "munmap",
+	  .irq_cpus = ML_IRQ_SELF_AND_OTHER, .pair_with = "munmap-alone",
+	  .claim = ML_CLAIM_DEARER },
 	{ .name = "device-read",
 	  .what = "a 4 KiB O_DIRECT read from $MODELAB_BLOCKDEV",
 	  .run = run_device, .setup = setup_device,
 	  .prepare = prepare_device, .verify = verify_device,
-	  .teardown = teardown_device, .max_batch = 256, .witness_ops = 200 },
+	  .teardown = teardown_device, .max_batch = 256, .witness_ops = 200,
+	  .irq_cpus = ML_IRQ_ALL },
 	{ .name = "irq-work",
 	  .what = "modelab.ko: irq_work self-interrupt, raise to handler",
 	  .sample = sample_irq_work, .setup = setup_module,
@@ -481,7 +497,7 @@ static const struct ml_figure figures[] = {
 	{ .name = "ipi",
 	  .what = "modelab.ko: IPI to another CPU, call to handler",
 	  .sample = sample_ipi, .setup = setup_module,
-	  .histogram = true },
+	  .histogram = true, .irq_cpus = ML_IRQ_SELF_AND_OTHER },
 	{ .name = "ipi-self",
 	  .what = "modelab.ko: the same call aimed at this CPU: no interrupt",
 	  .sample = sample_ipi_self, .setup = setup_module,

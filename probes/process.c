@@ -1874,10 +1874,23 @@ static const char *demo_user_system(struct ml_result *res)
 	ml_result_note(res,
 		       "/proc counts in ticks of 1/%ld s, sampled: the kernel charges each tick to the mode it interrupted",
 		       tck);
-	if (share[0][0] > 0.1 || share[0][1] > 0.1)
-		return "the pure computation spent more than 10% in the kernel";
-	if (share[1][0] < 0.5 || share[1][1] < 0.5)
-		return "the syscall loop spent less than half its time in the kernel";
+	/*
+	 * Shares of sampled time are timings: a busy machine or a sanitizer
+	 * can move them.  The lesson's claims are reported, held or not;
+	 * what the demonstration checks is that both witnesses answered.
+	 */
+	ml_result_note(res,
+		       "claim: a pure computation spends under 10%% of its time in the kernel: %s",
+		       share[0][0] < 0.1 && share[0][1] < 0.1 ? "held" :
+								"not held");
+	ml_result_note(res,
+		       "claim: a null-syscall loop spends over half its time in the kernel: %s",
+		       share[1][0] > 0.5 && share[1][1] > 0.5 ? "held" :
+								"not held");
+	ml_result_extra(res, "compute_claim_held", "claim held: computation",
+			share[0][0] < 0.1 && share[0][1] < 0.1);
+	ml_result_extra(res, "syscall_claim_held", "claim held: syscall loop",
+			share[1][0] > 0.5 && share[1][1] > 0.5);
 	return NULL;
 }
 

@@ -118,9 +118,23 @@ static int observer_effect(const struct ml_clock *clock,
 	return ml_measure_group(clock, mo, &observer_probe, figs, 2, pair);
 }
 
-static bool selected(const struct selection *sel, const struct ml_figure *fig)
+/*
+ * Which figures of a probe the selections ask for: "PROBE" means all,
+ * "PROBE/FIGURE" one; several of one probe are measured together, so
+ * figures of a group still share their rounds.
+ */
+static bool *wanted(const struct selection *chosen, size_t nchosen,
+		    const struct ml_probe *probe)
 {
-	return !sel->figure || !strcmp(sel->figure, fig->name);
+	bool *want = calloc(probe->nfigures, sizeof(*want));
+
+	for (size_t p = 0; want && p < nchosen; p++)
+		for (size_t f = 0; chosen[p].probe == probe &&
+				   f < probe->nfigures; f++)
+			want[f] |= !chosen[p].figure ||
+				   !strcmp(chosen[p].figure,
+					   probe->figures[f].name);
+	return want;
 }
 
 /* Timed figures that name the same group share rounds; others go alone. */
@@ -137,10 +151,9 @@ static bool joins(const struct ml_figure *first, const struct ml_figure *fig)
 static ssize_t measure_probe(const struct ml_clock *clock,
 			     const struct ml_measure_opts *mo,
 			     struct ml_observer *ob,
-			     const struct selection *sel,
+			     const struct ml_probe *probe, const bool *want,
 			     struct ml_result *results)
 {
-	const struct ml_probe *probe = sel->probe;
 	bool *done = calloc(probe->nfigures, sizeof(*done));
 	size_t n = 0;
 
@@ -151,13 +164,13 @@ static ssize_t measure_probe(const struct ml_clock *clock,
 		const struct ml_figure *first = &probe->figures[f];
 		size_t k = 0;
 
-		if (done[f] || !selected(sel, first))
+		if (done[f] || !want[f])
 			continue;
 		group[k++] = first;
 		for (size_t g = f + 1; joins(first, first) &&
 				       g < probe->nfigures && k < ML_MAX_GROUP;
 		     g++) {
-			if (!done[g] && selected(sel, &probe->figures[g]) &&
+			if (!done[g] && want[g] &&
 			    joins(first, &probe->figures[g])) {
 				group[k++] = &probe->figures[g];
 				done[g] = true;
@@ -220,12 +233,22 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 			"modelab: /proc/modelab is there but cannot be driven (%s); timings only\n",
 			strerror(errno));
 	for (size_t p = 0; p < nchosen; p++) {
-		ssize_t got = measure_probe(clock, &mo, &ob, &chosen[p],
-					    results + n);
+		const struct ml_probe *probe = chosen[p].probe;
+		bool *want, seen = false;
+		ssize_t got;
 
+		for (size_t q = 0; q < p; q++)
+			seen |= chosen[q].probe == probe;
+		if (seen)
+			continue;
+		want = wanted(chosen, nchosen, probe);
+		got = want ? measure_probe(clock, &mo, &ob, probe, want,
+					   results + n) :
+			     -1;
+		free(want);
 		if (got < 0) {
-			fprintf(stderr, "modelab: %s: %s\n",
-				chosen[p].probe->name, strerror(errno));
+			fprintf(stderr, "modelab: %s: %s\n", probe->name,
+				strerror(errno));
 			rc = 1;
 			continue;
 		}

@@ -47,6 +47,7 @@
 #define MAX_ROUNDS 512
 #define REFERENCE_SLICE_NS 2e6	/* the null syscall's slice, at most */
 #define MIN_SLICE_BATCHES 5
+#define SLICE_CAP 4		/* times the planned length of a slice */
 
 /* The result whose hooks are running, for ml_fail(). */
 static __thread struct ml_result *current;
@@ -284,6 +285,7 @@ struct slot {
 	uint64_t batch;
 	double empty;		/* ticks of an empty batch */
 	size_t slice;		/* batches per round */
+	uint64_t slice_cap_ns;	/* a slice stops early past this */
 	double *samples;	/* every batch, ns per op */
 	size_t nsamples, cap;
 	double *round;		/* the median of each round's slice */
@@ -331,6 +333,9 @@ static void slot_prepare(const struct ml_clock *c,
 	s->slice = (size_t)(slice_ns / fmax(batch_ns, 1));
 	if (s->slice < MIN_SLICE_BATCHES)
 		s->slice = MIN_SLICE_BATCHES;
+	/* a machine gone slow must not stretch one round without bound */
+	s->slice_cap_ns = (uint64_t)(SLICE_CAP * fmax(slice_ns,
+						      s->slice * batch_ns));
 }
 
 /* One slice of one figure: its batches, and their median as the round's. */
@@ -338,6 +343,7 @@ static int slot_slice(const struct ml_clock *c, struct slot *s,
 		      double *scratch)
 {
 	uint64_t t0 = ml_monotonic_ns();
+	size_t done = 0;
 	double *mine;
 
 	if (s->nsamples + s->slice > s->cap) {
@@ -356,18 +362,20 @@ static int slot_slice(const struct ml_clock *c, struct slot *s,
 	}
 	mine = s->samples + s->nsamples;
 	slot_enter(s);
-	for (size_t i = 0; i < s->slice; i++) {
+	while (done < s->slice && !s->res->failed) {
 		double ticks = (double)time_batch(c, s->fig, s->batch);
 
-		mine[i] = (ticks - s->empty) / c->ticks_per_ns /
-			  (double)s->batch;
+		mine[done++] = (ticks - s->empty) / c->ticks_per_ns /
+			       (double)s->batch;
+		if (ml_monotonic_ns() - t0 > s->slice_cap_ns)
+			break;
 	}
 	slot_leave(s);
 	s->ns_spent += ml_monotonic_ns() - t0;
 	if (s->res->failed)
 		return 0;
-	s->round[s->nrounds++] = median_of(mine, s->slice, scratch);
-	s->nsamples += s->slice;
+	s->round[s->nrounds++] = median_of(mine, done, scratch);
+	s->nsamples += done;
 	return 0;
 }
 
