@@ -2232,6 +2232,7 @@ static void fig_fail(struct fig_state *f, const char *why)
 		return;
 	snprintf(f->error, sizeof(f->error), "%.95s", why);
 	fprintf(stderr, "ipc: %s: %s\n", f->name, f->error);
+	ml_fail("%s", f->error);	/* no median from a failed transfer */
 }
 
 static const char *fig_setup(struct fig_state *f)
@@ -2243,8 +2244,10 @@ static const char *fig_setup(struct fig_state *f)
 	f->setups++;
 	if (!selected(f->name))
 		return "not named in MODELAB_IPC_FIGURES";
-	if (f->error[0])	/* run() does nothing, verify() says why */
+	if (f->error[0]) {	/* run() does nothing, verify() says why */
+		ml_fail("%s", f->error);
 		return NULL;
+	}
 	peer = f->cpus == 1 ? self : other_cpu(self);
 	if (peer < 0)
 		return "one CPU for us (online, affinity, cpuset): no second CPU for the peer";

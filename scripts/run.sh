@@ -27,7 +27,9 @@ fi
 echo "$why: counting in the lab VM (about a minute under emulation)..." >&2
 mkdir -p build/vm
 if bash tests/vm/run.sh --counts "$counts" >build/vm/counts.log 2>&1; then
-	"$ML" run --kernel-counts "$counts" "$@"
+	# a failed figure exits 1, after its report: show the VM's part too
+	rc=0
+	"$ML" run --kernel-counts "$counts" "$@" || rc=$?
 	echo
 	echo "In the lab VM, where modelab.ko is loaded (emulated: counts are real, nanoseconds are not):"
 	# what only the module, or the VM's disk, can show
@@ -42,7 +44,7 @@ if bash tests/vm/run.sh --counts "$counts" >build/vm/counts.log 2>&1; then
 	if [ -s "${counts%.csv}.observer.txt" ]; then
 		cat "${counts%.csv}.observer.txt"
 	fi
-	exit 0
+	exit "$rc"
 fi
 echo "the lab VM did not give counts (see build/vm/counts.log): timings only" >&2
 exec "$ML" run --no-kernel "$@"

@@ -233,3 +233,19 @@ void ml_env_read(struct ml_env *env, const char *root)
 	snprintf(path, sizeof(path), "%s/proc/modelab", root);
 	env->proc_modelab = access(path, R_OK) == 0;
 }
+
+/*
+ * Under QEMU's TCG every instruction is emulated: a nanosecond there is
+ * not a native one.  TCG names itself in CPUID when asked to; otherwise its
+ * default CPU models ("QEMU Virtual CPU", "QEMU TCG CPU") under no
+ * accelerating hypervisor give it away.
+ */
+bool ml_env_emulated(const struct ml_env *env)
+{
+	if (strstr(env->hypervisor, "TCG"))
+		return true;
+	return strstr(env->cpu_model, "QEMU") &&
+	       !strstr(env->hypervisor, "KVM") &&
+	       !strstr(env->hypervisor, "Hyper-V") &&
+	       !strstr(env->hypervisor, "Xen");
+}

@@ -344,7 +344,7 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 	env.tsc_ghz = clock.kind == ML_CLOCK_TSC ? clock.ticks_per_ns : 0;
 	rep.env = &env;
 	rep.clock = &clock;
-	rep.emulated = strstr(env.hypervisor, "TCG") != NULL;
+	rep.emulated = ml_env_emulated(&env);
 	rep.histograms = o.histograms;
 	if (o.command == ML_CMD_ENV) {
 		ml_report_write(stdout, o.format, &rep);

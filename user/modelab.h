@@ -316,6 +316,8 @@ void ml_env_read(struct ml_env *env, const char *root);
 int ml_env_cpu_model(const char *cpuinfo, char *out, size_t len);
 bool ml_env_cpuinfo_flag(const char *cpuinfo, const char *flag);
 bool ml_vuln_is_mitigated_or_open(const char *state);
+/* Timings taken here are emulated (QEMU TCG), not native. */
+bool ml_env_emulated(const struct ml_env *env);
 
 /* ---- kcounts.c: /proc/modelab, what the kernel counted ------------------ */
 

@@ -228,12 +228,14 @@ hooked() {
 # only_errors NAME REGEX: every figure of run NAME failed, matching REGEX
 only_errors() {
 	local all
-	all=$(jq -r '.figures[] | select(.skipped == false) | .verify_error // "none"' "$tmp/$1.json")
+	all=$(jq -r '.figures[] | select(.skipped == false) | .fail_reason // "none"' "$tmp/$1.json")
 	[ -n "$all" ] && ! printf '%s\n' "$all" | grep -vqE "$2"
 }
 
 hooked die MODELAB_IPC_TEST_DIE=1
-check "peers that die: the run ends by itself, exit 0 (took ${took} s)" test $rc -eq 0
+check "peers that die: the run ends by itself, exit 1 (took ${took} s)" test $rc -eq 1
+check "peers that die: no failed figure prints a median" \
+	jq -e '[.figures[] | select(.failed) | has("median_ns") | not] | all' "$tmp/die.json"
 check "peers that die: every figure fails, saying the peer died (or stopped, for a thread)" \
 	only_errors die 'died: killed by signal 9|thread did not answer within 2 s'
 check "peers that die: one line per figure on stderr" \
@@ -242,8 +244,8 @@ check "peers that die: one line per figure on stderr" \
 no_leftovers "peers that die: nothing left behind" $pid
 
 hooked stall MODELAB_IPC_TEST_STALL=1
-check "peers that never answer: the run ends by itself within 20 s (took ${took} s), exit 0" \
-	test $rc -eq 0 -a $took -le 20
+check "peers that never answer: the run ends by itself within 20 s (took ${took} s), exit 1" \
+	test $rc -eq 1 -a $took -le 20
 check "peers that never answer: every figure fails with 'did not answer within 2 s'" \
 	only_errors stall 'did not answer within 2 s'
 check "peers that never answer: the reason is on stderr too" \
@@ -255,7 +257,7 @@ MODELAB_IPC_TEST_STALL=open MODELAB_IPC_FIGURES=posix-mq-rtt-1cpu timeout 30 "$P
 pid=$!
 wait $pid
 check "a peer that never opens its end: 'did not get ready within 5 s'" \
-	test "$(jq -r '.figures[] | select(.figure == "posix-mq-rtt-1cpu") | .verify_error' "$tmp/open.json")" = \
+	test "$(jq -r '.figures[] | select(.figure == "posix-mq-rtt-1cpu") | .fail_reason' "$tmp/open.json")" = \
 	"the peer did not get ready within 5 s"
 no_leftovers "a peer that never opens its end: nothing left behind" $pid
 

@@ -175,9 +175,27 @@ static void hypervisor_flag_without_a_name(void **state)
 	assert_string_equal(env.hypervisor, "unknown hypervisor");
 }
 
+static void emulation_is_told_from_the_cpu_and_hypervisor(void **state)
+{
+	struct ml_env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	strcpy(e.cpu_model, "QEMU Virtual CPU version 2.5+");
+	assert_true(ml_env_emulated(&e));
+	strcpy(e.hypervisor, "KVM");
+	assert_false(ml_env_emulated(&e));
+	strcpy(e.cpu_model, "AMD EPYC");
+	strcpy(e.hypervisor, "QEMU TCG");
+	assert_true(ml_env_emulated(&e));
+	strcpy(e.hypervisor, "");
+	assert_false(ml_env_emulated(&e));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(emulation_is_told_from_the_cpu_and_hypervisor),
 		cmocka_unit_test(cpu_model_comes_from_model_name),
 		cmocka_unit_test(flags_match_whole_words),
 		cmocka_unit_test(vulnerability_states),
