@@ -65,7 +65,7 @@ static uint64_t choose_batch(const struct ml_clock *c,
 			     const struct ml_figure *fig, double batch_ns)
 {
 	uint64_t max = fig->max_batch ? fig->max_batch : (1ull << 30);
-	uint64_t n = 1;
+	uint64_t n = fig->min_batch ? fig->min_batch : 1;
 
 	while (n < max) {
 		double best = INFINITY;

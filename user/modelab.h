@@ -116,6 +116,8 @@ struct ml_figure {
 	uint64_t witness_ops;		/* ops in the witness pass; 0: 10000 */
 	double kib_per_op;		/* memory one op maps; 0: not a fault */
 	bool histogram;			/* a latency: always draw it */
+	uint64_t min_batch;		/* ops in a batch at least; 0: 1 */
+	double bytes_per_op;		/* bytes one op delivers; 0: none */
 };
 struct ml_probe {
 	const char *name;
