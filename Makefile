@@ -25,7 +25,7 @@ LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
 PROBE_SRCS := $(wildcard probes/*.c)
 PROBES     := $(basename $(notdir $(PROBE_SRCS)))
 HEADERS    := $(wildcard user/*.h)
-PROGRAMS   := $(BIN)/modelab $(PROBES:%=$(BIN)/modelab-%)
+PROGRAMS   := $(BIN)/modelab $(PROBES:%=$(BIN)/modelab-%) $(BIN)/modelab-exit0
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -55,6 +55,17 @@ $(BIN)/modelab: $(O)/user/modelab.o $(PROBE_SRCS:%.c=$(O)/%.o) $(O)/libmodelab.a
 $(BIN)/modelab-%: $(O)/probes/%.standalone.o $(O)/libmodelab.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# What the process probe's fork-exec and posix-spawn exec: static and, on
+# x86-64, without libc.  Neither CFLAGS nor LDFLAGS: no sanitizer runtime.
+EXIT0_FLAGS := -O2 -static
+ifneq ($(filter x86_64-%,$(shell $(CC) -dumpmachine)),)
+EXIT0_FLAGS += -nostdlib -fno-stack-protector
+endif
+
+$(BIN)/modelab-exit0: probes/helpers/exit0.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(EXIT0_FLAGS) -o $@ $<
 
 # Static binaries for the lab VM's initramfs, which has no libc.
 static:

@@ -26,17 +26,19 @@
  *                       hold it.
  *   vfork               vfork() + _exit(0) + waitpid(): no mm copied at all;
  *                       the parent sleeps until the child exits.
- *   posix-spawn         posix_spawn() of /proc/self/exe + waitpid().
- *   fork-exec           fork() + execve(/proc/self/exe) + waitpid().
+ *   posix-spawn         posix_spawn() of modelab-exit0 + waitpid().
+ *   fork-exec           fork() + execve(modelab-exit0) + waitpid().
  *   thread-create       pthread_create() of an empty thread + pthread_join().
  *
- *   The exec'd program is this very binary, started with
- *   MODELAB_PROCESS_EXIT=1 in its environment: a constructor sees it and
- *   calls _exit(0) before main().  So the "tiny program" is not tiny: it
- *   is modelab itself, loaded and (when not built with -static) linked by
- *   ld.so against libc and libm, then ended at once.  That is the only
- *   program sure to exist wherever the probe runs, the busybox initramfs
- *   of the lab VM included.
+ *   The exec'd program is modelab-exit0 (probes/helpers/exit0.c), found
+ *   in $MODELAB_LIBEXEC when set, else beside the running program (the
+ *   directory of /proc/self/exe), where make puts it, also in the static
+ *   build the lab VM copies.  It is static and, on x86-64, has no libc at
+ *   all: a _start that makes the exit system call.  So these figures are
+ *   the exec itself, as lmbench's lat_proc exec times it with a minimal
+ *   program, and not the loading, dynamic linking and start-up of modelab
+ *   (over 1 MB, with libseccomp and json-c).  Without it both figures are
+ *   skipped, naming the path looked for.
  *
  * THE DEMONSTRATIONS (each checked from outside, in /proc, by modelab)
  *   zombie      a child exits unwaited: Z in /proc/PID/stat, its PID still
@@ -87,6 +89,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -106,23 +109,11 @@
 
 #define PAGE 4096ul
 #define MIB (1ul << 20)
-#define EXIT_ENV "MODELAB_PROCESS_EXIT"
+#define EXIT0_NAME "modelab-exit0"
+#define LIBEXEC_ENV "MODELAB_LIBEXEC"
 #define DEADLINE_MS 5000	/* for any answer from a child */
 #define HOLD_S 60		/* MODELAB_HOLD: at most this long */
 #define DAEMON_LIFE_S 60	/* a daemon nobody stops stops itself */
-
-
-/*
- * The exec'd program of fork-exec and posix-spawn: this binary, asked to
- * end before main().  Linked into `modelab` too, where it is as harmless.
- */
-__attribute__((constructor)) static void exit_if_asked(void)
-{
-	const char *v = getenv(EXIT_ENV);
-
-	if (v && !strcmp(v, "1"))
-		_exit(0);
-}
 
 /* ---- reading /proc about another process --------------------------------- */
 
@@ -735,17 +726,16 @@ static void run_vfork(uint64_t n)
 		wait_ok(vfork_exit());
 }
 
-static char *const exec_argv[] = { "modelab-process", "--exit-at-once",
-				   NULL };
-static char *const exec_envp[] = { EXIT_ENV "=1", NULL };
+static char exit0[PATH_MAX];	/* the program exec'd: see setup_exec() */
+static char *const exec_argv[] = { EXIT0_NAME, NULL };
+static char *const exec_envp[] = { NULL };
 
 static void run_posix_spawn(uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++) {
 		pid_t pid;
 
-		if (posix_spawn(&pid, "/proc/self/exe", NULL, NULL, exec_argv,
-				exec_envp))
+		if (posix_spawn(&pid, exit0, NULL, NULL, exec_argv, exec_envp))
 			pid = -1;
 		wait_ok(pid);
 	}
@@ -757,26 +747,48 @@ static void run_fork_exec(uint64_t n)
 		pid_t pid = fork();
 
 		if (pid == 0) {
-			execve("/proc/self/exe", exec_argv, exec_envp);
+			execve(exit0, exec_argv, exec_envp);
 			_exit(127);
 		}
 		wait_ok(pid);
 	}
 }
 
-/* The program exec'd must exist and end at once: try it. */
+/*
+ * The program exec'd: modelab-exit0 in $MODELAB_LIBEXEC, else beside the
+ * running program.  It must be there and end at once: try it.
+ */
 static const char *setup_exec(void)
 {
+	static char why[PATH_MAX + 64];
+	const char *dir = getenv(LIBEXEC_ENV);
+	char self[PATH_MAX];
+	ssize_t len;
+
+	if (!dir || !*dir) {
+		len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (len <= 0)
+			return "cannot read /proc/self/exe to find " EXIT0_NAME
+			       " (is /proc mounted?): set " LIBEXEC_ENV;
+		self[len] = '\0';
+		*strrchr(self, '/') = '\0';	/* an absolute path */
+		dir = self;
+	}
+	if (snprintf(exit0, sizeof(exit0), "%s/%s", dir, EXIT0_NAME) >=
+	    (int)sizeof(exit0))
+		return "the path of " EXIT0_NAME " would be longer than PATH_MAX";
+	if (access(exit0, X_OK)) {
+		snprintf(why, sizeof(why), "cannot exec %s: %s", exit0,
+			 strerror(errno));
+		return why;
+	}
 	failures = 0;
 	guard_on();
-	if (access("/proc/self/exe", X_OK)) {
-		guard_off();
-		return "no /proc/self/exe to exec (is /proc mounted?)";
-	}
 	run_fork_exec(1);
 	if (failures) {
 		guard_off();
-		return "/proc/self/exe did not exit 0 at once when exec'd";
+		snprintf(why, sizeof(why), "%s did not exit 0 at once", exit0);
+		return why;
 	}
 	return NULL;
 }
@@ -1915,7 +1927,7 @@ static const struct ml_figure figures[] = {
 	  .prepare = prepare_count, .verify = verify_count,
 	  .witness_ops = 1000 },
 	{ .name = "posix-spawn",
-	  .what = "posix_spawn of /proc/self/exe (exits at once) + waitpid",
+	  .what = "posix_spawn of modelab-exit0 (static, exits at once) + waitpid",
 	  .run = run_posix_spawn, .setup = setup_exec,
 	  .teardown = teardown_costs, .prepare = prepare_count,
 	  .verify = verify_count, .witness_ops = 200 },
@@ -1925,7 +1937,7 @@ static const struct ml_figure figures[] = {
 	  .teardown = teardown_costs, .prepare = prepare_count,
 	  .verify = verify_count, .witness_ops = 1000 },
 	{ .name = "fork-exec",
-	  .what = "fork + execve of /proc/self/exe (exits at once) + waitpid",
+	  .what = "fork + execve of modelab-exit0 (static, exits at once) + waitpid",
 	  .run = run_fork_exec, .setup = setup_exec,
 	  .teardown = teardown_costs, .prepare = prepare_count,
 	  .verify = verify_count, .witness_ops = 200 },

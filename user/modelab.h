@@ -159,8 +159,9 @@ struct ml_figure {
 	bool histogram;			/* a latency: always draw it */
 	bool in_child;			/* the op runs in a worker child: our
 					 * witnesses would not see it */
-	uint64_t min_batch;		/* ops; 0: 1 */
-	double bytes_per_op;		/* delivered: the report adds MB/s */
+	uint64_t min_batch;		/* ops in a batch at least; 0: 1 */
+	double bytes_per_op;		/* bytes one op delivers; the report
+					 * adds MB/s */
 };
 struct ml_probe {
 	const char *name;
