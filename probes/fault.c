@@ -46,6 +46,15 @@
  *   kill-self           a signal sent with kill(2): delivery without an
  *                       exception, to separate the two costs.
  *
+ * THE PEERS' NAMES, AND WHERE A DEFINITION DIFFERS
+ *   One op here is one fault.  lmbench's lat_pagefault reports per page of
+ *   a file mapping, with fault-around and readahead at work: compare it
+ *   with file-minor-seq (per page) or file-minor-stride (per fault), not
+ *   with minor-anon-4k.  lmbench's `lat_sig prot` times a write to a
+ *   read-only page and a handler that returns without an mprotect(): that
+ *   is sigsegv (which steps over the instruction), not sigsegv-restore,
+ *   the classic handler that mprotect()s the page and retries.
+ *
  * WHAT TO EXPECT, AND WHY
  *   A minor fault costs several null syscalls: the same entry, plus finding
  *   the VMA, allocating and zeroing a page and filling a page-table entry.

@@ -257,11 +257,13 @@ static void text_throughput(FILE *out, const struct ml_report *r)
 	}
 }
 
-/* A ratio: three significant digits, whatever its size. */
+/* A ratio: three significant digits, never an exponent. */
 static void fmt_ratio(char *buf, size_t len, double v)
 {
 	if (!isfinite(v))
 		snprintf(buf, len, "-");
+	else if (fabs(v) >= 100)
+		snprintf(buf, len, "%.0f", v);
 	else
 		snprintf(buf, len, "%.3g", v);
 }
