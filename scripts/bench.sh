@@ -124,13 +124,13 @@ awk -F'\t' -v runs="$runs" '
 				else if (!conv[k, i]) flagged++
 			}
 			if (k ~ /^median /) {
-				ok = covered + flagged >= 0.8 * n[k] && covered >= 0.5 * n[k]
+				ok = (covered + flagged >= 0.8 * n[k]) && (covered >= 0.5 * n[k])
 				printf "  %-46s covered %d/%d, not covered but flagged %d (target: 8 covered or flagged, 5 covered): %s\n",
 					k, covered, n[k], flagged, ok ? "met" : "MISSED"
 			} else {
-				nratios++; ratios_met += covered >= 0.8 * n[k]
+				nratios++; ratios_met += (covered >= 0.8 * n[k]) ? 1 : 0
 				printf "  %-46s covered %d/%d (target 8): %s\n", k, covered, n[k],
-					covered >= 0.8 * n[k] ? "met" : "MISSED"
+					(covered >= 0.8 * n[k]) ? "met" : "MISSED"
 			}
 		}
 		printf "  ratios meeting their target: %d of %d\n", ratios_met, nratios
