@@ -494,6 +494,13 @@ if [ -x /bin/modelab ]; then
 	modelab run --quick --json syscall > $T/ml.json 2>/dev/null
 	check "modelab measures the observer effect" "no counting_on_ns in the JSON" \
 		grep -q '"counting_on_ns": [0-9]' $T/ml.json
+	# timed under TCG: it must say so, never pass for a native figure
+	check "the observer effect is labelled emulated in the lab VM" \
+		"$(grep -o '"observer_effect": {[^,]*' $T/ml.json)" \
+		grep -q '"observer_effect": {"emulated": true' $T/ml.json
+	check "the observer effect comes with its interval and an outcome" \
+		"$(grep -o '"outcome": "[^"]*"' $T/ml.json)" \
+		grep -qE '"ratio": \{"value": [0-9.e+-]+, "ci95_low": [0-9.e+-]+, "ci95_high": [0-9.e+-]+, "rounds": [0-9]+\}.*"outcome": "(slower|faster|no difference detectable)"' $T/ml.json
 	modelab run --quick --no-kernel --json syscall > $T/nk.json 2>/dev/null
 	check "--no-kernel leaves the kernel columns null" "kernel counts present" \
 		grep -q '"kernel_syscalls_per_op": null' $T/nk.json
