@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_measure.c - the rounds engine, on figures that cost next to
+ * nothing: what it promises whatever the machine's speed.  Slices are
+ * balanced by enter and leave, a failed figure has no median, a pair is
+ * taken over the same rounds, the reference's ratio to itself is 1.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "modelab.h"
+
+static int entered, left, ran;
+
+static void spin(uint64_t n)
+{
+	for (volatile uint64_t i = 0; i < n; i++)
+		;
+	ran++;
+}
+
+static void enter(void)
+{
+	entered++;
+}
+
+static void leave(void)
+{
+	left++;
+}
+
+static void fails_at_once(uint64_t n)
+{
+	if (n)
+		ml_fail("the peer (pid %d) is gone", 42);
+}
+
+static const char *refuses(void)
+{
+	return "no such device";
+}
+
+static const struct ml_figure figs[] = {
+	{ .name = "a", .what = "a", .run = spin, .group = "g",
+	  .enter = enter, .leave = leave },
+	{ .name = "b", .what = "b", .run = spin, .group = "g",
+	  .pair_with = "a", .claim = ML_CLAIM_CHEAPER },
+	{ .name = "broken", .what = "fails", .run = fails_at_once },
+	{ .name = "absent", .what = "skipped", .run = spin,
+	  .setup = refuses },
+	{ .name = "null", .what = "the reference", .run = ml_null_syscall,
+	  .group = "g" },
+};
+static const struct ml_probe probe = { "t", "test", figs, 5 };
+
+static struct ml_clock clk;
+static struct ml_measure_opts opts;
+
+static int setup(void **state)
+{
+	(void)state;
+	entered = left = ran = 0;
+	ml_clock_init(&clk, ML_CLOCK_MONOTONIC, 1);
+	ml_measure_defaults(&opts, true);
+	opts.budget_s = 0.02;
+	return 0;
+}
+
+static void slices_are_balanced_and_rounds_counted(void **state)
+{
+	const struct ml_figure *group[] = { &figs[0], &figs[1] };
+	struct ml_result res[2];
+
+	(void)state;
+	assert_int_equal(ml_measure_group(&clk, &opts, &probe, group, 2, res),
+			 0);
+	/* one enter for preparing, then one per round's slice */
+	assert_int_equal(entered, left);
+	assert_int_equal((size_t)entered, res[0].rounds + 1);
+	assert_int_equal(res[0].rounds, res[1].rounds);
+	assert_true(res[0].rounds >= 1);
+	assert_false(res[0].failed);
+	assert_true(res[0].st.n > 0);
+	assert_true(res[0].st.ci_low <= res[0].st.median);
+	assert_true(res[0].st.median <= res[0].st.ci_high);
+	/* the null syscall was beside them: a ratio, per round */
+	assert_int_equal(res[0].ratio_ref.n, res[0].rounds);
+	assert_true(isfinite(res[0].ratio_ref.value));
+}
+
+static void a_pair_is_taken_over_the_same_rounds(void **state)
+{
+	const struct ml_figure *group[] = { &figs[0], &figs[1] };
+	struct ml_result res[2];
+
+	(void)state;
+	assert_int_equal(ml_measure_group(&clk, &opts, &probe, group, 2, res),
+			 0);
+	assert_null(res[0].pair_name);
+	assert_string_equal(res[1].pair_name, "a");
+	assert_int_equal(res[1].pair_ratio.n, res[1].rounds);
+	assert_int_equal(res[1].pair_diff.n, res[1].rounds);
+	assert_true(res[1].claim_outcome != ML_CLAIM_UNTESTED);
+}
+
+static void the_reference_against_itself_is_one(void **state)
+{
+	const struct ml_figure *group[] = { &figs[4], &figs[0] };
+	struct ml_result res[2];
+
+	(void)state;
+	assert_int_equal(ml_measure_group(&clk, &opts, &probe, group, 2, res),
+			 0);
+	assert_float_equal(res[0].ratio_ref.value, 1, 0);
+	assert_float_equal(res[0].ratio_ref.low, 1, 0);
+	assert_float_equal(res[0].ratio_ref.high, 1, 0);
+}
+
+static void a_failed_figure_has_no_median(void **state)
+{
+	const struct ml_figure *group[] = { &figs[2] };
+	struct ml_result res;
+
+	(void)state;
+	assert_int_equal(ml_measure_group(&clk, &opts, &probe, group, 1, &res),
+			 0);
+	assert_true(res.failed);
+	assert_string_equal(res.fail_reason, "the peer (pid 42) is gone");
+	assert_int_equal(res.st.n, 0);
+	assert_int_equal(res.rounds, 0);
+}
+
+static void a_refused_setup_skips_with_its_reason(void **state)
+{
+	const struct ml_figure *group[] = { &figs[3] };
+	struct ml_result res;
+
+	(void)state;
+	assert_int_equal(ml_measure_group(&clk, &opts, &probe, group, 1, &res),
+			 0);
+	assert_true(res.skipped);
+	assert_string_equal(res.skip_reason, "no such device");
+	assert_int_equal(ran, 0);
+}
+
+static void ml_fail_outside_a_figure_does_nothing(void **state)
+{
+	(void)state;
+	ml_fail("nobody to blame");	/* must not crash */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(slices_are_balanced_and_rounds_counted,
+				       setup),
+		cmocka_unit_test_setup(a_pair_is_taken_over_the_same_rounds,
+				       setup),
+		cmocka_unit_test_setup(the_reference_against_itself_is_one,
+				       setup),
+		cmocka_unit_test_setup(a_failed_figure_has_no_median, setup),
+		cmocka_unit_test_setup(a_refused_setup_skips_with_its_reason,
+				       setup),
+		cmocka_unit_test(ml_fail_outside_a_figure_does_nothing),
+	};
+
+	return cmocka_run_group_tests_name("measure", tests, NULL, NULL);
+}
