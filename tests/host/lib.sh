@@ -20,6 +20,47 @@ check() {
 	if "$@"; then pass "$name"; else fail "$name"; fi
 }
 
+# demo NAME CMD...: what usually happens but nothing guarantees, such as
+# one timing below another (a busy machine can reverse any two that the
+# hardware does not set far apart): shown, never a test.  Prints
+# "DEMO: NAME: held", or "not held" with what CMD printed (the values);
+# counted in neither passed nor failed.
+demo() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		echo "DEMO: $name: held"
+	else
+		echo "DEMO: $name: not held${out:+ ($out)}"
+	fi
+}
+
+# below A B: the number A is below the number B; says "A >= B" when not
+# (an absent value, empty or null, never is below anything).
+below() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a != "" && a != "null" && b != "" && b != "null" && a + 0 < b + 0)
+			exit 0
+		print a " >= " b
+		exit 1
+	}'
+}
+
+# within V LO HI: LO <= V <= HI (empty or null never is)
+within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "null" && v != "" && v + 0 >= lo && v + 0 <= hi) }'; }
+
+# wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds, for
+# at most SECONDS; its last status.  A generous bound costs nothing when
+# things go right: it only ends a wait that would otherwise never end.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
 summary() {
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
