@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/host/seccomp.sh - the seccomp probe and `modelab sandbox`, run for
 # real on this machine: every action's observable effect, precedence, the
-# doors, what filtering costs (orderings only), real-world profiles and
-# malformed ones, the notify supervisor, and every bad input.
+# doors, what filtering costs (shown as DEMO lines, never counted: tens of
+# ns against a noisy baseline), real-world profiles and malformed ones, the
+# notify supervisor, and every bad input.
 #
 # BIN=dir picks the programs to test (default: bin/).
 set -u
@@ -31,19 +32,20 @@ fi
 check "every cost figure positive" \
 	jq -e '[.figures[] | select(.figure | startswith("null-")) | .median_ns > 0] | all' "$tmp/s.json" >/dev/null
 # Each cost figure times getppid in its own child before and after its
-# filters (extra.added_ns): compared within a child, drift between figures
-# cannot flip an ordering.
+# filters (extra.added_ns).  What a filter adds is tens of ns, and the
+# difference of two medians taken a moment apart moves by more than that on
+# a busy machine (a null-arg-rule adding -49 ns and a plain-allow adding
+# +303 ns were seen with one CPU hog): these orderings are demonstrations.
 added() { jq -r --arg f "$1" '.figures[] | select(.figure == $f) | .extra.added_ns' "$tmp/s.json"; }
-sless() { awk -v a="$(added "$1")" -v b="$(added "$2")" 'BEGIN { exit !(a + 0 < b + 0) }'; }
-check "a filter that runs on every call adds to the null syscall" \
-	awk -v a="$(added null-arg-rule)" 'BEGIN { exit !(a + 0 > 0) }'
-check "one filter adds less than eight stacked filters" sless null-arg-rule null-8-filters
+sless() { below "$(added "$1")" "$(added "$2")"; }
+demo "a filter that runs on every call adds to the null syscall" below 0 "$(added null-arg-rule)"
+demo "one filter adds less than eight stacked filters" sless null-arg-rule null-8-filters
 # the kernel's action cache (5.11 and later) skips a filter that always allows
 read -r major minor _ <<<"$(uname -r | tr '.-' '  ')"
 if [ "$major" -gt 5 ] || { [ "$major" -eq 5 ] && [ "$minor" -ge 11 ]; }; then
-	check "a filter the action cache skips < one it must run" sless null-plain-allow null-arg-rule
+	demo "a filter the action cache skips < one it must run" sless null-plain-allow null-arg-rule
 else
-	skip "action cache ordering" "kernel $(uname -r) has no seccomp action cache"
+	echo "DEMO: a filter the action cache skips < one it must run: not shown (kernel $(uname -r) has no seccomp action cache)"
 fi
 
 # ---- modelab sandbox: each action's effect ------------------------------------
