@@ -18,25 +18,30 @@ page=$(getconf PAGESIZE)
 # Every child of the probes is named by prctl(PR_SET_NAME): see the header
 # of probes/process.c.
 MARKERS='^modelab-(zombie|zparent|orphan|oparent|nsfork|nsinit|dsetsid|daemon|wait|usrsys)$'
+# ours /proc/PID: a process of our runs.  They all carry our MODELAB_TMPDIR
+# in their environment (fork keeps it), a path no other run has: another
+# run on the machine, before ours or at the same time (another checkout's
+# suite, holding its daemon for 60 s), is not ours to judge.  A zombie has
+# no environment left: it is ours when its parent is.
+ours() {
+	local stat
+	{ tr '\0' '\n' <"$1/environ"; } 2>/dev/null | grep -qxF "MODELAB_TMPDIR=$MODELAB_TMPDIR" && return
+	{ read -r stat <"$1/stat"; } 2>/dev/null || return
+	stat=${stat##*) }	# "Z PPID ...", after the name
+	[ "${stat%% *}" = Z ] && ours "/proc/$(cut -d' ' -f2 <<<"$stat")"
+}
+# markers: processes of ours still there, /proc/PID:NAME:STATE
 markers() {
 	local f c
 	for f in /proc/[0-9]*/comm; do
 		read -r c 2>/dev/null <"$f" || continue
-		[[ $c =~ $MARKERS ]] && echo "${f%/comm}:$c:$(cut -d' ' -f3 "${f%/comm}/stat" 2>/dev/null)"
-	done
-}
-# What another run (someone else's) had going before ours: not ours to judge.
-before=$(markers | cut -d: -f1)
-# new_markers: processes of ours still there
-new_markers() {
-	local m
-	markers | while read -r m; do
-		grep -qxF "${m%%:*}" <<<"$before" || echo "$m"
+		[[ $c =~ $MARKERS ]] && ours "${f%/comm}" &&
+			echo "${f%/comm}:$c:$(cut -d' ' -f3 "${f%/comm}/stat" 2>/dev/null)"
 	done
 }
 no_leftovers() {
 	local left logs
-	left=$(new_markers)
+	left=$(markers)
 	logs=$(ls -A "$MODELAB_TMPDIR")
 	if [ -z "$left" ] && [ -z "$logs" ]; then
 		pass "$1: nothing left running or unreaped, no daemon log left"
@@ -214,7 +219,7 @@ done
 # at each demonstration's fullest moment (MODELAB_HOLD), every child alive.
 # Job control: a background job must not start with SIGINT ignored.
 set -m
-has_marker() { new_markers | grep -qE "$1"; }
+has_marker() { markers | grep -qE "$1"; }
 # held FIGURE SIGNAL 'expected marker regex' STATUS
 held() {
 	local f=$1 sig=$2 want=$3 status=$4 pid rc i
