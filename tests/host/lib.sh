@@ -35,14 +35,17 @@ demo() {
 	fi
 }
 
-# below A B: the number A is below the number B; says "A >= B" when not
-# (an absent value, empty or null, never is below anything).
-below() {
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		if (a != "" && a != "null" && b != "" && b != "null" && a + 0 < b + 0)
-			exit 0
-		print a " >= " b
-		exit 1
+# below A B: the number A is below B; above A B: above it.  When not, they
+# print the two values ("A >= B"); an absent value (empty, null) never is.
+below() { compare "$1" '<' "$2"; }
+above() { compare "$1" '>' "$2"; }
+compare() {
+	awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN {
+		ok = a != "" && a != "null" && b != "" && b != "null" &&
+		     (op == "<" ? a + 0 < b + 0 : a + 0 > b + 0)
+		if (!ok)
+			print a (op == "<" ? " >= " : " <= ") b
+		exit !ok
 	}'
 }
 
