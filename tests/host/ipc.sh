@@ -59,6 +59,9 @@ names_of() {
 	mq_names | grep "^modelab-ipc-$1-"
 }
 
+# names_or_gone PID: PID has a name, or is no more (nothing to wait for)
+names_or_gone() { [ -n "$(names_of "$1")" ] || ! kill -0 "$1" 2>/dev/null; }
+
 # ---- a whole run ----------------------------------------------------------
 "$P" --quick --json >"$tmp/run.json" 2>"$tmp/run.err" &
 pid=$!
@@ -73,8 +76,6 @@ J() { jq -e "$@" "$tmp/run.json" >/dev/null; }
 # field FIGURE KEY, extra RANKING KEY
 field() { jq -r --arg f "$1" --arg k "$2" '.figures[] | select(.figure == $f) | .[$k]' "$tmp/run.json"; }
 extra() { jq -r --arg f "$1" --arg k "$2" '.figures[] | select(.figure == $f) | .extra[$k]' "$tmp/run.json"; }
-# within V LO HI: LO <= V <= HI (null never is)
-within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "null" && v != "" && v + 0 >= lo && v + 0 <= hi) }'; }
 
 check "the report has every figure: 43 timed, 7 demonstrations" \
 	J '.figures | length >= 50'
@@ -98,9 +99,11 @@ check "every measured figure is positive and finite" \
 # verified: the witness pass checked every message's sequence number, one
 # message in 17 whole against its pattern, checksums equal on both sides,
 # and the peer handled exactly as many messages as we sent (and answered
-# as many round trips).
+# as many round trips).  (spin-cpu-cost reports the spinner's share of a
+# CPU as a claim, held or not: it depends on what else runs.)
 check "every measured figure verified: bytes intact, counts match" \
 	J '[.figures[] | select(.skipped == false) | .verified == true] | all'
+check "no figure failed" J '[.figures[] | .failed != true] | all'
 skipped_or() {
 	local f=$1
 	shift
@@ -132,11 +135,17 @@ i=$(field pipe-rtt-1cpu rusage_nivcsw_per_op)
 check "pipe-rtt-1cpu: at least one context switch per round trip ($v voluntary + $i involuntary)" \
 	within "$(awk -v a="$v" -v b="$i" 'BEGIN { print a + b }')" 0.95 1e9
 # Spinning on one CPU never blocks: only preemption at the end of a time
-# slice lets the peer run.  Voluntary ~0, involuntary ~1 per round trip.
+# slice lets the peer run.  Voluntary ~0, involuntary at least 1 per round
+# trip; about 1 when nothing else wants the CPU, more when other tasks get
+# slices in between (1.19 and 1.59 with a CPU hog there): no upper bound.
 skipped_or shm-spin-rtt-1cpu "shm-spin-rtt-1cpu: no voluntary switch ($(field shm-spin-rtt-1cpu rusage_nvcsw_per_op))" \
 	within "$(field shm-spin-rtt-1cpu rusage_nvcsw_per_op)" 0 0.05
-skipped_or shm-spin-rtt-1cpu "shm-spin-rtt-1cpu: about one preemption per round trip ($(field shm-spin-rtt-1cpu rusage_nivcsw_per_op))" \
-	within "$(field shm-spin-rtt-1cpu rusage_nivcsw_per_op)" 0.9 3
+skipped_or shm-spin-rtt-1cpu "shm-spin-rtt-1cpu: at least one preemption per round trip ($(field shm-spin-rtt-1cpu rusage_nivcsw_per_op))" \
+	within "$(field shm-spin-rtt-1cpu rusage_nivcsw_per_op)" 0.9 1e9
+if [ "$(field shm-spin-rtt-1cpu skipped)" = false ]; then
+	demo "shm-spin-rtt-1cpu: about one preemption per round trip" \
+		below "$(field shm-spin-rtt-1cpu rusage_nivcsw_per_op)" 1.5
+fi
 # Spinning shared memory on two CPUs: no system call on the data path.  Our
 # side: the tracepoint's count when perf may attach it, else the code's;
 # the kernel's read/write count; no voluntary switch (it would take a
@@ -151,10 +160,20 @@ skipped_or $f "$f: never blocks ($(field $f rusage_nvcsw_per_op) voluntary switc
 	within "$(field $f rusage_nvcsw_per_op)" 0 0.01
 skipped_or $f "$f: the peer answered under a filter that forbids every system call" \
 	test "$(extra ranking-rtt-2cpu $f:sealed)" = 1
-skipped_or $f "$f: spinning shared memory is the fastest round trip on two CPUs" \
-	J '[.figures[] | select(.figure | endswith("-rtt-2cpu"))
+# A ranking of medians: a peer that shares its CPU with other work waits
+# for it, spinning or not.
+fastest_2cpu() {
+	local best
+	best=$(jq -r '[.figures[] | select(.figure | endswith("-rtt-2cpu"))
 	    | select(.skipped == false and .kind != "demonstration")]
-	   | min_by(.median_ns) | .figure == "shm-spin-rtt-2cpu"'
+	   | min_by(.median_ns) | "\(.figure) \(.median_ns)"' "$tmp/run.json")
+	[ "${best%% *}" = shm-spin-rtt-2cpu ] && return
+	echo "fastest: $best ns, shm-spin $(field shm-spin-rtt-2cpu median_ns) ns"
+	return 1
+}
+if [ "$(field $f skipped)" = false ]; then
+	demo "$f: spinning shared memory is the fastest round trip on two CPUs" fastest_2cpu
+fi
 for r in ranking-rtt-1cpu ranking-rtt-2cpu ranking-throughput; do
 	skipped_or $r "$r: its claims held (pipe >= 2 calls a side, spin 0, code and kernel counts agree)" \
 		test "$(field $r verified)" = true
@@ -172,18 +191,19 @@ check "volatile-counter: both final counts are in the report" \
 if [ "$ncpu" -ge 2 ]; then
 	check "volatile-counter: atomic_int counted every increment, on two CPUs" \
 		test "$(extra volatile-counter atomic_2cpu)" = "$(extra volatile-counter expected)"
-	# not a guarantee (a data race may happen to lose nothing), so a skip
-	if [ "$(extra volatile-counter volatile_2cpu)" = "$(extra volatile-counter expected)" ]; then
-		skip "volatile lost updates on two CPUs" "the race lost nothing this time (the report says so)"
-	else
-		pass "volatile-counter: volatile int lost updates on two CPUs ($(extra volatile-counter volatile_2cpu) of $(extra volatile-counter expected))"
-	fi
+	# not a guarantee: a data race may happen to lose nothing
+	demo "volatile-counter: volatile int lost updates on two CPUs" \
+		below "$(extra volatile-counter volatile_2cpu)" "$(extra volatile-counter expected)"
 	check "volatile-flag: seq_cst atomics never let both threads read 0" \
 		test "$(extra volatile-flag atomic_both_zero)" = 0
 fi
-check "spin-cpu-cost: a spinning peer burns more CPU than a sleeping one, sending nothing" \
-	awk -v s="$(extra spin-cpu-cost spin_idle_cpu)" -v f="$(extra spin-cpu-cost futex_idle_cpu)" \
-	'BEGIN { exit !(s > 0.25 && f < 0.05) }'
+# A sleeping peer takes no CPU while nothing is sent; a spinning one takes
+# all the scheduler gives it: about half a CPU with a CPU hog beside it
+# (0.5 seen), less with more, so its share is a demonstration.
+check "spin-cpu-cost: a sleeping peer uses under 5% of a CPU, sending nothing ($(extra spin-cpu-cost futex_idle_cpu))" \
+	within "$(extra spin-cpu-cost futex_idle_cpu)" 0 0.05
+demo "spin-cpu-cost: a spinning peer burns over a quarter of a CPU, sending nothing" \
+	above "$(extra spin-cpu-cost spin_idle_cpu)" 0.25
 
 # ---- interrupted by SIGINT ------------------------------------------------------
 # mid-run, at a few points, with every mechanism that creates a name (the
@@ -201,10 +221,9 @@ done
 for f in fifo-rtt-1cpu posix-mq-rtt-1cpu shm-sem-rtt-1cpu sysv-msg-rtt-1cpu; do
 	MODELAB_IPC_TEST_STALL=open MODELAB_IPC_FIGURES=$f "$P" --quick >/dev/null 2>&1 &
 	pid=$!
-	for _ in $(seq 30); do
-		[ -n "$(names_of $pid)" ] && break
-		sleep 0.1
-	done
+	# the names come after the run's start-up, slower on a busy machine:
+	# wait for them as long as the run is there (the stall holds 5 s)
+	wait_until 30 names_or_gone $pid
 	check "$f: its names exist while the peer has not opened them" test -n "$(names_of $pid)"
 	kill -INT $pid
 	wait $pid
@@ -244,8 +263,13 @@ check "peers that die: one line per figure on stderr" \
 no_leftovers "peers that die: nothing left behind" $pid
 
 hooked stall MODELAB_IPC_TEST_STALL=1
-check "peers that never answer: the run ends by itself within 20 s (took ${took} s), exit 1" \
-	test $rc -eq 1 -a $took -le 20
+# Ending by itself is the claim: exit 1 (every figure failed, and says
+# so) before timeout's 60 s (124).  How soon is the machine's: five 2 s
+# waits, and the rest took 3 s with a CPU hog here (13 s in all), so 20 s
+# is shown, not tested.
+check "peers that never answer: the run ends by itself (took ${took} s), exit 1" \
+	test $rc -eq 1
+demo "peers that never answer: the run gives up within 20 s" below "$took" 21
 check "peers that never answer: every figure fails with 'did not answer within 2 s'" \
 	only_errors stall 'did not answer within 2 s'
 check "peers that never answer: the reason is on stderr too" \

@@ -20,6 +20,50 @@ check() {
 	if "$@"; then pass "$name"; else fail "$name"; fi
 }
 
+# demo NAME CMD...: what usually happens but nothing guarantees, such as
+# one timing below another (a busy machine can reverse any two that the
+# hardware does not set far apart): shown, never a test.  Prints
+# "DEMO: NAME: held", or "not held" with what CMD printed (the values);
+# counted in neither passed nor failed.
+demo() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		echo "DEMO: $name: held"
+	else
+		echo "DEMO: $name: not held${out:+ ($out)}"
+	fi
+}
+
+# below A B: the number A is below B; above A B: above it.  When not, they
+# print the two values ("A >= B"); an absent value (empty, null) never is.
+below() { compare "$1" '<' "$2"; }
+above() { compare "$1" '>' "$2"; }
+compare() {
+	awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN {
+		ok = a != "" && a != "null" && b != "" && b != "null" &&
+		     (op == "<" ? a + 0 < b + 0 : a + 0 > b + 0)
+		if (!ok)
+			print a (op == "<" ? " >= " : " <= ") b
+		exit !ok
+	}'
+}
+
+# within V LO HI: LO <= V <= HI (empty or null never is)
+within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "null" && v != "" && v + 0 >= lo && v + 0 <= hi) }'; }
+
+# wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds, for
+# at most SECONDS; its last status.  A generous bound costs nothing when
+# things go right: it only ends a wait that would otherwise never end.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
 summary() {
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]

@@ -2,7 +2,8 @@
 # tests/host/run.sh - runs the real programs on this machine and checks what
 # they print: JSON that parses and holds every documented key, figures that
 # are positive and finite, the orderings the hardware guarantees, and an
-# exact message with exit status 2 for every bad input.
+# exact message with exit status 2 for every bad input.  Orderings nothing
+# guarantees are shown as DEMO lines, never counted (lib.sh's demo).
 #
 # BIN=dir picks the programs to test (default: bin/, as `make` builds them).
 set -u
@@ -24,7 +25,7 @@ hypervisor governor mitigations proc_modelab'
 
 median() { jq -r --arg f "$1" '.figures[] | select(.figure == $f) | .median_ns' "$tmp/run.json"; }
 # less A B: figure A's median is below figure B's.
-less() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { exit !(a + 0 < b + 0) }'; }
+less() { below "$(median "$1")" "$(median "$2")"; }
 
 # ---- version, list ------------------------------------------------------
 check "version prints the version" \
@@ -86,8 +87,6 @@ esac
 # ---- faults and exceptions: what the witnesses counted ---------------------
 # field FIGURE KEY: one key of one figure
 field() { jq -r --arg f "$1" --arg k "$2" '.figures[] | select(.figure == $f) | .[$k]' "$tmp/run.json"; }
-# within V LO HI: LO <= V <= HI
-within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "null" && v + 0 >= lo && v + 0 <= hi) }'; }
 for w in rusage_minflt_per_op perf_minflt_per_op; do
 	v=$(field minor-anon-4k $w)
 	check "K fresh pages: one minor fault each without THP ($w = $v)" within "$v" 1 1.05
@@ -123,11 +122,16 @@ for f in sigsegv sigbus; do
 	check "$f: a fault the kernel could not resolve is not accounted as a minor fault" \
 		within "$(field $f rusage_minflt_per_op)" 0 0.002
 done
+# A minor fault is a kernel entry like the syscall's plus finding the VMA,
+# allocating, zeroing and mapping a page: about ten null syscalls.
 check "null syscall < minor fault" less getppid-syscall minor-anon-4k
-check "minor fault < SIGSEGV round trip" less minor-anon-4k sigsegv
-check "4 KiB faults cost more per KiB than a huge page's" \
-	awk -v a="$(field minor-anon-4k median_ns_per_kib)" -v b="$(field minor-anon-thp median_ns_per_kib)" \
-	'BEGIN { exit !(b == "null" || a + 0 > b + 0) }'
+# About twice a minor fault, and a huge page's allocation may compact
+# memory first: orderings a busy or fragmented machine can reverse.
+demo "minor fault < SIGSEGV round trip" less minor-anon-4k sigsegv
+if [ "$(field minor-anon-thp skipped)" = false ]; then
+	demo "4 KiB faults cost more per KiB than a huge page's" \
+		below "$(field minor-anon-thp median_ns_per_kib)" "$(field minor-anon-4k median_ns_per_kib)"
+fi
 
 # ---- interrupts ------------------------------------------------------------
 "$ML" run --quick --json interrupt >"$tmp/irq.json" 2>/dev/null
@@ -154,14 +158,24 @@ check "os-noise attribution lines name real lines of /proc/interrupts and /proc/
 if [ "$(ifield munmap-shootdown skipped)" = true ]; then
 	skip "TLB shootdowns" "$(ifield munmap-shootdown skip_reason)"
 else
-	# one shootdown per op while the other thread runs; it may be off its
-	# CPU now and then (then no IPI is needed), so: clearly more than alone
-	check "munmap with a thread on another CPU causes TLB shootdowns" \
-		awk -v a="$(ifield munmap-alone irq_tlb_per_op)" -v b="$(ifield munmap-shootdown irq_tlb_per_op)" \
-		'BEGIN { exit !(b + 0 >= a + 0.1 && b + 0 <= 1.5) }'
+	# The kernel sends a flush IPI only to a CPU that has our mm loaded
+	# now: while the spinning thread is off its CPU (another task runs
+	# there, or it went idle and lazy) none is needed.  So a munmap causes
+	# at most one (one other CPU holds our mm), fewer when that CPU is
+	# shared: with a CPU hog there, 0.42 to 0.9 per op were seen, and a
+	# witness pass that falls in the hog's time slices sees none at all.
+	# The counts are our CPU's and the spinner's: 0.5 of slack for other
+	# processes' flushes there.
+	check "munmap with a thread on another CPU: at most one TLB shootdown per munmap" \
+		within "$(ifield munmap-shootdown irq_tlb_per_op)" 0 1.5
 	check "munmap alone: no TLB shootdown" within "$(ifield munmap-alone irq_tlb_per_op)" 0 0.1
-	check "munmap alone < munmap with a shootdown" \
-		awk -v a="$(ifield munmap-alone median_ns)" -v b="$(ifield munmap-shootdown median_ns)" 'BEGIN { exit !(a + 0 < b + 0) }'
+	more_shootdowns() {
+		awk -v a="$(ifield munmap-alone irq_tlb_per_op)" -v b="$(ifield munmap-shootdown irq_tlb_per_op)" \
+			'BEGIN { if (b + 0 >= a + 0.1) exit 0; print "per munmap: " a " alone, " b " with the thread"; exit 1 }'
+	}
+	demo "munmap with a thread on another CPU causes TLB shootdowns" more_shootdowns
+	demo "munmap alone < munmap with a shootdown" \
+		below "$(ifield munmap-alone median_ns)" "$(ifield munmap-shootdown median_ns)"
 fi
 for f in device-read irq-work ipi ipi-self; do
 	if [ "$(ifield $f skipped)" = true ]; then

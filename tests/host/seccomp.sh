@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/host/seccomp.sh - the seccomp probe and `modelab sandbox`, run for
 # real on this machine: every action's observable effect, precedence, the
-# doors, what filtering costs (orderings only), real-world profiles and
-# malformed ones, the notify supervisor, and every bad input.
+# doors, what filtering costs (shown as DEMO lines, never counted: tens of
+# ns against a noisy baseline), real-world profiles and malformed ones, the
+# notify supervisor, and every bad input.
 #
 # BIN=dir picks the programs to test (default: bin/).
 set -u
@@ -30,20 +31,39 @@ else
 fi
 check "every cost figure positive" \
 	jq -e '[.figures[] | select(.figure | startswith("null-")) | .median_ns > 0] | all' "$tmp/s.json" >/dev/null
-# Each cost figure times getppid in its own child before and after its
-# filters (extra.added_ns): compared within a child, drift between figures
-# cannot flip an ordering.
-added() { jq -r --arg f "$1" '.figures[] | select(.figure == $f) | .extra.added_ns' "$tmp/s.json"; }
-sless() { awk -v a="$(added "$1")" -v b="$(added "$2")" 'BEGIN { exit !(a + 0 < b + 0) }'; }
-check "a filter that runs on every call adds to the null syscall" \
-	awk -v a="$(added null-arg-rule)" 'BEGIN { exit !(a + 0 > 0) }'
-check "one filter adds less than eight stacked filters" sless null-arg-rule null-8-filters
+# Each cost figure is a worker child carrying its filters, measured in the
+# same rounds as the others; what a filter adds is a difference taken per
+# round against the figure it is paired with, with its interval.  What it
+# adds is tens of ns: the lesson's orderings are claims the report judges
+# (held, not held, undecided), shown here as DEMO lines, never counted.
+cost() { jq -r --arg f "$1" ".figures[] | select(.figure == \$f) | $2" "$tmp/s.json"; }
+check "every cost figure but no-filter is paired, with a difference and its interval, over the same rounds" \
+	jq -e '[.figures[] | select((.figure | startswith("null-")) and .figure != "null-no-filter")
+		| .rounds as $r | .paired.difference_ns
+		| .ci95_low <= .value and .value <= .ci95_high and .rounds == $r] | all' \
+	"$tmp/s.json" >/dev/null
+check "every cost figure is against the null syscall of its rounds, with an interval" \
+	jq -e '[.figures[] | select(.figure | startswith("null-"))
+		| .ratio_ci95_low <= .ratio_to_null_syscall and .ratio_to_null_syscall <= .ratio_ci95_high] | all' \
+	"$tmp/s.json" >/dev/null
+check "the claimed pairs are judged: held, not held or undecided" \
+	jq -e '[.figures[] | select(.paired.claim != null) | .paired.claim_outcome
+		| test("^(held|not held|undecided)")] | all and length == 4' "$tmp/s.json" >/dev/null
+# claimed FIGURE: its claim came out held; else the interval, for demo
+claimed() {
+	[ "$(cost "$1" .paired.claim_outcome)" = held ] && return
+	cost "$1" '"\(.paired.claim_outcome): difference \(.paired.difference_ns.value) ns (\(.paired.difference_ns.ci95_low) to \(.paired.difference_ns.ci95_high))"'
+	return 1
+}
+demo "a filter that runs on every call adds to the null syscall" claimed null-arg-rule
+demo "eight stacked filters cost more than one" claimed null-8-filters
+demo "400 rules in a line cost more than one" claimed null-400-rules-linear
 # the kernel's action cache (5.11 and later) skips a filter that always allows
 read -r major minor _ <<<"$(uname -r | tr '.-' '  ')"
 if [ "$major" -gt 5 ] || { [ "$major" -eq 5 ] && [ "$minor" -ge 11 ]; }; then
-	check "a filter the action cache skips < one it must run" sless null-plain-allow null-arg-rule
+	demo "a filter the action cache skips costs less than one it must run" claimed null-plain-allow
 else
-	skip "action cache ordering" "kernel $(uname -r) has no seccomp action cache"
+	echo "DEMO: a filter the action cache skips costs less than one it must run: not shown (kernel $(uname -r) has no seccomp action cache)"
 fi
 
 # ---- modelab sandbox: each action's effect ------------------------------------
