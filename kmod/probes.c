@@ -17,12 +17,14 @@
 #include <linux/tracepoint.h>
 #include <asm/trap_pf.h>
 
+#include "compat.h"
+
 /* Only for the prototype checks in ml_probes_typecheck(). */
 #include <trace/events/irq.h>
 #include <trace/events/sched.h>
 #include <trace/events/signal.h>
 #include <trace/events/syscalls.h>
-#include <asm/trace/exceptions.h>
+#include ML_EXCEPTIONS_H
 #include <asm/trace/irq_vectors.h>
 
 #include "modelab.h"
@@ -93,8 +95,8 @@ static void ml_probe_signal(void *data, int sig, struct kernel_siginfo *info,
 }
 
 static void ml_probe_switch(void *data, bool preempt,
-			    struct task_struct *prev, struct task_struct *next,
-			    unsigned int prev_state)
+			    struct task_struct *prev, struct task_struct *next
+			    ML_SCHED_SWITCH_STATE)
 {
 	ml_count(ML_CTXSW, prev);
 }

@@ -39,6 +39,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
+#include "compat.h"
 #include "modelab.h"
 
 #define ML_RAISE_MAX		100000
@@ -186,7 +187,7 @@ static int ml_raise_run(const struct ml_raise_kind *k, u64 *ns,
 		t1 = READ_ONCE(s.t1);
 		/* Two CPUs' clocks may disagree by a hair: do not wrap. */
 		ns[i] = t1 > s.t0 ? t1 - s.t0 : 0;
-		cond_resched();
+		ml_cond_resched_pinned();
 	}
 	migrate_enable();
 	*done = i;
