@@ -449,6 +449,35 @@ check "kernel log clean after rmmod under load" \
 	"$(($(bad_log_lines) - bad0)) new error lines" \
 	test "$(bad_log_lines)" -eq "$bad0"
 insmod $KO
+
+# ---- CPU hotplug while reading ----------------------------------------------------
+# One read takes one snapshot of the online CPUs: its header and every row
+# have the same columns even when CPU 1 goes and comes back meanwhile.
+CPU1=/sys/devices/system/cpu/cpu1/online
+if [ -w $CPU1 ]; then
+	( while :; do echo 0 > $CPU1; echo 1 > $CPU1; done ) 2>/dev/null &
+	hp=$!
+	i=0 torn=0 one=0
+	while [ $i -lt 500 ]; do
+		cat $PROC > $T/hp
+		awk 'NR == 4 { n = NF + 1 }
+			NR >= 5 && NR <= 19 && NF != n { bad = 1 }
+			END { exit bad }' $T/hp || { torn=$((torn + 1)); cp $T/hp $T/torn; }
+		[ "$(sed -n 4p $T/hp | wc -w)" = 2 ] && one=$((one + 1))
+		i=$((i + 1))
+	done
+	kill $hp
+	wait $hp 2>/dev/null
+	echo 1 > $CPU1 2>/dev/null
+	info "500 reads during CPU 1 hotplug: $one with CPU 1 offline, $torn torn"
+	check "reads during CPU hotplug: same columns in every row" \
+		"$torn reads torn, e.g. $(head -c 400 $T/torn 2>/dev/null)" test $torn = 0
+	check "CPU 1 online after the hotplug loop" "online: $(cat $CPU1)" \
+		test "$(cat $CPU1)" = 1
+else
+	skip "reads during CPU hotplug" "cannot take CPU 1 offline"
+fi
+
 . /guest-irq.sh
 
 # ---- the modelab command, counting itself through /proc/modelab -----------------
