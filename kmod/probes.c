@@ -13,6 +13,7 @@
 
 #include <linux/interrupt.h>
 #include <linux/kernel.h>
+#include <linux/moduleparam.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <asm/trap_pf.h>
@@ -127,6 +128,12 @@ static struct ml_probe ml_probes[] = {
 
 static bool ml_active;
 
+/* The error path of a failed attach is otherwise never run. */
+static unsigned int fail_attach;
+module_param(fail_attach, uint, 0);
+MODULE_PARM_DESC(fail_attach,
+		 "Testing only: attaching the Nth probe fails (default 0: none)");
+
 /*
  * Let the compiler compare each probe with its tracepoint's prototype: the
  * check_trace_callback_type_*() helpers are empty inlines taking exactly the
@@ -192,10 +199,13 @@ int ml_probes_on(void)
 	for (i = 0; i < ARRAY_SIZE(ml_probes); i++) {
 		if (!ml_probes[i].tp)
 			continue;
-		ret = tracepoint_probe_register(ml_probes[i].tp,
-						ml_probes[i].func, NULL);
+		ret = fail_attach == i + 1 ? -ENOMEM :
+			tracepoint_probe_register(ml_probes[i].tp,
+						  ml_probes[i].func, NULL);
 		if (ret) {
 			ml_probes_unregister(i);
+			/* The caller may unload us next: let probes finish. */
+			tracepoint_synchronize_unregister();
 			return ret;
 		}
 	}
