@@ -65,10 +65,14 @@ check "raise irq_work: irq_work row +$N" "rose by $DM" test $DM -ge $N
 check "raise irq_work: $N samples" "$(head -n 1 $T/lat), $(wc -l < $T/lat) lines" \
 	lat_ok $T/lat irq_work $N
 
+# A cross-CPU call may complete without an interrupt: when the target CPU
+# polls in idle, the kernel sets a flag instead of sending the IPI (1 in
+# 4,000 seen on 6.1).  So at least 95% of N, not N.
 raise_run ipi $N irq_callfunc CAL
 check "raise ipi $N" "write: $R" test "$R" = OK
-check "raise ipi: CAL +$N" "CAL rose by $DK" test $DK -ge $N
-check "raise ipi: irq_callfunc row +$N" "rose by $DM" test $DM -ge $N
+check "raise ipi: CAL >= 95% of $N" "CAL rose by $DK" test $DK -ge $((N * 95 / 100))
+check "raise ipi: irq_callfunc row >= 95% of $N" "rose by $DM" \
+	test $DM -ge $((N * 95 / 100))
 check "raise ipi: $N samples" "$(head -n 1 $T/lat), $(wc -l < $T/lat) lines" \
 	lat_ok $T/lat ipi $N
 
