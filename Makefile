@@ -7,6 +7,7 @@
 #   make test       every test: unit, host, lab VM
 #   make bench      modelab against its peers, measured in the same run
 #   make modules    ./modelab.ko against KDIR (default: the running kernel)
+#   make test-kernels  the module on Debian's kernels 5.10 to sid (slow)
 #   make vm         a shell in the lab VM with the module loaded
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -32,7 +33,7 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	      -fno-sanitize-recover=all
 
 .PHONY: all deps run test test-unit test-host test-asan test-vm test-clang bench \
-	modules modules-check vm static install clean
+	modules modules-check vm static install clean test-kernels
 
 all: $(PROGRAMS)
 
@@ -127,6 +128,12 @@ test-asan:
 
 test-vm:
 	@bash tests/vm/run.sh
+
+# Build and boot on each Debian kernel from 5.10 to sid's newest, with its
+# suite's gcc (scripts/kernels.sh; KERNELS="6.1 sid" for a subset).  Not
+# part of `make test`: it downloads ~1 GB into MODELAB_KCACHE once.
+test-kernels:
+	@bash scripts/kernels.sh $(KERNELS)
 
 # ---- installing ---------------------------------------------------------
 install: all
