@@ -44,7 +44,8 @@
 
 /*
  * Before 5.11, migrate_disable() was preempt_disable() outside PREEMPT_RT:
- * a pinned loop must let go of its CPU to reschedule there.
+ * a pinned loop must let go of its CPU to reschedule there, so a raise may
+ * move to another CPU between two events.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
 #define ml_cond_resched_pinned()					\
