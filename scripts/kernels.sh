@@ -143,7 +143,7 @@ build() {
 }
 
 # row NAME COMPILER BUILD WARN PASSED FAILED SKIPPED SECONDS
-row() { ROWS+=("$(printf '%-22s %-14s %-5s %5s %6s %6s %7s %5s' "$@")"); }
+row() { ROWS+=("$(printf '%-24s %-14s %-5s %5s %6s %6s %7s %5s' "$@")"); }
 
 WANT=" $* "
 for spec in $KLIST; do
@@ -197,7 +197,7 @@ for spec in $KLIST; do
 done
 
 echo
-printf '%-22s %-14s %-5s %5s %6s %6s %7s %5s\n' kernel compiler build \
+printf '%-24s %-14s %-5s %5s %6s %6s %7s %5s\n' kernel compiler build \
 	warns passed failed skipped secs
 for r in "${ROWS[@]}"; do echo "$r"; done
 echo "$PASSED passed, $FAILED failed"
