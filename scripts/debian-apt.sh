@@ -22,14 +22,16 @@ apt_update() {
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
 	echo "deb [signed-by=$KEYRING] $MIRROR $1 main" > "$d/sources.list"
 	apt_ "$1" apt-get update > "$d/update.log" 2>&1 || return 1
+	# apt-get update succeeds even when no mirror answered.
+	ls "$d"/lists/*_Packages* > /dev/null 2>&1 || return 1
 	touch "$d/updated"
 }
 
 # deps SUITE PKG: PKG and what it needs, recursively, one name a line
 deps() {
 	apt_ "$1" apt-cache depends --recurse --no-recommends --no-suggests \
-		--no-conflicts --no-breaks --no-replaces --no-enhances "$2" |
-		grep -E '^[a-z0-9]' | sort -u
+		--no-conflicts --no-breaks --no-replaces --no-enhances "$2" \
+		2> /dev/null | grep -E '^[a-z0-9]' | sort -u
 }
 
 # unpack SUITE DIR PKG...: download PKGs into DIR/debs, dpkg -x into DIR/root

@@ -28,6 +28,7 @@ mkdir -p "$CACHE/logs"
 ROWS=()
 PASSED=0
 FAILED=0
+SKIPPED=0
 
 log() { echo "kernels.sh: $*" >&2; }
 
@@ -51,7 +52,7 @@ fetch() {
 	pkgs="$(deps "$s" "linux-image-${f}amd64" |
 		grep -E '^linux-(image|modules|binary|base)-[0-9]')
 $(deps "$s" "linux-headers-${f}amd64" | grep -E '^linux-(headers|kbuild)-[0-9]')"
-	[ -n "$pkgs" ] || { echo "no linux-image-${f}amd64 in $s"; return 1; }
+	[ -n "$(echo $pkgs)" ] || { echo "no linux-image-${f}amd64 in $s"; return 1; }
 	unpack "$s" "$k" $pkgs || return 1
 	# The compiler the kernel was built with (CC = ... gcc-N): the
 	# chroot of its suite gets that one.
@@ -143,7 +144,7 @@ build() {
 }
 
 # row NAME COMPILER BUILD WARN PASSED FAILED SKIPPED SECONDS
-row() { ROWS+=("$(printf '%-24s %-14s %-5s %5s %6s %6s %7s %5s' "$@")"); }
+row() { ROWS+=("$(printf '%-24s %-14s %-7s %5s %6s %6s %7s %5s' "$@")"); }
 
 WANT=" $* "
 for spec in $KLIST; do
@@ -153,6 +154,7 @@ for spec in $KLIST; do
 	log "---- $name ($suite) ----"
 	if ! apt_update "$suite"; then
 		row "$name" - skipped - - - - 0
+		SKIPPED=$((SKIPPED + 1))
 		ROWS+=("    $name: $suite unreachable (see $CACHE/apt/$suite/update.log)")
 		continue
 	fi
@@ -160,12 +162,14 @@ for spec in $KLIST; do
 	   ! ver=$(kver "$name") || ! img=$(kimage "$name" "$ver") ||
 	   ! mods=$(moddir "$name" "$ver"); then
 		row "$name" - skipped - - - - $(($(date +%s) - t0))
+		SKIPPED=$((SKIPPED + 1))
 		ROWS+=("    $name: ${why:-no kernel image or modules in the packages}")
 		continue
 	fi
 	kb=$(basename "$(ls "$CACHE/k/$name"/debs/linux-kbuild-*.deb)")
 	if ! why=$(chroot_for "$suite" "$(cat "$CACHE/k/$name/gcc")" "${kb%%_*}"); then
 		row "$ver" - skipped - - - - $(($(date +%s) - t0))
+		SKIPPED=$((SKIPPED + 1))
 		ROWS+=("    $name: $why")
 		continue
 	fi
@@ -197,8 +201,9 @@ for spec in $KLIST; do
 done
 
 echo
-printf '%-24s %-14s %-5s %5s %6s %6s %7s %5s\n' kernel compiler build \
+printf '%-24s %-14s %-7s %5s %6s %6s %7s %5s\n' kernel compiler build \
 	warns passed failed skipped secs
 for r in "${ROWS[@]}"; do echo "$r"; done
+[ $SKIPPED = 0 ] || echo "$SKIPPED kernels skipped: neither passed nor failed"
 echo "$PASSED passed, $FAILED failed"
 [ $FAILED = 0 ]
