@@ -7,6 +7,9 @@
 #   make test       every test: unit, host, lab VM
 #   make bench      modelab against its peers, measured in the same run
 #   make modules    ./modelab.ko against KDIR (default: the running kernel)
+#   make test-kernels  the module on Debian's kernels 5.10 to sid (slow)
+#   make dkms-install  the module's source to DKMS, built for DKMS_KVER
+#   make dkms-remove   and out of it again
 #   make vm         a shell in the lab VM with the module loaded
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -32,7 +35,8 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	      -fno-sanitize-recover=all
 
 .PHONY: all deps run test test-unit test-host test-asan test-vm test-clang bench \
-	modules modules-check vm static install clean
+	modules modules-check vm static install clean test-kernels \
+	dkms-install dkms-remove test-dkms
 
 all: $(PROGRAMS)
 
@@ -139,7 +143,39 @@ test-asan:
 test-vm:
 	@bash tests/vm/run.sh
 
+# Build and boot on each Debian kernel from 5.10 to sid's newest, with its
+# suite's gcc (scripts/kernels.sh; KERNELS="6.1 sid" for a subset).  Not
+# part of `make test`: it downloads ~1 GB into MODELAB_KCACHE once.
+test-kernels:
+	@bash scripts/kernels.sh $(KERNELS)
+
 # ---- installing ---------------------------------------------------------
+# DKMS rebuilds the module for each new kernel.  DKMS_KVER: the kernel to
+# build and install for now (default: the running one; it needs headers).
+ML_VERSION := $(shell sed -n 's/^\#define ML_VERSION[[:space:]]*"\(.*\)"/\1/p' kmod/modelab.h)
+DKMS_SRC   := /usr/src/modelab-$(ML_VERSION)
+DKMS_KVER  ?= $(shell uname -r)
+
+dkms-install:
+	@grep -q '^PACKAGE_VERSION="$(ML_VERSION)"$$' dkms.conf || { echo \
+		"dkms.conf: PACKAGE_VERSION is not ML_VERSION ($(ML_VERSION))" >&2; exit 1; }
+	dkms remove modelab/$(ML_VERSION) --all > /dev/null 2>&1 || true
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kmod
+	install -m 644 Kbuild dkms.conf $(DKMS_SRC)/
+	install -m 644 kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	dkms add modelab/$(ML_VERSION)
+	dkms install modelab/$(ML_VERSION) -k $(DKMS_KVER)
+
+dkms-remove:
+	dkms remove modelab/$(ML_VERSION) --all || true
+	rm -rf $(DKMS_SRC)
+
+# make dkms-install and -remove, and a DKMS build against headers unpacked
+# in MODELAB_KCACHE (bookworm-backports' 6.12): scripts/dkms-test.sh.
+test-dkms:
+	@bash scripts/dkms-test.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/

@@ -13,16 +13,19 @@
 
 #include <linux/interrupt.h>
 #include <linux/kernel.h>
+#include <linux/moduleparam.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <asm/trap_pf.h>
+
+#include "compat.h"
 
 /* Only for the prototype checks in ml_probes_typecheck(). */
 #include <trace/events/irq.h>
 #include <trace/events/sched.h>
 #include <trace/events/signal.h>
 #include <trace/events/syscalls.h>
-#include <asm/trace/exceptions.h>
+#include ML_EXCEPTIONS_H
 #include <asm/trace/irq_vectors.h>
 
 #include "modelab.h"
@@ -93,8 +96,8 @@ static void ml_probe_signal(void *data, int sig, struct kernel_siginfo *info,
 }
 
 static void ml_probe_switch(void *data, bool preempt,
-			    struct task_struct *prev, struct task_struct *next,
-			    unsigned int prev_state)
+			    struct task_struct *prev, struct task_struct *next
+			    ML_SCHED_SWITCH_STATE)
 {
 	ml_count(ML_CTXSW, prev);
 }
@@ -124,6 +127,12 @@ static struct ml_probe ml_probes[] = {
 };
 
 static bool ml_active;
+
+/* The error path of a failed attach is otherwise never run. */
+static unsigned int fail_attach;
+module_param(fail_attach, uint, 0);
+MODULE_PARM_DESC(fail_attach,
+		 "Testing only: attaching the Nth probe fails (default 0: none)");
 
 /*
  * Let the compiler compare each probe with its tracepoint's prototype: the
@@ -190,10 +199,13 @@ int ml_probes_on(void)
 	for (i = 0; i < ARRAY_SIZE(ml_probes); i++) {
 		if (!ml_probes[i].tp)
 			continue;
-		ret = tracepoint_probe_register(ml_probes[i].tp,
-						ml_probes[i].func, NULL);
+		ret = fail_attach == i + 1 ? -ENOMEM :
+			tracepoint_probe_register(ml_probes[i].tp,
+						  ml_probes[i].func, NULL);
 		if (ret) {
 			ml_probes_unregister(i);
+			/* The caller may unload us next: let probes finish. */
+			tracepoint_synchronize_unregister();
 			return ret;
 		}
 	}

@@ -10,6 +10,7 @@
  * Errors are only returned, never logged, so bad writes cannot flood dmesg.
  */
 #include <linux/capability.h>
+#include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/kernel.h>
 #include <linux/proc_fs.h>
@@ -24,6 +25,13 @@
 
 static struct proc_dir_entry *ml_proc;
 
+/*
+ * The CPUs of one read, under ml_lock: CPU hotplug may run between the
+ * header and the rows, which must all have the same columns.  Static, as
+ * a cpumask may be too large for the stack (NR_CPUS=8192).
+ */
+static struct cpumask ml_show_cpus;
+
 static void ml_show_watching(struct seq_file *m, struct ml_watch *w)
 {
 	char comm[TASK_COMM_LEN];
@@ -36,14 +44,16 @@ static void ml_show_watching(struct seq_file *m, struct ml_watch *w)
 		seq_printf(m, "watching %d (exited)\n", pid_vnr(w->pid));
 }
 
+/* Caller holds ml_lock. */
 static void ml_show_percpu(struct seq_file *m)
 {
 	char name[16];
 	unsigned int cpu;
 	int c;
 
+	cpumask_copy(&ml_show_cpus, cpu_online_mask);
 	seq_printf(m, "%-*s", ML_NAME_W, "");
-	for_each_online_cpu(cpu) {
+	for_each_cpu(cpu, &ml_show_cpus) {
 		snprintf(name, sizeof(name), "CPU%u", cpu);
 		seq_printf(m, " %10s", name);
 	}
@@ -51,7 +61,7 @@ static void ml_show_percpu(struct seq_file *m)
 
 	for (c = 0; c < ML_NR_COUNTERS; c++) {
 		seq_printf(m, "%-*s", ML_NAME_W, ml_counter_names[c]);
-		for_each_online_cpu(cpu)
+		for_each_cpu(cpu, &ml_show_cpus)
 			seq_printf(m, " %10llu", ml_counter_cpu(c, cpu));
 		seq_printf(m, " %10llu\n", ml_counter_total(c));
 	}

@@ -16,7 +16,9 @@
  * All N events of a command run one after the other on one CPU (migration
  * is disabled, preemption is not).  Each one is timed from ktime_get_ns()
  * just before the queue or call to ktime_get_ns() in the handler.  Malformed
- * commands get -EINVAL; a fatal signal stops a raise early with -EINTR.
+ * commands get -EINVAL.  A raise stops early with -EINTR on a fatal signal
+ * or when the module is being unloaded (rmmod waits for it), and with
+ * -ETIME after ML_RAISE_MAX_SEC seconds, so it never holds ml_lock long.
  *
  * /proc/modelab-latency (0444) shows the samples of the last raise that ran:
  *
@@ -30,6 +32,7 @@
 #include <linux/cpumask.h>
 #include <linux/irq_work.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/preempt.h>
 #include <linux/proc_fs.h>
 #include <linux/sched/signal.h>
@@ -39,9 +42,11 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
+#include "compat.h"
 #include "modelab.h"
 
 #define ML_RAISE_MAX		100000
+#define ML_RAISE_MAX_SEC	20
 #define ML_LATENCY_NAME		"modelab-latency"
 
 /* One event in flight: stamped before it is raised and in its handler. */
@@ -170,14 +175,23 @@ static int ml_raise_run(const struct ml_raise_kind *k, u64 *ns,
 			unsigned int n, unsigned int *done)
 {
 	struct ml_shot s = { .work = IRQ_WORK_INIT_HARD(ml_stamp_irq_work) };
+	u64 t1, end = ktime_get_ns() + ML_RAISE_MAX_SEC * NSEC_PER_SEC;
 	unsigned int i;
 	int ret = 0;
-	u64 t1;
 
 	migrate_disable();
 	for (i = 0; i < n; i++) {
-		if (fatal_signal_pending(current)) {
+		/*
+		 * delete_module() marks us going before it calls our exit,
+		 * which waits in proc_remove() for this very write.
+		 */
+		if (fatal_signal_pending(current) ||
+		    !module_is_live(THIS_MODULE)) {
 			ret = -EINTR;
+			break;
+		}
+		if (ktime_get_ns() > end) {
+			ret = -ETIME;
 			break;
 		}
 		ret = k->fire(&s);
@@ -186,7 +200,7 @@ static int ml_raise_run(const struct ml_raise_kind *k, u64 *ns,
 		t1 = READ_ONCE(s.t1);
 		/* Two CPUs' clocks may disagree by a hair: do not wrap. */
 		ns[i] = t1 > s.t0 ? t1 - s.t0 : 0;
-		cond_resched();
+		ml_cond_resched_pinned();
 	}
 	migrate_enable();
 	*done = i;

@@ -102,8 +102,12 @@ bool ml_watch_alive(struct ml_watch *w, char *comm, size_t len)
 	if (!task)
 		return false;
 	alive = ml_task_alive(task);
+	/*
+	 * Unlocked, as the kernel does since 6.13 (which removed
+	 * __get_task_comm()): a rename may tear the name, never overrun it.
+	 */
 	if (alive)
-		__get_task_comm(comm, len, task);
+		strscpy_pad(comm, task->comm, len);
 	put_task_struct(task);
 	return alive;
 }

@@ -62,6 +62,7 @@ static const char *errname(int e)
 	case ENODEV: return "ENODEV";
 	case EINTR: return "EINTR";
 	case EBUSY: return "EBUSY";
+	case ETIME: return "ETIME";
 	}
 	snprintf(buf, sizeof(buf), "E%d", e);
 	return buf;

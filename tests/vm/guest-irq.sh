@@ -65,10 +65,14 @@ check "raise irq_work: irq_work row +$N" "rose by $DM" test $DM -ge $N
 check "raise irq_work: $N samples" "$(head -n 1 $T/lat), $(wc -l < $T/lat) lines" \
 	lat_ok $T/lat irq_work $N
 
+# A cross-CPU call may complete without an interrupt: when the target CPU
+# polls in idle, the kernel sets a flag instead of sending the IPI (1 in
+# 4,000 seen on 6.1).  So at least 95% of N, not N.
 raise_run ipi $N irq_callfunc CAL
 check "raise ipi $N" "write: $R" test "$R" = OK
-check "raise ipi: CAL +$N" "CAL rose by $DK" test $DK -ge $N
-check "raise ipi: irq_callfunc row +$N" "rose by $DM" test $DM -ge $N
+check "raise ipi: CAL >= 95% of $N" "CAL rose by $DK" test $DK -ge $((N * 95 / 100))
+check "raise ipi: irq_callfunc row >= 95% of $N" "rose by $DM" \
+	test $DM -ge $((N * 95 / 100))
 check "raise ipi: $N samples" "$(head -n 1 $T/lat), $(wc -l < $T/lat) lines" \
 	lat_ok $T/lat ipi $N
 
@@ -117,10 +121,11 @@ cat $LAT > $T/lat
 check "raise ipi-self 100000: all samples" "$r; $(head -n 1 $T/lat), $(wc -l < $T/lat) lines" \
 	lat_ok $T/lat ipi-self 100000
 
-# wait_iwi BASE: until IWI is 100 past BASE (a raise irq_work is under way)
+# wait_iwi BASE [ROW]: until ROW (default IWI) is 100 past BASE (a raise
+# is under way)
 wait_iwi() {
 	i=0
-	while [ $(($(irq_row IWI) - $1)) -lt 100 ] && [ $i -lt 500 ]; do
+	while [ $(($(irq_row ${2:-IWI}) - $1)) -lt 100 ] && [ $i -lt 500 ]; do
 		usleep 2000
 		i=$((i + 1))
 	done
@@ -169,27 +174,38 @@ else
 	skip "O_DIRECT reads of /dev/vda" "no /dev/vda (virtio_blk not loaded?)"
 fi
 
-# ---- rmmod while a raise runs ----------------------------------------------------
-# Unload must wait for the raise in progress (proc_remove waits for
-# writers), then free its samples: the raise completes, nothing oopses.
+# ---- rmmod while raises run --------------------------------------------------------
+# A raise holds ml_lock for up to 100000 events; unload waits for writers
+# in progress (proc_remove), and each raiser queued on ml_lock would run
+# its whole raise in turn.  So a raise stops early (EINTR) once the module
+# is going away: with three raisers looping, rmmod must finish in seconds.
+# IPIs, the slowest kind under TCG: three whole raises take far longer.
 bad0=$(bad_log_lines)
-base=$(irq_row IWI)
-$GA -w "raise irq_work 100000" > $T/bg 2>&1 &
-bg=$!
-wait_iwi $base
-mid=$(($(irq_row IWI) - base))
+base=$(irq_row CAL)
+for r in 1 2 3; do
+	( while :; do $GA -w "raise ipi 100000"; done > $T/raiser$r 2>&1 ) &
+	eval raiser$r=$!
+done
+wait_iwi $base CAL
+mid=$(($(irq_row CAL) - base))
+t0=$(cut -d' ' -f1 /proc/uptime)
 rmmod modelab
 rc=$?
-wait $bg
-after=$(($(irq_row IWI) - base))
-info "rmmod during raise irq_work 100000: IWI +$mid at rmmod, +$after after;" \
-	"write: $(cat $T/bg)"
-check "rmmod during a raise" "rmmod status $rc, IWI +$mid at rmmod" \
-	test $rc = 0 -a $mid -ge 100 -a $mid -lt 100000
-check "the raise completes before unload" "write: $(cat $T/bg); IWI +$after" \
-	test "$(cat $T/bg)" = OK -a $after -ge 100000
+t1=$(cut -d' ' -f1 /proc/uptime)
+secs=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%.1f", b - a }')
+usleep 200000
+kill $raiser1 $raiser2 $raiser3
+wait $raiser1 $raiser2 $raiser3 2>/dev/null
+info "rmmod with 3 raisers looping: ${secs} s (CAL +$mid before); writes:" \
+	"$(sort $T/raiser? | uniq -c | awk '{ printf "%s x%s ", $2, $1 }')"
+check "rmmod while raises run" "rmmod status $rc, CAL +$mid at rmmod" \
+	test $rc = 0 -a $mid -ge 100
+check "rmmod with raisers finishes within 5 s" "took $secs s" \
+	awk -v s=$secs 'BEGIN { exit !(s < 5) }'
+check "the raise in progress stops early (EINTR)" "writes: $(sort -u $T/raiser?)" \
+	grep -qx EINTR $T/raiser1 $T/raiser2 $T/raiser3
 check "latency file gone after rmmod" "still there" test ! -e $LAT
-check "kernel log clean after rmmod during a raise" \
+check "kernel log clean after rmmod during raises" \
 	"$(($(bad_log_lines) - bad0)) new error lines" \
 	test "$(bad_log_lines)" -eq "$bad0"
 insmod $KO

@@ -153,48 +153,58 @@ check "count_on_load=0" "line 2: $(sed -n 2p $PROC)" \
 	test "$(sed -n 2p $PROC)" = "counting off"
 rmmod modelab
 
-# ---- 50 load/unload cycles: no leak ---------------------------------------
-# Caches are dropped before each measurement.  Growth allowed over the 50
-# cycles, in kB: Slab and SUnreclaim 128 (measured noise +20..40), Percpu
-# and VmallocUsed 64 (module memory and per-CPU data live there; measured
-# 0), MemAvailable may drop by 2048 once the pages parked on the per-CPU
-# free lists are added back (MemAvailable does not count them, and they
-# grew by 3 to 5 MB over 50 cycles with nothing leaking: the "count:"
-# lines of /proc/zoneinfo).  So a leak of one page per cycle (200 kB) or
-# of the module's memory is caught; a leak of one small object per cycle
-# (under ~2.5 kB) would hide in the noise.
+# ---- load/unload cycles: no leak --------------------------------------------
+# Memory is measured before, after N and after 2N cycles, caches dropped
+# each time.  The first cycles also warm the kernel up (slab caches, module
+# loader, per-CPU free lists: ~170 kB over 50 cycles seen on 7.2 with an
+# empty module too), which does not repeat; a per-load leak grows as much
+# in the second N cycles as in the first.  So only the second N's growth
+# must stay under the limit, in kB: Slab and SUnreclaim 128 (noise +20..40),
+# Percpu and VmallocUsed 64 (module memory and per-CPU data live there),
+# MemAvailable's drop 2048 net of the pages parked on the per-CPU free
+# lists (the "count:" lines of /proc/zoneinfo), which MemAvailable does not
+# count.  A leak of one page per cycle (N * 4 kB) or of the module's memory
+# is caught; one small object per cycle (under ~128 kB / N) hides in noise.
+LEAK_N=40
 LEAK_FIELDS="Slab:128 SUnreclaim:128 Percpu:64 VmallocUsed:64"
 settle() { sync; echo 3 > /proc/sys/vm/drop_caches; sleep 1; }
-insmod $KO && cat $PROC > /dev/null && rmmod modelab	# warm up caches
-bad0=$(bad_log_lines)
-settle
-cp /proc/meminfo $T/mem0
 # pages on the per-CPU free lists, in kB
 pcp_kb() { awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo; }
-pcp0=$(pcp_kb)
-i=0 cycles_ok=1
-while [ $i -lt 50 ]; do
-	insmod $KO && cat $PROC > /dev/null && rmmod modelab || cycles_ok=0
-	i=$((i + 1))
-done
-settle
-cp /proc/meminfo $T/mem1
-pcp1=$(pcp_kb)
+# measure FILE: /proc/meminfo, plus a PCP line, after settling
+measure() { settle; cp /proc/meminfo $1; echo "PCP: $(pcp_kb) kB" >> $1; }
 mem() { awk -v k="$2:" '$1 == k { print $2 }' $1; }
+# cycles N: N insmod, read, rmmod; 1 if all went well
+cycles() {
+	i=0 ok=1
+	while [ $i -lt $1 ]; do
+		insmod $KO && cat $PROC > /dev/null && rmmod modelab || ok=0
+		i=$((i + 1))
+	done
+	echo $ok
+}
+bad0=$(bad_log_lines)
+measure $T/mem0
+ok1=$(cycles $LEAK_N)
+measure $T/mem1
+ok2=$(cycles $LEAK_N)
+measure $T/mem2
 leak_ok=1 leak_msg=
-for fl in $LEAK_FIELDS; do
+for fl in $LEAK_FIELDS MemAvailable:2048; do
 	f=${fl%:*} max=${fl#*:}
-	d=$(($(mem $T/mem1 $f) - $(mem $T/mem0 $f)))
-	leak_msg="$leak_msg $f ${d} kB (max $max);"
-	[ $d -le $max ] || leak_ok=0
+	d1=$(($(mem $T/mem1 $f) - $(mem $T/mem0 $f)))
+	d2=$(($(mem $T/mem2 $f) - $(mem $T/mem1 $f)))
+	if [ $f = MemAvailable ]; then
+		# a drop, net of what went to the per-CPU free lists
+		d1=$((-d1 - ($(mem $T/mem1 PCP) - $(mem $T/mem0 PCP))))
+		d2=$((-d2 - ($(mem $T/mem2 PCP) - $(mem $T/mem1 PCP))))
+	fi
+	leak_msg="$leak_msg $f $d1 then $d2 kB (max $max);"
+	[ $d2 -le $max ] || leak_ok=0
 done
-d=$(($(mem $T/mem0 MemAvailable) - $(mem $T/mem1 MemAvailable) - (pcp1 - pcp0)))
-leak_msg="$leak_msg MemAvailable drop ${d} kB net of $((pcp1 - pcp0)) kB more on per-CPU free lists (max 2048)"
-[ $d -le 2048 ] || leak_ok=0
-info "after 50 cycles:$leak_msg"
-check "50 load/unload cycles" "an insmod, read or rmmod failed" \
-	test $cycles_ok = 1
-check "no leak after 50 cycles" "$leak_msg" test $leak_ok = 1
+info "over $LEAK_N then $LEAK_N more cycles:$leak_msg"
+check "$((2 * LEAK_N)) load/unload cycles" "an insmod, read or rmmod failed" \
+	test "$ok1$ok2" = 11
+check "no per-load leak over $((2 * LEAK_N)) cycles" "$leak_msg" test $leak_ok = 1
 check "kernel log clean after cycles" "$(($(bad_log_lines) - bad0)) new error lines" \
 	test "$(bad_log_lines)" -eq "$bad0"
 
@@ -448,7 +458,62 @@ check "rmmod under load (5 rounds)" "an rmmod or insmod failed" \
 check "kernel log clean after rmmod under load" \
 	"$(($(bad_log_lines) - bad0)) new error lines" \
 	test "$(bad_log_lines)" -eq "$bad0"
-insmod $KO
+
+# ---- a probe that fails to attach at load ----------------------------------------
+# fail_attach=K makes attaching the Kth of the 11 probes fail: load must
+# detach the ones before it, wait for those still running on the other CPU
+# (tracepoint_synchronize_unregister()) and fail with ENOMEM, leaving
+# nothing behind.  Processes making syscalls keep sys_enter busy meanwhile;
+# a missing wait is a race (module memory freed under a running probe), so
+# a pass here makes it unlikely, not impossible.
+bad0=$(bad_log_lines)
+( while :; do $GA -p 2000 > /dev/null; done ) &
+busy=$!
+fa_ok=1 fa_msg=
+for k in 2 6 11 2 6 11 2 6 11; do
+	if insmod $KO fail_attach=$k 2> $T/fa; then
+		fa_ok=0 fa_msg="$fa_msg fail_attach=$k loaded;"
+		rmmod modelab
+	elif ! grep -qi 'memory' $T/fa || [ -e $PROC ]; then
+		fa_ok=0 fa_msg="$fa_msg fail_attach=$k: $(cat $T/fa);"
+	fi
+done
+kill $busy
+wait $busy 2>/dev/null
+check "a failed probe attach fails the load cleanly" "$fa_msg" test $fa_ok = 1
+check "kernel log clean after failed loads" \
+	"$(($(bad_log_lines) - bad0)) new error lines" \
+	test "$(bad_log_lines)" -eq "$bad0"
+check "load after failed loads" "insmod failed" insmod $KO
+
+# ---- CPU hotplug while reading ----------------------------------------------------
+# One read takes one snapshot of the online CPUs: its header and every row
+# have the same columns even when CPU 1 goes and comes back meanwhile.
+CPU1=/sys/devices/system/cpu/cpu1/online
+if [ -w $CPU1 ]; then
+	( while :; do echo 0 > $CPU1; echo 1 > $CPU1; done ) 2>/dev/null &
+	hp=$!
+	i=0 torn=0 one=0
+	while [ $i -lt 500 ]; do
+		cat $PROC > $T/hp
+		awk 'NR == 4 { n = NF + 1 }
+			NR >= 5 && NR <= 19 && NF != n { bad = 1 }
+			END { exit bad }' $T/hp || { torn=$((torn + 1)); cp $T/hp $T/torn; }
+		[ "$(sed -n 4p $T/hp | wc -w)" = 2 ] && one=$((one + 1))
+		i=$((i + 1))
+	done
+	kill $hp
+	wait $hp 2>/dev/null
+	echo 1 > $CPU1 2>/dev/null
+	info "500 reads during CPU 1 hotplug: $one with CPU 1 offline, $torn torn"
+	check "reads during CPU hotplug: same columns in every row" \
+		"$torn reads torn, e.g. $(head -c 400 $T/torn 2>/dev/null)" test $torn = 0
+	check "CPU 1 online after the hotplug loop" "online: $(cat $CPU1)" \
+		test "$(cat $CPU1)" = 1
+else
+	skip "reads during CPU hotplug" "cannot take CPU 1 offline"
+fi
+
 . /guest-irq.sh
 
 # ---- the modelab command, counting itself through /proc/modelab -----------------
@@ -552,7 +617,8 @@ if [ -x /bin/modelab ]; then
 	v=$(csv_col $T/mi.csv irq-work irq_iwi_per_op)
 	check "irq-work: one IWI interrupt per event raised" "counted $v" between "$v" 1 1.1
 	v=$(csv_col $T/mi.csv ipi irq_cal_per_op)
-	check "ipi: one CAL interrupt per event raised" "counted $v" between "$v" 1 1.1
+	# below 1 when a call finds its target polling in idle (guest-irq.sh)
+	check "ipi: one CAL interrupt per event raised" "counted $v" between "$v" 0.95 1.1
 	v=$(csv_col $T/mi.csv ipi-self irq_cal_per_op)
 	check "ipi-self: the call to this CPU raises no interrupt" "counted $v" between "$v" 0 0.2
 	v=$(csv_col $T/mi.csv device-read irq_device_per_op)

@@ -18,6 +18,10 @@
 # another in-guest script instead of guest-suite.sh, MODELAB_VM_APPEND adds
 # kernel parameters (e.g. loglevel=7).  The VM has a real device: a 64 MiB
 # read-only virtio disk of random data (build/vm/disk.img), /dev/vda inside.
+# Another kernel (scripts/kernels.sh): MODELAB_VM_KERNEL (its vmlinuz),
+# MODELAB_VM_KVER, MODELAB_VM_MODDIR (its modules, with modules.dep) and
+# MODELAB_VM_KO (a modelab.ko built for it, used as is); MODELAB_VM_DIR
+# (default build/vm) lets two VMs run at once.
 set -eu
 
 MODE=suite
@@ -48,7 +52,7 @@ done
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-VMDIR=$TOP/build/vm
+VMDIR=${MODELAB_VM_DIR:-$TOP/build/vm}
 ROOT=$VMDIR/root
 INITRD=$VMDIR/initrd.gz
 LOG=$VMDIR/console.log
@@ -68,9 +72,16 @@ find_kernel() {
 	KERNEL=/boot/vmlinuz-$KVER
 }
 
-find_kernel || die "no /boot/vmlinuz-<ver> with matching headers" \
-	"(/lib/modules/<ver>/build): apt-get install linux-image-amd64" \
-	"linux-headers-amd64"
+if [ -n "${MODELAB_VM_KERNEL:-}" ]; then
+	KERNEL=$MODELAB_VM_KERNEL
+	KVER=${MODELAB_VM_KVER:?MODELAB_VM_KVER must go with MODELAB_VM_KERNEL}
+	KDIR=
+else
+	find_kernel || die "no /boot/vmlinuz-<ver> with matching headers" \
+		"(/lib/modules/<ver>/build): apt-get install linux-image-amd64" \
+		"linux-headers-amd64"
+fi
+KO=${MODELAB_VM_KO:-$TOP/modelab.ko}
 [ -r "$KERNEL" ] || die "$KERNEL is not readable (run as root?)"
 command -v qemu-system-x86_64 > /dev/null ||
 	die "qemu-system-x86_64 not found: apt-get install qemu-system-x86"
@@ -90,15 +101,17 @@ done
 [ -n "$BUSYBOX" ] ||
 	die "no static busybox found: apt-get install busybox-static"
 
-echo "run.sh: kernel $KVER ($KERNEL), headers $KDIR"
+echo "run.sh: kernel $KVER ($KERNEL), headers ${KDIR:-none}, module $KO"
 
 # ---- build -----------------------------------------------------------------------
-if [ -f "$TOP/Makefile" ] && grep -q '^modules:' "$TOP/Makefile"; then
+if [ -n "${MODELAB_VM_KO:-}" ]; then
+	:	# built by the caller
+elif [ -f "$TOP/Makefile" ] && grep -q '^modules:' "$TOP/Makefile"; then
 	make -C "$TOP" modules KDIR="$KDIR"
 else
 	make -C "$KDIR" M="$TOP" modules
 fi
-[ -f "$TOP/modelab.ko" ] || die "build did not produce $TOP/modelab.ko"
+[ -f "$KO" ] || die "no module at $KO"
 
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/bin "$ROOT"/dev "$ROOT"/proc "$ROOT"/sys "$ROOT"/tmp
@@ -127,7 +140,7 @@ for src in "$HERE"/*.c; do
 	    -o "$ROOT/bin/$(basename "$src" .c)" "$src"
 done
 
-cp "$TOP/modelab.ko" "$ROOT"/modelab.ko
+cp "$KO" "$ROOT"/modelab.ko
 install -m 0755 "$HERE/init.sh" "$ROOT"/init
 install -m 0755 "${MODELAB_SUITE:-$HERE/guest-suite.sh}" "$ROOT"/suite.sh
 install -m 0644 "$HERE/guest-irq.sh" "$ROOT"/guest-irq.sh
@@ -136,7 +149,7 @@ install -m 0644 "$HERE/guest-irq.sh" "$ROOT"/guest-irq.sh
 # Debian builds virtio_pci and virtio_blk as modules: copy them and what they
 # need (modules.dep) into the initramfs; /init loads them in the order of
 # /lib/modules/load-order, so /dev/vda exists before anything else runs.
-MODDIR=/lib/modules/$KVER
+MODDIR=${MODELAB_VM_MODDIR:-/lib/modules/$KVER}
 declare -A MOD_SEEN=()
 MOD_ORDER=()
 
@@ -265,7 +278,7 @@ host_check() {
 
 MODINFO=$(command -v modinfo || echo /sbin/modinfo)
 if [ -x "$MODINFO" ]; then
-	mi() { "$MODINFO" -F "$1" "$TOP/modelab.ko"; }
+	mi() { "$MODINFO" -F "$1" "$KO"; }
 	host_check "modinfo license" "$(mi license)" "GPL"
 	host_check "modinfo version" "$(mi version)" "0.1.0"
 	host_check "modinfo author" "$(mi author)" "modelab"

@@ -1,0 +1,47 @@
+# debian-apt.sh - a private apt state per Debian suite, sourced by
+# kernels.sh and dkms-test.sh.  The host's apt never sees another suite:
+# packages are only downloaded and unpacked (dpkg -x), never installed.
+# Needs CACHE (the cache directory) and MIRROR set.
+
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# apt_ SUITE TOOL ARGS...: apt-get or apt-cache with SUITE's state
+apt_() {
+	local d=$CACHE/apt/$1 tool=$2
+	shift 2
+	"$tool" -q -o Dir::Etc::sourcelist="$d/sources.list" \
+		-o Dir::Etc::sourceparts=- -o Dir::State::Lists="$d/lists" \
+		-o Dir::Cache="$d/cache" -o Dir::State::status=/dev/null \
+		-o Debug::NoLocking=1 "$@"
+}
+
+# apt_update SUITE: fetch its package lists, once (or with MODELAB_KREFRESH)
+apt_update() {
+	local d=$CACHE/apt/$1
+	[ -f "$d/updated" ] && [ "${MODELAB_KREFRESH:-0}" != 1 ] && return 0
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+	echo "deb [signed-by=$KEYRING] $MIRROR $1 main" > "$d/sources.list"
+	apt_ "$1" apt-get update > "$d/update.log" 2>&1 || return 1
+	# apt-get update succeeds even when no mirror answered.
+	ls "$d"/lists/*_Packages* > /dev/null 2>&1 || return 1
+	touch "$d/updated"
+}
+
+# deps SUITE PKG: PKG and what it needs, recursively, one name a line
+deps() {
+	apt_ "$1" apt-cache depends --recurse --no-recommends --no-suggests \
+		--no-conflicts --no-breaks --no-replaces --no-enhances "$2" \
+		2> /dev/null | grep -E '^[a-z0-9]' | sort -u
+}
+
+# unpack SUITE DIR PKG...: download PKGs into DIR/debs, dpkg -x into DIR/root
+unpack() {
+	local s=$1 dir=$2 deb
+	shift 2
+	mkdir -p "$dir/debs" "$dir/root"
+	(cd "$dir/debs" && apt_ "$s" apt-get download "$@") > "$dir/fetch.log" 2>&1 ||
+		{ echo "download failed (see $dir/fetch.log)"; return 1; }
+	for deb in "$dir"/debs/*.deb; do
+		dpkg -x "$deb" "$dir/root" || { echo "dpkg -x $deb failed"; return 1; }
+	done
+}
