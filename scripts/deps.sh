@@ -20,7 +20,8 @@ esac
 
 packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcmocka-dev jq
 	$perf rt-tests seccomp
-	$kernel qemu-system-x86 busybox-static cpio kmod sparse"
+	$kernel qemu-system-x86 busybox-static cpio kmod sparse
+	debootstrap debian-archive-keyring"
 
 missing=""
 for p in $packages; do

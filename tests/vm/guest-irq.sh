@@ -200,8 +200,8 @@ info "rmmod with 3 raisers looping: ${secs} s (CAL +$mid before); writes:" \
 	"$(sort $T/raiser? | uniq -c | awk '{ printf "%s x%s ", $2, $1 }')"
 check "rmmod while raises run" "rmmod status $rc, CAL +$mid at rmmod" \
 	test $rc = 0 -a $mid -ge 100
-check "rmmod with raisers finishes within 5 s" "took $secs s" \
-	awk -v s=$secs 'BEGIN { exit !(s < 5) }'
+check "rmmod with raisers finishes within 15 s (minutes before the fix)" "took $secs s" \
+	awk -v s=$secs 'BEGIN { exit !(s < 15) }'
 check "the raise in progress stops early (EINTR)" "writes: $(sort -u $T/raiser?)" \
 	grep -qx EINTR $T/raiser1 $T/raiser2 $T/raiser3
 check "latency file gone after rmmod" "still there" test ! -e $LAT
