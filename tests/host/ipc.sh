@@ -68,7 +68,7 @@ pid=$!
 wait $pid
 rc=$?
 check "ipc --quick --json exits 0" test $rc -eq 0
-check "the report parses as JSON" jq -e . "$tmp/run.json" >/dev/null
+check "the report parses as JSON" jqok . "$tmp/run.json"
 check "nothing on stderr: no figure failed ($(head -c 200 "$tmp/run.err"))" test ! -s "$tmp/run.err"
 no_leftovers "a normal run leaves no FIFO, shm object, queue or peer" $pid
 
@@ -254,7 +254,7 @@ only_errors() {
 hooked die MODELAB_IPC_TEST_DIE=1
 check "peers that die: the run ends by itself, exit 1 (took ${took} s)" test $rc -eq 1
 check "peers that die: no failed figure prints a median" \
-	jq -e '[.figures[] | select(.failed) | has("median_ns") | not] | all' "$tmp/die.json"
+	jqok '[.figures[] | select(.failed) | has("median_ns") | not] | all' "$tmp/die.json"
 check "peers that die: every figure fails, saying the peer died (or stopped, for a thread)" \
 	only_errors die 'died: killed by signal 9|thread did not answer within 2 s'
 check "peers that die: one line per figure on stderr" \

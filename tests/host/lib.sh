@@ -20,6 +20,10 @@ check() {
 	if "$@"; then pass "$name"; else fail "$name"; fi
 }
 
+# jqok ARGS...: jq -e, quiet: for `check NAME jqok FILTER FILE`.  (A
+# redirection after `check ...` would hide the PASS or FAIL line too.)
+jqok() { jq -e "$@" >/dev/null; }
+
 # demo NAME CMD...: what usually happens but nothing guarantees, such as
 # one timing below another (a busy machine can reverse any two that the
 # hardware does not set far apart): shown, never a test.  Prints

@@ -60,7 +60,7 @@ is() { jq -e --arg f "$2" ".figures[] | select(.figure == \$f) | $3" "$1" >/dev/
 # ---- the process probe ----------------------------------------------------
 "$BIN/modelab-process" --quick --json >"$P" 2>"$tmp/process.err"
 check "modelab-process --quick --json exits 0" test $? -eq 0
-check "its JSON parses" jq -e . "$P" >/dev/null
+check "its JSON parses" jqok . "$P"
 check "nothing on stderr when it is not a terminal" test ! -s "$tmp/process.err"
 for f in fork-wait-1m fork-wait-100m fork-wait-1g vfork posix-spawn \
 	thread-create fork-exec zombie orphan daemon wait user-system-time; do
@@ -186,7 +186,7 @@ no_leftovers "after a normal run of modelab-process"
 # ---- the memory probe -----------------------------------------------------
 "$BIN/modelab-memory" --quick --json >"$M" 2>"$tmp/memory.err"
 check "modelab-memory --quick --json exits 0" test $? -eq 0
-check "its JSON parses" jq -e . "$M" >/dev/null
+check "its JSON parses" jqok . "$M"
 check "nothing on stderr" test ! -s "$tmp/memory.err"
 for f in internal-fragmentation-mmap internal-fragmentation-malloc \
 	external-fragmentation-heap buddyinfo; do

@@ -12,9 +12,11 @@ cd "$(dirname "$0")/../.."
 ML=$BIN/modelab
 
 # Every key the README documents for a measured figure.
-FIGURE_KEYS='probe figure what skipped kind batches batch_ops converged seconds
+FIGURE_KEYS='probe figure what skipped failed fail_reason kind batches batch_ops
+rounds converged seconds
 empty_batch_ns min_ns median_ns mean_ns p90_ns p99_ns max_ns stddev_ns
-ci95_low_ns ci95_high_ns median_ticks ratio_to_null_syscall median_ns_per_kib
+ci95_low_ns ci95_high_ns median_ticks ratio_to_null_syscall ratio_ci95_low
+ratio_ci95_high paired mb_per_s median_ns_per_kib
 witness_ops rusage_minflt_per_op rusage_majflt_per_op rusage_nvcsw_per_op
 rusage_nivcsw_per_op irq_device_per_op irq_tlb_per_op irq_cal_per_op
 irq_iwi_per_op irq_res_per_op extra perf_minflt_per_op
@@ -36,12 +38,12 @@ check "list names every syscall figure" \
 # ---- the JSON report ----------------------------------------------------
 "$ML" run --quick --json syscall fault >"$tmp/run.json" 2>"$tmp/run.err"
 check "run --json exits 0" test $? -eq 0
-check "run --json parses as JSON" jq -e . "$tmp/run.json" >/dev/null
+check "run --json parses as JSON" jqok . "$tmp/run.json"
 check "nothing on stderr when it is not a terminal" test ! -s "$tmp/run.err"
 check "schema and version at the top" \
-	jq -e '.schema == 1 and .modelab_version == "0.1.0"' "$tmp/run.json" >/dev/null
+	jqok '.schema == 2 and .modelab_version == "0.1.0"' "$tmp/run.json"
 for k in $ENV_KEYS; do
-	check "environment has key $k" jq -e --arg k "$k" '.environment | has($k)' "$tmp/run.json" >/dev/null
+	check "environment has key $k" jqok --arg k "$k" '.environment | has($k)' "$tmp/run.json"
 done
 check "environment kernel_release is uname -r" \
 	test "$(jq -r .environment.kernel_release "$tmp/run.json")" = "$(uname -r)"
@@ -49,28 +51,28 @@ nfig=$(jq '[.figures[] | select(.probe == "syscall" and .skipped == false)] | le
 check "at least 8 syscall figures measured" test "$nfig" -ge 8
 for k in $FIGURE_KEYS; do
 	check "every measured figure has key $k" \
-		jq -e --arg k "$k" '[.figures[] | select(.skipped == false) | has($k)] | all' "$tmp/run.json" >/dev/null
+		jqok --arg k "$k" '[.figures[] | select(.skipped == false) | has($k)] | all' "$tmp/run.json"
 done
 check "every figure positive and finite" \
-	jq -e '[.figures[] | select(.skipped == false) | .median_ns, .p99_ns, .min_ns, .mean_ns
-		| (type == "number" and . > 0)] | all' "$tmp/run.json" >/dev/null
+	jqok '[.figures[] | select(.skipped == false) | .median_ns, .p99_ns, .min_ns, .mean_ns
+		| (type == "number" and . > 0)] | all' "$tmp/run.json"
 check "min <= median <= p99 <= max, CI brackets the median" \
-	jq -e '[.figures[] | select(.skipped == false)
+	jqok '[.figures[] | select(.skipped == false)
 		| .min_ns <= .median_ns and .median_ns <= .p99_ns and .p99_ns <= .max_ns
 		  and .ci95_low_ns <= .median_ns and .median_ns <= .ci95_high_ns] | all' \
-	"$tmp/run.json" >/dev/null
+	"$tmp/run.json"
 check "histogram counts add up to the batches" \
-	jq -e '[.figures[] | select(.skipped == false)
+	jqok '[.figures[] | select(.skipped == false)
 		| (.histogram.counts | add) + .histogram.below + .histogram.above == .batches] | all' \
-	"$tmp/run.json" >/dev/null
+	"$tmp/run.json"
 check "the null syscall's ratio to itself is 1" \
-	jq -e '.figures[] | select(.figure == "getppid-syscall") | .ratio_to_null_syscall == 1' \
-	"$tmp/run.json" >/dev/null
+	jqok '.figures[] | select(.figure == "getppid-syscall") | .ratio_to_null_syscall == 1' \
+	"$tmp/run.json"
 
 # ---- orderings the hardware guarantees -----------------------------------
 check "function call < null syscall" less function-call getppid-syscall
 check "invalid-nr figure measured (the kernel said ENOSYS)" \
-	jq -e '.figures[] | select(.figure == "invalid-nr") | .skipped == false' "$tmp/run.json" >/dev/null
+	jqok '.figures[] | select(.figure == "invalid-nr") | .skipped == false' "$tmp/run.json"
 # The vDSO reads the clock in user mode only with a clocksource it can read.
 cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)
 case "$cs" in
@@ -141,8 +143,8 @@ check "timer-wakeup records exactly the samples it asked for" \
 	test "$(ifield timer-wakeup batches)" = "$(iextra timer-wakeup samples_requested)"
 check "timer-wakeup: no wakeup before its deadline" within "$(ifield timer-wakeup min_ns)" 0 1e12
 check "timer-wakeup says whether mlockall and SCHED_FIFO were granted" \
-	jq -e '.figures[] | select(.figure == "timer-wakeup") | .extra | has("mlockall") and has("sched_fifo_priority")' \
-	"$tmp/irq.json" >/dev/null
+	jqok '.figures[] | select(.figure == "timer-wakeup") | .extra | has("mlockall") and has("sched_fifo_priority")' \
+	"$tmp/irq.json"
 check "os-noise: the gaps never add up to more than the run time" \
 	awk -v s="$(iextra os-noise stolen_ns)" -v r="$(iextra os-noise runtime_ns)" 'BEGIN { exit !(s + 0 <= r + 0 && r > 0) }'
 check "os-noise: every gap is above the threshold" \
@@ -194,15 +196,15 @@ check "CSV: a header and one row per figure" \
 check "CSV: every row has as many fields as the header" \
 	test "$(awk -F, '{ print NF }' "$tmp/run.csv" | sort -u | wc -l)" -eq 1
 check "env --json parses and has no figures" \
-	jq -e '.figures == [] and (.environment.cpu_model | length > 0)' \
-	<("$ML" env --json) >/dev/null
+	jqok '.figures == [] and (.environment.cpu_model | length > 0)' \
+	<("$ML" env --json)
 check "env text names the clock" bash -c "'$ML' env | grep -q '^  clock '"
 check "PROBE/FIGURE runs that one figure" \
 	test "$("$ML" run --quick --json syscall/getppid-syscall | jq -r '[.figures[].figure] | join(",")')" = getppid-syscall
 "$BIN/modelab-syscall" --quick --json --clock monotonic >"$tmp/probe.json"
-check "the probe program runs on its own" jq -e '.figures | length >= 8' "$tmp/probe.json" >/dev/null
+check "the probe program runs on its own" jqok '.figures | length >= 8' "$tmp/probe.json"
 check "--clock monotonic is reported, with no TSC frequency" \
-	jq -e '.environment.clock != "tsc" and .environment.tsc_ghz == null' "$tmp/probe.json" >/dev/null
+	jqok '.environment.clock != "tsc" and .environment.tsc_ghz == null' "$tmp/probe.json"
 check "--cpu pins to the CPU asked for" \
 	test "$("$ML" env --json --cpu 0 | jq .environment.cpu)" = 0
 

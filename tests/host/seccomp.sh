@@ -30,7 +30,7 @@ else
 	check "a refused call still enters the kernel" test "$(sfield denied-enters-kernel verified)" = true
 fi
 check "every cost figure positive" \
-	jq -e '[.figures[] | select(.figure | startswith("null-")) | .median_ns > 0] | all' "$tmp/s.json" >/dev/null
+	jqok '[.figures[] | select(.figure | startswith("null-")) | .median_ns > 0] | all' "$tmp/s.json"
 # Each cost figure is a worker child carrying its filters, measured in the
 # same rounds as the others; what a filter adds is a difference taken per
 # round against the figure it is paired with, with its interval.  What it
@@ -38,17 +38,17 @@ check "every cost figure positive" \
 # (held, not held, undecided), shown here as DEMO lines, never counted.
 cost() { jq -r --arg f "$1" ".figures[] | select(.figure == \$f) | $2" "$tmp/s.json"; }
 check "every cost figure but no-filter is paired, with a difference and its interval, over the same rounds" \
-	jq -e '[.figures[] | select((.figure | startswith("null-")) and .figure != "null-no-filter")
+	jqok '[.figures[] | select((.figure | startswith("null-")) and .figure != "null-no-filter")
 		| .rounds as $r | .paired.difference_ns
 		| .ci95_low <= .value and .value <= .ci95_high and .rounds == $r] | all' \
-	"$tmp/s.json" >/dev/null
+	"$tmp/s.json"
 check "every cost figure is against the null syscall of its rounds, with an interval" \
-	jq -e '[.figures[] | select(.figure | startswith("null-"))
+	jqok '[.figures[] | select(.figure | startswith("null-"))
 		| .ratio_ci95_low <= .ratio_to_null_syscall and .ratio_to_null_syscall <= .ratio_ci95_high] | all' \
-	"$tmp/s.json" >/dev/null
+	"$tmp/s.json"
 check "the claimed pairs are judged: held, not held or undecided" \
-	jq -e '[.figures[] | select(.paired.claim != null) | .paired.claim_outcome
-		| test("^(held|not held|undecided)")] | all and length == 4' "$tmp/s.json" >/dev/null
+	jqok '[.figures[] | select(.paired.claim != null) | .paired.claim_outcome
+		| test("^(held|not held|undecided)")] | all and length == 4' "$tmp/s.json"
 # claimed FIGURE: its claim came out held; else the interval, for demo
 claimed() {
 	[ "$(cost "$1" .paired.claim_outcome)" = held ] && return
