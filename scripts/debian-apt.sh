@@ -1,7 +1,12 @@
 # debian-apt.sh - a private apt state per Debian suite, sourced by
-# kernels.sh and dkms-test.sh.  The host's apt never sees another suite:
-# packages are only downloaded and unpacked (dpkg -x), never installed.
-# Needs CACHE (the cache directory) and MIRROR set.
+# kernels.sh and dkms-test.sh after they set TOP.  The host's apt never
+# sees another suite: packages are only downloaded and unpacked (dpkg -x),
+# never installed.  CACHE: MODELAB_KCACHE, default build/kernels; MIRROR:
+# MODELAB_MIRROR, default Debian's.
+
+CACHE=${MODELAB_KCACHE:-$TOP/build/kernels}
+case $CACHE in /*) ;; *) CACHE=$TOP/$CACHE ;; esac
+MIRROR=${MODELAB_MIRROR:-http://deb.debian.org/debian}
 
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 

@@ -14,9 +14,6 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${MODELAB_KCACHE:-$TOP/build/kernels}
-case $CACHE in /*) ;; *) CACHE=$TOP/$CACHE ;; esac
-MIRROR=${MODELAB_MIRROR:-http://deb.debian.org/debian}
 . "$TOP/scripts/debian-apt.sh"
 
 VER=$(sed -n 's/^#define ML_VERSION[[:space:]]*"\(.*\)"/\1/p' "$TOP/kmod/modelab.h")

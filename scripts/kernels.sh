@@ -15,9 +15,6 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${MODELAB_KCACHE:-$TOP/build/kernels}
-case $CACHE in /*) ;; *) CACHE=$TOP/$CACHE ;; esac
-MIRROR=${MODELAB_MIRROR:-http://deb.debian.org/debian}
 . "$TOP/scripts/debian-apt.sh"
 
 # name suite flavour: flavour picks linux-image-<flavour>amd64
