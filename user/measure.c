@@ -48,6 +48,8 @@
 #define REFERENCE_SLICE_NS 2e6	/* the null syscall's slice, at most */
 #define MIN_SLICE_BATCHES 5
 #define SLICE_CAP 4		/* times the planned length of a slice */
+#define CI_ROUNDS 6		/* the fewest that give a 95% interval */
+#define OVERRUN 4		/* for those, the budget may stretch so far */
 
 /* The result whose hooks are running, for ml_fail(). */
 static __thread struct ml_result *current;
@@ -501,7 +503,10 @@ static int run_rounds(const struct ml_clock *c,
 		}
 		progress(o, slots[0].res, "round %zu", r + 1);
 		spent = ml_monotonic_ns() - start;
-		if (!live || spent >= budget)
+		/* past the budget, but never with too few rounds for an
+		 * interval, unless the machine is far slower than planned */
+		if (!live || (spent >= budget && r + 1 >= CI_ROUNDS) ||
+		    spent >= OVERRUN * budget)
 			break;
 		if (r + 1 >= o->min_rounds && spent >= budget / 4 &&
 		    all_converged(o, slots, n, scratch))

@@ -341,9 +341,15 @@ static void text_observer(FILE *out, const struct ml_report *r)
 			"slices, a frequency change, or emulation), so this run cannot show the cost.\n");
 		break;
 	default:
-		fprintf(out,
-			"No difference detectable at 95%%: the slow path's cost is smaller than what\n"
-			"this run could resolve; a longer --time narrows the interval.\n");
+		if (on->pair_ratio.coverage < 0.95)
+			fprintf(out,
+				"Too few rounds (%zu) for a 95%% interval: nothing can be concluded; a\n"
+				"longer --time gives more.\n",
+				on->pair_ratio.n);
+		else
+			fprintf(out,
+				"No difference detectable at 95%%: the slow path's cost is smaller than what\n"
+				"this run could resolve; a longer --time narrows the interval.\n");
 		break;
 	}
 }

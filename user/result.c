@@ -44,7 +44,9 @@ const char *ml_claim_outcome_name(const struct ml_result *res)
 	case ML_CLAIM_NOT_HELD:
 		return "not held";
 	case ML_CLAIM_UNDECIDED:
-		return "undecided (no difference detectable at 95%)";
+		return res->pair_ratio.coverage < 0.95 ?
+			       "undecided (too few rounds for a 95% interval)" :
+			       "undecided (no difference detectable at 95%)";
 	default:
 		return "untested";
 	}
