@@ -13,4 +13,9 @@
  */
 void ml_hooks_for(struct ml_result *res);
 
+/* report.c, for csv.c: a figure with a median to show; its MB/s or NAN. */
+bool ml_report_timed(const struct ml_result *res);
+double ml_report_mb_per_s(const struct ml_result *res);
+void ml_report_csv(FILE *out, const struct ml_report *r);
+
 #endif /* MODELAB_INTERNAL_H */

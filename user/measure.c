@@ -616,15 +616,3 @@ out:
 		errno = ENOMEM;
 	return rc;
 }
-
-size_t ml_time_batches(const struct ml_clock *c, void (*run)(uint64_t),
-		       uint64_t batch, double *out, size_t count)
-{
-	struct ml_figure fig = { .run = run };
-	double empty = empty_batch_ticks(c, &fig);
-
-	for (size_t i = 0; i < count; i++)
-		out[i] = ((double)time_batch(c, &fig, batch) - empty) /
-			 c->ticks_per_ns / (double)batch;
-	return count;
-}

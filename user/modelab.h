@@ -255,13 +255,6 @@ void ml_null_syscall(uint64_t n);
 
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick);
 /*
- * Times count batches of batch ops, empty-batch cost taken off, into out
- * (ns per op).  For a sample hook that must time inside a child process,
- * after a change that cannot be undone (a seccomp filter).
- */
-size_t ml_time_batches(const struct ml_clock *c, void (*run)(uint64_t),
-		       uint64_t batch, double *out, size_t count);
-/*
  * Measures n figures of one probe that share rounds (the same group, or
  * one figure alone), with the null syscall beside them, into res[0..n).
  * Demonstrations and sample figures are measured alone (n == 1).

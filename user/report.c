@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * report.c - one report, three formats: a table for people, JSON and CSV
- * for scripts.  The JSON keys are a stable interface, documented in the
+ * for scripts (the CSV writer is csv.c).  The JSON keys are a stable interface, documented in the
  * README; bump MODELAB_JSON_SCHEMA when one changes meaning.
  */
-#include "modelab.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* A figure with a distribution to show: not skipped, failed or a demo. */
-static bool timed(const struct ml_result *res)
+bool ml_report_timed(const struct ml_result *res)
 {
 	return !res->skipped && !res->failed && !res->demonstration &&
 	       res->st.n > 0;
@@ -102,12 +102,12 @@ static void text_per_kib(FILE *out, const struct ml_report *r)
 		const struct ml_result *res = &r->results[i];
 		char v[32];
 
-		if (res->fig->kib_per_op <= 0 || !timed(res))
+		if (res->fig->kib_per_op <= 0 || !ml_report_timed(res))
 			continue;
 		if (!header)
 			fprintf(out, "\nper KiB mapped:\n");
 		header = true;
-		if (!timed(res))
+		if (!ml_report_timed(res))
 			continue;
 		fmt_ns(v, sizeof(v), res->st.median / res->fig->kib_per_op);
 		fprintf(out, "  %-30s %9s ns/KiB (%g KiB per op)\n",
@@ -232,9 +232,9 @@ static void text_extras(FILE *out, const struct ml_report *r)
 }
 
 /* Delivered bytes per second, for the figures that move data. */
-static double mb_per_s(const struct ml_result *res)
+double ml_report_mb_per_s(const struct ml_result *res)
 {
-	if (res->fig->bytes_per_op <= 0 || !timed(res) || res->st.median <= 0)
+	if (res->fig->bytes_per_op <= 0 || !ml_report_timed(res) || res->st.median <= 0)
 		return NAN;
 	return res->fig->bytes_per_op / res->st.median * 1e3;
 }
@@ -245,7 +245,7 @@ static void text_throughput(FILE *out, const struct ml_report *r)
 
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct ml_result *res = &r->results[i];
-		double mbs = mb_per_s(res);
+		double mbs = ml_report_mb_per_s(res);
 
 		if (!isfinite(mbs))
 			continue;
@@ -295,7 +295,7 @@ static void text_pairs(FILE *out, const struct ml_report *r)
 		const struct ml_result *res = &r->results[i];
 		char ratio[160], diff[160];
 
-		if (!res->pair_name || !timed(res))
+		if (!res->pair_name || !ml_report_timed(res))
 			continue;
 		if (!header)
 			fprintf(out, "\npaired in the same rounds (a against b):\n");
@@ -318,7 +318,7 @@ static void text_observer(FILE *out, const struct ml_report *r)
 	const struct ml_result *on = r->observer;
 	char ratio[160], diff[160];
 
-	if (!on || !timed(on))
+	if (!on || !ml_report_timed(on))
 		return;
 	fmt_interval(ratio, sizeof(ratio), &on->pair_ratio, "x");
 	fmt_interval(diff, sizeof(diff), &on->pair_diff, " ns");
@@ -434,7 +434,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 	/* latency distributions always get their histogram: the tail is
 	 * the point */
 	for (size_t i = 0; i < r->nresults; i++)
-		if (timed(&r->results[i]) &&
+		if (ml_report_timed(&r->results[i]) &&
 		    (r->histograms || r->results[i].fig->histogram))
 			text_histogram(out, &r->results[i]);
 	text_env(out, r);
@@ -636,7 +636,7 @@ static void json_result(FILE *out, const struct ml_result *res,
 		json_demonstration(out, res);
 		return;
 	}
-	if (!timed(res)) {
+	if (!ml_report_timed(res)) {
 		/* a failed figure has no median to print */
 		fprintf(out, "\"kind\": \"%s\"}",
 			res->fig->sample ? "samples" : "batches");
@@ -663,7 +663,7 @@ static void json_result(FILE *out, const struct ml_result *res,
 	json_num(out, "ratio_ci95_low", res->ratio_ref.low, true);
 	json_num(out, "ratio_ci95_high", res->ratio_ref.high, true);
 	json_paired(out, res);
-	json_num(out, "mb_per_s", mb_per_s(res), true);
+	json_num(out, "mb_per_s", ml_report_mb_per_s(res), true);
 	json_num(out, "median_ns_per_kib",
 		 res->fig->kib_per_op > 0 ? s->median / res->fig->kib_per_op :
 					    NAN,
@@ -691,7 +691,7 @@ static void write_json(FILE *out, const struct ml_report *r)
 		MODELAB_VERSION, MODELAB_JSON_SCHEMA);
 	json_env(out, r);
 	fputs("  \"observer_effect\": ", out);
-	if (on && timed(on)) {
+	if (on && ml_report_timed(on)) {
 		fputc('{', out);
 		fprintf(out, "\"emulated\": %s, ",
 			r->emulated ? "true" : "false");
@@ -717,152 +717,6 @@ static void write_json(FILE *out, const struct ml_report *r)
 	fputs("  ]\n}\n", out);
 }
 
-/* RFC 4180: quote a field that holds a comma, a quote or a line break. */
-static void csv_field(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-/*
- * The CSV's columns, in order.  New ones go at the end: scripts (the lab
- * VM's importer among them) find columns by name, old ones by position.
- */
-enum csv_col {
-	COL_PROBE, COL_FIGURE, COL_SKIPPED, COL_MEDIAN, COL_P99, COL_CI_LOW,
-	COL_CI_HIGH, COL_MIN, COL_MEAN, COL_P90, COL_MAX, COL_STDDEV,
-	COL_BATCHES, COL_BATCH_OPS, COL_CONVERGED, COL_RATIO, COL_MINFLT,
-	COL_MAJFLT, COL_PERF_MINFLT, COL_PERF_MAJFLT, COL_K_SYSCALLS,
-	COL_K_FAULTS, COL_K_SIGNALS, COL_IRQ_DEVICE, COL_IRQ_TLB, COL_IRQ_CAL,
-	COL_IRQ_IWI, COL_VERIFIED, COL_RATIO_LOW, COL_RATIO_HIGH, COL_ROUNDS,
-	COL_FAILED, COL_FAIL_REASON, COL_PAIRED_WITH, COL_PAIR_RATIO,
-	COL_PAIR_RATIO_LOW, COL_PAIR_RATIO_HIGH, COL_PAIR_DIFF,
-	COL_PAIR_DIFF_LOW, COL_PAIR_DIFF_HIGH, COL_CLAIM, COL_MB_PER_S,
-	CSV_NCOLS
-};
-
-static const char *const csv_names[CSV_NCOLS] = {
-	"probe", "figure", "skipped", "median_ns", "p99_ns", "ci95_low_ns",
-	"ci95_high_ns", "min_ns", "mean_ns", "p90_ns", "max_ns", "stddev_ns",
-	"batches", "batch_ops", "converged", "ratio_to_null_syscall",
-	"rusage_minflt_per_op", "rusage_majflt_per_op", "perf_minflt_per_op",
-	"perf_majflt_per_op", "kernel_syscalls_per_op", "kernel_faults_per_op",
-	"kernel_signals_per_op", "irq_device_per_op", "irq_tlb_per_op",
-	"irq_cal_per_op", "irq_iwi_per_op", "verified", "ratio_ci95_low",
-	"ratio_ci95_high", "rounds", "failed", "fail_reason", "paired_with",
-	"paired_ratio", "paired_ratio_ci95_low", "paired_ratio_ci95_high",
-	"paired_diff_ns", "paired_diff_ci95_low_ns", "paired_diff_ci95_high_ns",
-	"claim_outcome", "mb_per_s",
-};
-
-/* One row: a cell per column, empty unless set. */
-struct csv_row {
-	char cell[CSV_NCOLS][160];
-};
-
-static void cell_num(struct csv_row *row, enum csv_col col, double v)
-{
-	if (isfinite(v))
-		snprintf(row->cell[col], sizeof(row->cell[col]), "%.6g", v);
-}
-
-static void cell_str(struct csv_row *row, enum csv_col col, const char *v)
-{
-	snprintf(row->cell[col], sizeof(row->cell[col]), "%s", v ? v : "");
-}
-
-static void csv_timed(struct csv_row *row, const struct ml_result *res)
-{
-	const struct ml_stats *s = &res->st;
-	const struct ml_witness *w = &res->w;
-
-	cell_num(row, COL_MEDIAN, s->median);
-	cell_num(row, COL_P99, s->p99);
-	cell_num(row, COL_CI_LOW, s->ci_low);
-	cell_num(row, COL_CI_HIGH, s->ci_high);
-	cell_num(row, COL_MIN, s->min);
-	cell_num(row, COL_MEAN, s->mean);
-	cell_num(row, COL_P90, s->p90);
-	cell_num(row, COL_MAX, s->max);
-	cell_num(row, COL_STDDEV, s->stddev);
-	cell_num(row, COL_BATCHES, (double)res->batches);
-	cell_num(row, COL_BATCH_OPS, (double)res->batch_ops);
-	cell_num(row, COL_CONVERGED, res->converged);
-	cell_num(row, COL_RATIO, res->ratio_ref.value);
-	cell_num(row, COL_RATIO_LOW, res->ratio_ref.low);
-	cell_num(row, COL_RATIO_HIGH, res->ratio_ref.high);
-	cell_num(row, COL_ROUNDS, (double)res->rounds);
-	cell_num(row, COL_MINFLT, w->have_rusage ? w->minflt : NAN);
-	cell_num(row, COL_MAJFLT, w->have_rusage ? w->majflt : NAN);
-	cell_num(row, COL_PERF_MINFLT, w->have_perf ? w->perf_minflt : NAN);
-	cell_num(row, COL_PERF_MAJFLT, w->have_perf ? w->perf_majflt : NAN);
-	cell_num(row, COL_K_SYSCALLS, w->have_kernel ? w->k_syscalls : NAN);
-	cell_num(row, COL_K_FAULTS, w->have_kernel ? w->k_faults : NAN);
-	cell_num(row, COL_K_SIGNALS, w->have_kernel ? w->k_signals : NAN);
-	cell_num(row, COL_IRQ_DEVICE, w->have_irqs ? w->irq_device : NAN);
-	cell_num(row, COL_IRQ_TLB, w->have_irqs ? w->irq_tlb : NAN);
-	cell_num(row, COL_IRQ_CAL, w->have_irqs ? w->irq_cal : NAN);
-	cell_num(row, COL_IRQ_IWI, w->have_irqs ? w->irq_iwi : NAN);
-	if (res->pair_name) {
-		cell_str(row, COL_PAIRED_WITH, res->pair_name);
-		cell_num(row, COL_PAIR_RATIO, res->pair_ratio.value);
-		cell_num(row, COL_PAIR_RATIO_LOW, res->pair_ratio.low);
-		cell_num(row, COL_PAIR_RATIO_HIGH, res->pair_ratio.high);
-		cell_num(row, COL_PAIR_DIFF, res->pair_diff.value);
-		cell_num(row, COL_PAIR_DIFF_LOW, res->pair_diff.low);
-		cell_num(row, COL_PAIR_DIFF_HIGH, res->pair_diff.high);
-		if (res->fig->claim != ML_CLAIM_NONE)
-			cell_str(row, COL_CLAIM, ml_claim_outcome_name(res));
-	}
-	cell_num(row, COL_MB_PER_S, mb_per_s(res));
-}
-
-static void write_csv(FILE *out, const struct ml_report *r)
-{
-	struct csv_row *row = malloc(sizeof(*row));
-
-	if (!row)
-		return;
-	for (int c = 0; c < CSV_NCOLS; c++)
-		fprintf(out, "%s%s", c ? "," : "", csv_names[c]);
-	fputc('\n', out);
-	for (size_t i = 0; i < r->nresults; i++) {
-		const struct ml_result *res = &r->results[i];
-		const struct ml_witness *w = &res->w;
-
-		memset(row, 0, sizeof(*row));
-		cell_str(row, COL_PROBE, res->probe->name);
-		cell_str(row, COL_FIGURE, res->fig->name);
-		/* the skipped column holds the reason, or stays empty */
-		cell_str(row, COL_SKIPPED, res->skipped ? res->skip_reason : "");
-		cell_num(row, COL_FAILED, res->failed);
-		if (res->failed)
-			cell_str(row, COL_FAIL_REASON, res->fail_reason);
-		if (timed(res))
-			csv_timed(row, res);
-		if (res->demonstration)
-			cell_num(row, COL_VERIFIED, res->w.verified);
-		else if (w->ops && !res->skipped)
-			cell_num(row, COL_VERIFIED, w->verified);
-		for (int c = 0; c < CSV_NCOLS; c++) {
-			if (c)
-				fputc(',', out);
-			csv_field(out, row->cell[c]);
-		}
-		fputc('\n', out);
-	}
-	free(row);
-}
-
 void ml_report_write(FILE *out, enum ml_format fmt, const struct ml_report *r)
 {
 	switch (fmt) {
@@ -870,7 +724,7 @@ void ml_report_write(FILE *out, enum ml_format fmt, const struct ml_report *r)
 		write_json(out, r);
 		break;
 	case ML_FMT_CSV:
-		write_csv(out, r);
+		ml_report_csv(out, r);
 		break;
 	default:
 		write_text(out, r);
