@@ -29,6 +29,18 @@
  *   Rounds go on until every figure's CI is within target_ci, but never
  *   before a quarter of the budget, or until the budget is spent: then the
  *   figure is marked as not converged.
+ *
+ * WHAT ONE PROCESS CANNOT SEE
+ *   Where the loader puts libc and the vDSO changes from one process to
+ *   the next (address space layout randomisation), and with it how the
+ *   branch predictors and caches treat our loops.  Within a run that is
+ *   constant, so the rounds cannot see it; between runs it moves a figure
+ *   or a ratio by a few tenths of a percent (`setarch -R`, which turns
+ *   the randomisation off, moved clock_gettime-vdso against the null
+ *   syscall from 0.250 to 0.247).  An interval meant to hold the next
+ *   run's figure must include it, so every interval is at least
+ *   +-PLACEMENT of its value wide; the stopping rule still looks at the
+ *   rounds alone.
  */
 #define _GNU_SOURCE
 #include "clock.h"
@@ -50,6 +62,7 @@
 #define SLICE_CAP 4		/* times the planned length of a slice */
 #define CI_ROUNDS 6		/* the fewest that give a 95% interval */
 #define OVERRUN 4		/* for those, the budget may stretch so far */
+#define PLACEMENT 0.005		/* between processes: see above */
 
 /* The result whose hooks are running, for ml_fail(). */
 static __thread struct ml_result *current;
@@ -241,10 +254,11 @@ static int measure_samples(const struct ml_clock *c,
 	}
 	ml_median_ci(medians, blocks, &iv);
 	res->rounds = blocks;
+	res->converged = ml_interval_rel(&iv) <= o->target_ci;
+	ml_interval_floor(&iv, PLACEMENT * fabs(iv.value));
 	res->st.median = iv.value;
 	res->st.ci_low = iv.low;
 	res->st.ci_high = iv.high;
-	res->converged = ml_interval_rel(&iv) <= o->target_ci;
 out:
 	progress(o, res, "");
 	if (irqs)
@@ -381,16 +395,26 @@ static int slot_slice(const struct ml_clock *c, struct slot *s,
 	return 0;
 }
 
-/* A per-round ratio (b / a) or difference (b - a), with its CI. */
+/*
+ * A per-round ratio (b / a) or difference (b - a), with its CI, widened
+ * by what placement may do to either side (nothing when b is a: the null
+ * syscall against itself is exactly 1).
+ */
 static void paired(const struct slot *b, const struct slot *a, bool ratio,
 		   struct ml_interval *iv, double *scratch)
 {
 	size_t n = a->nrounds < b->nrounds ? a->nrounds : b->nrounds;
+	double sum = 0;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		scratch[i] = ratio ? b->round[i] / a->round[i] :
 				     b->round[i] - a->round[i];
+		sum += fabs(a->round[i]) + fabs(b->round[i]);
+	}
 	ml_median_ci(scratch, n, iv);
+	if (a != b)
+		ml_interval_floor(iv, PLACEMENT * (ratio ? fabs(iv->value) :
+						   n ? sum / (double)n : 0));
 }
 
 static void judge_claim(struct ml_result *res, enum ml_claim claim)
@@ -426,10 +450,11 @@ static int slot_finish(const struct ml_measure_opts *o, struct slot *s,
 		return -1;
 	memcpy(scratch, s->round, s->nrounds * sizeof(*scratch));
 	ml_median_ci(scratch, s->nrounds, &iv);
+	res->converged = ml_interval_rel(&iv) <= o->target_ci;
+	ml_interval_floor(&iv, PLACEMENT * fabs(iv.value));
 	res->st.median = iv.value;
 	res->st.ci_low = iv.low;
 	res->st.ci_high = iv.high;
-	res->converged = ml_interval_rel(&iv) <= o->target_ci;
 	if (ref && ref->nrounds)
 		paired(s, ref, true, &res->ratio_ref, scratch);
 	for (size_t i = 0; s->fig->pair_with && i < n; i++) {

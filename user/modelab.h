@@ -87,6 +87,11 @@ double ml_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
 int ml_median_ci(double *v, size_t n, struct ml_interval *iv);
 /* Half-width over the value; INFINITY when it says nothing (n < 6). */
 double ml_interval_rel(const struct ml_interval *iv);
+/*
+ * Widens iv, if needed, to at least value - half .. value + half: the part
+ * of a figure's uncertainty that one process cannot see (measure.c).
+ */
+void ml_interval_floor(struct ml_interval *iv, double half);
 /* Sorts samples in place, then fills st.  Returns -1 when n == 0. */
 int ml_stats_compute(double *samples, size_t n, struct ml_stats *st);
 /* Counts sorted or unsorted samples into nbuckets equal buckets. */

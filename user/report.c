@@ -393,7 +393,7 @@ static void text_row(FILE *out, const struct ml_report *r,
 	if (isfinite(res->ratio_ref.value))
 		snprintf(rat + strlen(rat), sizeof(rat) - strlen(rat),
 			 " (%s-%s)", rlo, rhi);
-	fprintf(out, "%-38s %9s %9s %19s %10s %18s", name, med, p99, ci, ticks,
+	fprintf(out, "%-38s %9s %9s %19s %10s %24s", name, med, p99, ci, ticks,
 		rat);
 	if (res->w.have_kernel)
 		fprintf(out, " %7.2f (%s)", res->w.k_syscalls, res->w.where);
@@ -413,7 +413,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 	fprintf(out, "modelab %s: the cost of entering kernel mode%s\n\n",
 		MODELAB_VERSION,
 		r->emulated ? " (EMULATED: timings are not native)" : "");
-	fprintf(out, "%-38s %9s %9s %19s %10s %18s", "figure", "median ns",
+	fprintf(out, "%-38s %9s %9s %19s %10s %24s", "figure", "median ns",
 		"p99 ns", "95% CI of median", "ticks", "x syscall (95% CI)");
 	if (kernel)
 		fprintf(out, " %12s", "syscalls/op");

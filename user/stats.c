@@ -96,6 +96,14 @@ double ml_interval_rel(const struct ml_interval *iv)
 	return half / iv->value;
 }
 
+void ml_interval_floor(struct ml_interval *iv, double half)
+{
+	if (!iv->n || !isfinite(iv->value) || !(half > 0))
+		return;
+	iv->low = fmin(iv->low, iv->value - half);
+	iv->high = fmax(iv->high, iv->value + half);
+}
+
 int ml_stats_compute(double *s, size_t n, struct ml_stats *st)
 {
 	double sum = 0, sq = 0;

@@ -269,6 +269,27 @@ static void ci_of_a_constant_sample_is_zero_wide(void **state)
 	assert_float_equal(ml_interval_rel(&iv), 10.5 / 50.5, 1e-12);
 }
 
+static void a_floor_widens_a_narrow_interval_and_keeps_a_wide_one(void **state)
+{
+	double s[100];
+	struct ml_interval iv;
+
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		s[i] = 10.0;
+	ml_median_ci(s, 100, &iv);
+	ml_interval_floor(&iv, 0.05);
+	assert_float_equal(iv.low, 9.95, 1e-12);
+	assert_float_equal(iv.high, 10.05, 1e-12);
+	assert_float_equal(iv.value, 10, 0);
+	for (int i = 0; i < 100; i++)
+		s[i] = (double)(i + 1);
+	ml_median_ci(s, 100, &iv);
+	ml_interval_floor(&iv, 0.05);	/* 40 .. 61 is already wider */
+	assert_float_equal(iv.low, 40, 0);
+	assert_float_equal(iv.high, 61, 0);
+}
+
 static void histogram_buckets_are_half_open(void **state)
 {
 	const double s[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
@@ -319,6 +340,7 @@ int main(void)
 		cmocka_unit_test(paired_ratio_cancels_a_common_drift),
 		cmocka_unit_test(interval_says_nothing_below_six_values),
 		cmocka_unit_test(ci_of_a_constant_sample_is_zero_wide),
+		cmocka_unit_test(a_floor_widens_a_narrow_interval_and_keeps_a_wide_one),
 		cmocka_unit_test(histogram_buckets_are_half_open),
 		cmocka_unit_test(histogram_of_equal_values_does_not_divide_by_zero),
 	};
