@@ -77,8 +77,9 @@
 static bool locked, realtime;
 static int dma_latency_fd = -1;
 
-static const char *setup_timer(void)
+static int setup_timer(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	struct sched_param sp = { .sched_priority = TIMER_PRIORITY };
 	int32_t zero = 0;
 
@@ -93,11 +94,12 @@ static const char *setup_timer(void)
 		close(dma_latency_fd);
 		dma_latency_fd = -1;
 	}
-	return NULL;
+	return 0;
 }
 
-static void teardown_timer(void)
+static int teardown_timer(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	struct sched_param sp = { .sched_priority = 0 };
 
 	if (dma_latency_fd >= 0)
@@ -107,6 +109,7 @@ static void teardown_timer(void)
 		sched_setscheduler(0, SCHED_OTHER, &sp);
 	if (locked)
 		munlockall();
+	return 0;
 }
 
 static int64_t ts_ns(const struct timespec *ts)
@@ -275,12 +278,12 @@ static void *spin(void *arg)
 	return NULL;
 }
 
-static const char *setup_shootdown(void)
+static int setup_shootdown(struct ml_ctx *ctx)
 {
 	spinner_cpu = ml_other_cpu(sched_getcpu());
 	if (spinner_cpu < 0)
-		return "no other CPU allowed: nothing to shoot down";
-	return NULL;
+		return ml_skip(ctx, "no other CPU allowed: nothing to shoot down");
+	return 0;
 }
 
 /*
@@ -288,37 +291,44 @@ static const char *setup_shootdown(void)
  * measured in the same rounds, really is alone: no thread of ours is
  * left on the other CPU to need a flush.
  */
-static void start_spinner(void)
+static int start_spinner(struct ml_ctx *ctx)
 {
 	atomic_store(&spinning, true);
 	atomic_store(&spinner_there, false);
 	if (pthread_create(&spinner, NULL, spin, NULL)) {
-		ml_fail("cannot start the spinning thread");
-		return;
+		atomic_store(&spinning, false);
+		return ml_error(ctx, "cannot start the spinning thread");
 	}
 	while (!atomic_load(&spinner_there))
 		sched_yield();
+	return 0;
 }
 
-static void stop_spinner(void)
+static int stop_spinner(struct ml_ctx *ctx)
 {
+	(void)ctx;
+	if (!atomic_load(&spinning))
+		return 0;	/* it never started */
 	atomic_store(&spinning, false);
 	pthread_join(spinner, NULL);
+	return 0;
 }
 
-static void teardown_pages(void)
+static int teardown_pages(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	for (size_t i = 0; i < MAX_PAGES; i++) {
 		if (pages[i])
 			munmap(pages[i], PAGE);
 		pages[i] = NULL;
 	}
+	return 0;
 }
 
-static void prepare_pages(uint64_t n)
+static int prepare_pages(struct ml_ctx *ctx)
 {
-	teardown_pages();
-	for (uint64_t i = 0; i < n && i < MAX_PAGES; i++) {
+	teardown_pages(ctx);
+	for (uint64_t i = 0; i < ctx->n && i < MAX_PAGES; i++) {
 		pages[i] = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (pages[i] == MAP_FAILED) {
@@ -327,15 +337,17 @@ static void prepare_pages(uint64_t n)
 		}
 		*(volatile char *)pages[i] = 1;	/* a TLB entry to flush */
 	}
+	return 0;
 }
 
-static void run_munmap(uint64_t n)
+static int run_munmap(struct ml_ctx *ctx)
 {
-	for (uint64_t i = 0; i < n && i < MAX_PAGES; i++) {
+	for (uint64_t i = 0; i < ctx->n && i < MAX_PAGES; i++) {
 		if (pages[i])
 			munmap(pages[i], PAGE);
 		pages[i] = NULL;
 	}
+	return 0;
 }
 
 /* ---- device-read --------------------------------------------------------- */
@@ -344,26 +356,20 @@ static int dev_fd = -1;
 static void *dev_buf;
 static uint64_t dev_blocks, dev_errors, dev_seed = 88172645463325252ull;
 
-static const char *setup_device(void)
+static int setup_device(struct ml_ctx *ctx)
 {
-	static char why[160];
 	const char *dev = getenv("MODELAB_BLOCKDEV");
 	uint64_t bytes = 0;
 
 	if (!dev || !*dev)
-		return "set MODELAB_BLOCKDEV to a block device to read (O_DIRECT, read-only)";
+		return ml_skip(ctx, "set MODELAB_BLOCKDEV to a block device to read (O_DIRECT, read-only)");
 	dev_fd = open(dev, O_RDONLY | O_DIRECT | O_CLOEXEC);
-	if (dev_fd < 0) {
-		snprintf(why, sizeof(why), "cannot open %s: %s", dev,
-			 strerror(errno));
-		return why;
-	}
+	if (dev_fd < 0)
+		return ml_skip(ctx, "cannot open %s: %s", dev, strerror(errno));
 	if (ioctl(dev_fd, BLKGETSIZE64, &bytes) || bytes < PAGE) {
 		close(dev_fd);
 		dev_fd = -1;
-		snprintf(why, sizeof(why), "%s is not a readable block device",
-			 dev);
-		return why;
+		return ml_skip(ctx, "%s is not a readable block device", dev);
 	}
 	/* the first GiB is plenty, and keeps a huge disk's seeks honest */
 	dev_blocks = (bytes < (1ull << 30) ? bytes : (1ull << 30)) / PAGE;
@@ -371,23 +377,25 @@ static const char *setup_device(void)
 	if (posix_memalign(&dev_buf, PAGE, PAGE)) {
 		close(dev_fd);
 		dev_fd = -1;
-		return "out of memory";
+		return ml_skip(ctx, "out of memory");
 	}
-	return NULL;
+	return 0;
 }
 
-static void teardown_device(void)
+static int teardown_device(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	if (dev_fd >= 0)
 		close(dev_fd);
 	dev_fd = -1;
 	free(dev_buf);
 	dev_buf = NULL;
+	return 0;
 }
 
-static void run_device(uint64_t n)
+static int run_device(struct ml_ctx *ctx)
 {
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < ctx->n; i++) {
 		/* xorshift: a different block each time, so no cache helps */
 		dev_seed ^= dev_seed << 13;
 		dev_seed ^= dev_seed >> 7;
@@ -396,29 +404,32 @@ static void run_device(uint64_t n)
 			  (off_t)((dev_seed % dev_blocks) * PAGE)) != PAGE)
 			dev_errors++;
 	}
+	return 0;
 }
 
-static void prepare_device(uint64_t n)
+static int prepare_device(struct ml_ctx *ctx)
 {
-	(void)n;
+	(void)ctx;
 	dev_errors = 0;
+	return 0;
 }
 
-static const char *verify_device(uint64_t n)
+static int verify_device(struct ml_ctx *ctx)
 {
-	(void)n;
-	return dev_errors ? "some O_DIRECT reads failed" : NULL;
+	if (dev_errors)
+		return ml_error(ctx, "some O_DIRECT reads failed");
+	return 0;
 }
 
 /* ---- interrupts raised by modelab.ko -------------------------------------- */
 
-static const char *setup_module(void)
+static int setup_module(struct ml_ctx *ctx)
 {
 	if (access(ML_PROC_MODELAB, W_OK))
-		return "needs modelab.ko loaded and root (make vm, or sudo insmod modelab.ko)";
+		return ml_skip(ctx, "needs modelab.ko loaded and root (make vm, or sudo insmod modelab.ko)");
 	if (access(ML_PROC_LATENCY, R_OK))
-		return "this modelab.ko has no " ML_PROC_LATENCY;
-	return NULL;
+		return ml_skip(ctx, "this modelab.ko has no " ML_PROC_LATENCY);
+	return 0;
 }
 
 static size_t raise_and_collect(const char *kind, double *out, size_t cap,

@@ -2213,7 +2213,6 @@ struct fig_state {
 	enum mech mech;
 	size_t size;		/* 0: round trips */
 	int cpus;
-	unsigned int setups;	/* odd: timing, even: the witness pass */
 	char error[96];		/* sticky: the figure failed */
 	double shadow[SHADOW_MAX];	/* ns per op, the last batches */
 	size_t nshadow;
@@ -2229,7 +2228,6 @@ struct fig_state {
 };
 
 static struct session fig_sess;
-static struct fig_state *cur;
 
 static bool selected(const char *name)
 {
@@ -2272,42 +2270,48 @@ static void fig_fail(struct fig_state *f, const char *why)
 	ml_fail("%s", f->error);	/* no median from a failed transfer */
 }
 
-static const char *fig_setup(struct fig_state *f)
+/*
+ * ctx->data is the figure's fig_state.  The witness pass sets the figure
+ * up again (ctx->pass says so): that session checks every message.
+ */
+static int fig_setup(struct ml_ctx *ctx)
 {
+	struct fig_state *f = ctx->data;
 	int self = sched_getcpu(), peer;
 	const char *why;
 
-	cur = f;
-	f->setups++;
 	if (!selected(f->name))
-		return "not named in MODELAB_IPC_FIGURES";
-	if (f->error[0]) {	/* run() does nothing, verify() says why */
-		ml_fail("%s", f->error);
-		return NULL;
-	}
+		return ml_skip(ctx, "not named in MODELAB_IPC_FIGURES");
+	if (f->error[0])	/* run() does nothing, verify() says why */
+		return ml_error(ctx, "%s", f->error);
 	peer = f->cpus == 1 ? self : other_cpu(self);
 	if (peer < 0)
-		return "one CPU for us (online, affinity, cpuset): no second CPU for the peer";
+		return ml_skip(ctx, "one CPU for us (online, affinity, cpuset): no second CPU for the peer");
 	why = session_open(&fig_sess, f->mech, f->size, peer,
-			   !(f->setups & 1), test_hook());
-	if (!why && fig_sess.error[0])
+			   ctx->pass == ML_PASS_WITNESS, test_hook());
+	if (why)
+		return ml_skip(ctx, "%s", why);
+	if (fig_sess.error[0]) {
 		fig_fail(f, fig_sess.error);
-	return why;
+		return ml_error(ctx, "%s", f->error);
+	}
+	return 0;
 }
 
-static void fig_run(uint64_t n)
+static int fig_run(struct ml_ctx *ctx)
 {
+	struct fig_state *cur = ctx->data;
 	struct session *s = &fig_sess;
 	struct timespec a, b;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);	/* run(0) too: subtracted */
-	if ((n || s->size) && !cur->error[0] && s->open) {
+	if ((ctx->n || s->size) && !cur->error[0] && s->open) {
 		if (s->checking)
 			our_side(s, &s->start);
 		if (s->size)
-			stream(s, n);
+			stream(s, ctx->n);
 		else
-			round_trips(s, n);
+			round_trips(s, ctx->n);
 		if (s->checking) {
 			our_side(s, &s->end);
 			s->sided = true;
@@ -2316,24 +2320,27 @@ static void fig_run(uint64_t n)
 			fig_fail(cur, s->error);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	if ((n || s->size) && !s->checking && !cur->error[0]) {
+	if ((ctx->n || s->size) && !s->checking && !cur->error[0]) {
 		double ns = (double)(b.tv_sec - a.tv_sec) * 1e9 +
 			    (double)(b.tv_nsec - a.tv_nsec);
 
-		if (n) {
-			cur->shadow[cur->nshadow++ % SHADOW_MAX] = ns / (double)n;
-			cur->batch = n;
+		if (ctx->n) {
+			cur->shadow[cur->nshadow++ % SHADOW_MAX] = ns / (double)ctx->n;
+			cur->batch = ctx->n;
 		} else {
 			cur->empty[cur->nempty++ % EMPTY_MAX] = ns;
 		}
 	}
+	return 0;
 }
 
-static void fig_prepare(uint64_t n)
+static int fig_prepare(struct ml_ctx *ctx)
 {
-	(void)n;
+	struct fig_state *cur = ctx->data;
+
 	if (fig_sess.open && fig_sess.checking && !cur->error[0])
 		peer_side(&fig_sess, &cur->peer_a);
+	return 0;
 }
 
 static void side_per_op(const struct side *a, const struct side *b,
@@ -2350,42 +2357,44 @@ static void side_per_op(const struct side *a, const struct side *b,
 		*sys = opaque ? NAN : per_op(a->sys, b->sys, 0, n);
 }
 
-static const char *fig_verify(uint64_t n)
+static int fig_verify(struct ml_ctx *ctx)
 {
 	static const struct side none;
 	struct session *s = &fig_sess;
-	struct fig_state *f = cur;
+	struct fig_state *f = ctx->data;
 	const char *why;
 	struct side pb;
 
 	if (f->error[0])
-		return f->error;
+		return ml_error(ctx, "%s", f->error);
 	if (!s->open || !s->checking || !s->sided)
-		return "no checking pass ran (setup was not called twice)";
+		return ml_error(ctx, "no checking pass ran (the witness pass did not set up)");
 	drain(s);	/* the peer's counts are final once it waits again */
 	peer_side(s, &pb);
-	why = session_check(s, n);
+	why = session_check(s, ctx->n);
 	if (why) {
 		fig_fail(f, why);
-		return f->error;
+		return ml_error(ctx, "%s", f->error);
 	}
 	f->counted = true;
 	f->traced = s->trace_fd[0] >= 0 && s->trace_fd[1] >= 0;
 	f->sealed = atomic_load(&s->ctl->sealed);
 	f->cpu[0] = sched_getcpu();
 	f->cpu[1] = atomic_load(&s->ctl->peer_cpu);
-	side_per_op(&s->start, &s->end, &s->cal, n, f->traced,
+	side_per_op(&s->start, &s->end, &s->cal, ctx->n, f->traced,
 		    mechs[f->mech].opaque, &f->sys[0], &f->rw[0], &f->vcsw[0],
 		    &f->icsw[0]);
-	side_per_op(&f->peer_a, &pb, &none, n, f->traced,
+	side_per_op(&f->peer_a, &pb, &none, ctx->n, f->traced,
 		    mechs[f->mech].opaque, &f->sys[1], &f->rw[1], &f->vcsw[1],
 		    &f->icsw[1]);
-	return NULL;
+	return 0;
 }
 
-static void fig_teardown(void)
+static int fig_teardown(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	session_close(&fig_sess);
+	return 0;
 }
 
 /* What one op is, per mechanism. */
@@ -2446,12 +2455,6 @@ enum { TIMED_FIGURES(AS_ID) NTIMED };
 	[FIG_##id] = { .name = nm, .mech = M, .size = sz, .cpus = nc },
 static struct fig_state states[NTIMED] = { TIMED_FIGURES(AS_STATE) };
 
-#define AS_SETUP(id, ...)                                                     \
-	static const char *setup_##id(void)                                   \
-	{                                                                     \
-		return fig_setup(&states[FIG_##id]);                          \
-	}
-TIMED_FIGURES(AS_SETUP)
 
 /*
  * Ops in the witness pass: enough for 1/1000 resolution per op, few when
@@ -2473,8 +2476,9 @@ TIMED_FIGURES(AS_SETUP)
 #define MIN_BATCH(sz) ((256u << 10) / ((sz) ? (sz) : UINT_MAX))
 
 #define AS_FIGURE(id, nm, M, sz, nc, w)                                       \
-	{ .name = nm, .what = w, .setup = setup_##id, .run = fig_run,         \
+	{ .name = nm, .what = w, .setup = fig_setup, .run = fig_run,          \
 	  .prepare = fig_prepare, .verify = fig_verify,                       \
+	  .data = &states[FIG_##id],                                          \
 	  .teardown = fig_teardown, .witness_ops = WOPS(M, sz, nc),           \
 	  .min_batch = MIN_BATCH(sz), .bytes_per_op = (sz) },
 
@@ -2902,22 +2906,25 @@ static const char *setup_rank(enum group g)
 	return NULL;
 }
 
-static const char *setup_rank_1(void)
+static int setup_rank_1(struct ml_ctx *ctx)
 {
-	return selected("ranking-rtt-1cpu") ? setup_rank(RTT_1CPU) :
-		"not named in MODELAB_IPC_FIGURES";
+	if (!selected(ctx->fig->name))
+		return ml_skip(ctx, "not named in MODELAB_IPC_FIGURES");
+	return ml_skip_if(ctx, setup_rank(RTT_1CPU));
 }
 
-static const char *setup_rank_2(void)
+static int setup_rank_2(struct ml_ctx *ctx)
 {
-	return selected("ranking-rtt-2cpu") ? setup_rank(RTT_2CPU) :
-		"not named in MODELAB_IPC_FIGURES";
+	if (!selected(ctx->fig->name))
+		return ml_skip(ctx, "not named in MODELAB_IPC_FIGURES");
+	return ml_skip_if(ctx, setup_rank(RTT_2CPU));
 }
 
-static const char *setup_rank_s(void)
+static int setup_rank_s(struct ml_ctx *ctx)
 {
-	return selected("ranking-throughput") ? setup_rank(STREAMS) :
-		"not named in MODELAB_IPC_FIGURES";
+	if (!selected(ctx->fig->name))
+		return ml_skip(ctx, "not named in MODELAB_IPC_FIGURES");
+	return ml_skip_if(ctx, setup_rank(STREAMS));
 }
 
 static void rank_rows(struct ml_result *res, struct ranked *r, size_t n,
@@ -3086,31 +3093,27 @@ static const char *demo_rank_s(struct ml_result *res)
 	return demo_rank(res, STREAMS);
 }
 
-#define DEMO_SETUP(fn, nm)                                                    \
-	static const char *fn(void)                                           \
-	{                                                                     \
-		return selected(nm) ? NULL :                                  \
-				      "not named in MODELAB_IPC_FIGURES";     \
-	}
-DEMO_SETUP(setup_pipe_demo, "pipe-one-way")
-DEMO_SETUP(setup_spin_demo, "spin-cpu-cost")
-DEMO_SETUP(setup_counter_demo, "volatile-counter")
-DEMO_SETUP(setup_flag_demo, "volatile-flag")
+static int setup_if_named(struct ml_ctx *ctx)
+{
+	if (!selected(ctx->fig->name))
+		return ml_skip(ctx, "not named in MODELAB_IPC_FIGURES");
+	return 0;
+}
 
 static const struct ml_figure figures[] = {
 	TIMED_FIGURES(AS_FIGURE)
 	{ .name = "pipe-one-way",
 	  .what = "a pipe end works one way; an unrelated process opens it",
-	  .setup = setup_pipe_demo, .demonstrate = demo_pipe },
+	  .setup = setup_if_named, .demonstrate = demo_pipe },
 	{ .name = "spin-cpu-cost",
 	  .what = "CPU used by a spinning and a sleeping peer, nothing sent",
-	  .setup = setup_spin_demo, .demonstrate = demo_spin_cost },
+	  .setup = setup_if_named, .demonstrate = demo_spin_cost },
 	{ .name = "volatile-counter",
 	  .what = "two threads count to 2N: volatile int against atomic_int",
-	  .setup = setup_counter_demo, .demonstrate = demo_counter },
+	  .setup = setup_if_named, .demonstrate = demo_counter },
 	{ .name = "volatile-flag",
 	  .what = "store buffering: volatile flags against seq_cst atomics",
-	  .setup = setup_flag_demo, .demonstrate = demo_flag },
+	  .setup = setup_if_named, .demonstrate = demo_flag },
 	{ .name = "ranking-rtt-1cpu",
 	  .what = "round trips on one CPU, ranked, transitions per message",
 	  .setup = setup_rank_1, .demonstrate = demo_rank_1 },

@@ -248,14 +248,15 @@ static const char *demo_mmap(struct ml_result *res)
 
 /* ---- malloc: what is skipped, and why ------------------------------------ */
 
-static const char *setup_malloc(void)
+static int setup_malloc(struct ml_ctx *ctx)
 {
+	(void)ctx;	/* not on every branch below */
 #if defined(ML_ASAN)
-	return "built with AddressSanitizer: its allocator replaces glibc's malloc";
+	return ml_skip(ctx, "built with AddressSanitizer: its allocator replaces glibc's malloc");
 #elif !defined(ML_GLIBC_MALLINFO2)
-	return "needs glibc 2.33 or later (malloc_usable_size, mallinfo2)";
+	return ml_skip(ctx, "needs glibc 2.33 or later (malloc_usable_size, mallinfo2)");
 #else
-	return NULL;
+	return 0;
 #endif
 }
 

@@ -646,49 +646,51 @@ static const char *setup_fork(size_t mib)
 	return why;
 }
 
-static const char *setup_fork_1m(void)
+static int setup_fork_1m(struct ml_ctx *ctx)
 {
-	return setup_fork(1);
+	return ml_skip_if(ctx, setup_fork(1));
 }
 
-static const char *setup_fork_100m(void)
+static int setup_fork_100m(struct ml_ctx *ctx)
 {
-	return setup_fork(100);
+	return ml_skip_if(ctx, setup_fork(100));
 }
 
-static const char *setup_fork_1g(void)
+static int setup_fork_1g(struct ml_ctx *ctx)
 {
-	return setup_fork(1024);
+	return ml_skip_if(ctx, setup_fork(1024));
 }
 
-static void teardown_costs(void)
+static int teardown_costs(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	release_memory();
 	end_children();
 	guard_off();
+	return 0;
 }
 
-static const char *setup_costs(void)
+static int setup_costs(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	guard_on();
-	return NULL;
+	return 0;
 }
 
-static void prepare_count(uint64_t n)
+static int prepare_count(struct ml_ctx *ctx)
 {
-	(void)n;
+	(void)ctx;
 	failures = 0;
+	return 0;
 }
 
-static const char *verify_count(uint64_t n)
+static int verify_count(struct ml_ctx *ctx)
 {
-	static char why[96];
-
 	if (!failures)
-		return NULL;
-	snprintf(why, sizeof(why), "%llu of %llu ops failed or exited non-zero",
-		 (unsigned long long)failures, (unsigned long long)n);
-	return why;
+		return 0;
+	return ml_error(ctx, "%llu of %llu ops failed or exited non-zero",
+			(unsigned long long)failures,
+			(unsigned long long)ctx->n);
 }
 
 static void wait_ok(pid_t pid)
@@ -699,15 +701,16 @@ static void wait_ok(pid_t pid)
 		failures++;
 }
 
-static void run_fork_wait(uint64_t n)
+static int run_fork_wait(struct ml_ctx *ctx)
 {
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < ctx->n; i++) {
 		pid_t pid = fork();
 
 		if (pid == 0)
 			_exit(0);
 		wait_ok(pid);
 	}
+	return 0;
 }
 
 /* Nothing of ours may live across vfork() in the parent's frame. */
@@ -720,30 +723,32 @@ static __attribute__((noinline)) pid_t vfork_exit(void)
 	return pid;
 }
 
-static void run_vfork(uint64_t n)
+static int run_vfork(struct ml_ctx *ctx)
 {
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < ctx->n; i++)
 		wait_ok(vfork_exit());
+	return 0;
 }
 
 static char exit0[PATH_MAX];	/* the program exec'd: see setup_exec() */
 static char *const exec_argv[] = { EXIT0_NAME, NULL };
 static char *const exec_envp[] = { NULL };
 
-static void run_posix_spawn(uint64_t n)
+static int run_posix_spawn(struct ml_ctx *ctx)
 {
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < ctx->n; i++) {
 		pid_t pid;
 
 		if (posix_spawn(&pid, exit0, NULL, NULL, exec_argv, exec_envp))
 			pid = -1;
 		wait_ok(pid);
 	}
+	return 0;
 }
 
-static void run_fork_exec(uint64_t n)
+static int run_fork_exec(struct ml_ctx *ctx)
 {
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < ctx->n; i++) {
 		pid_t pid = fork();
 
 		if (pid == 0) {
@@ -752,15 +757,15 @@ static void run_fork_exec(uint64_t n)
 		}
 		wait_ok(pid);
 	}
+	return 0;
 }
 
 /*
  * The program exec'd: modelab-exit0 in $MODELAB_LIBEXEC, else beside the
  * running program.  It must be there and end at once: try it.
  */
-static const char *setup_exec(void)
+static int setup_exec(struct ml_ctx *ctx)
 {
-	static char why[PATH_MAX + 64];
 	const char *dir = getenv(LIBEXEC_ENV);
 	char self[PATH_MAX];
 	ssize_t len;
@@ -768,29 +773,29 @@ static const char *setup_exec(void)
 	if (!dir || !*dir) {
 		len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 		if (len <= 0)
-			return "cannot read /proc/self/exe to find " EXIT0_NAME
-			       " (is /proc mounted?): set " LIBEXEC_ENV;
+			return ml_skip(ctx, "cannot read /proc/self/exe to find "
+				       EXIT0_NAME " (is /proc mounted?): set "
+				       LIBEXEC_ENV);
 		self[len] = '\0';
 		*strrchr(self, '/') = '\0';	/* an absolute path */
 		dir = self;
 	}
 	if (snprintf(exit0, sizeof(exit0), "%s/%s", dir, EXIT0_NAME) >=
 	    (int)sizeof(exit0))
-		return "the path of " EXIT0_NAME " would be longer than PATH_MAX";
-	if (access(exit0, X_OK)) {
-		snprintf(why, sizeof(why), "cannot exec %s: %s", exit0,
-			 strerror(errno));
-		return why;
-	}
+		return ml_skip(ctx, "the path of " EXIT0_NAME
+			       " would be longer than PATH_MAX");
+	if (access(exit0, X_OK))
+		return ml_skip(ctx, "cannot exec %s: %s", exit0,
+			       strerror(errno));
 	failures = 0;
 	guard_on();
-	run_fork_exec(1);
+	ctx->n = 1;
+	run_fork_exec(ctx);
 	if (failures) {
 		guard_off();
-		snprintf(why, sizeof(why), "%s did not exit 0 at once", exit0);
-		return why;
+		return ml_skip(ctx, "%s did not exit 0 at once", exit0);
 	}
-	return NULL;
+	return 0;
 }
 
 static void *empty_thread(void *arg)
@@ -798,34 +803,37 @@ static void *empty_thread(void *arg)
 	return arg;
 }
 
-static void run_thread_create(uint64_t n)
+static int run_thread_create(struct ml_ctx *ctx)
 {
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < ctx->n; i++) {
 		pthread_t t;
 
 		if (pthread_create(&t, NULL, empty_thread, NULL) ||
 		    pthread_join(t, NULL))
 			failures++;
 	}
-	sink += n;
+	sink += ctx->n;
+	return 0;
 }
 
 /* ---- demonstrations: setup and teardown ---------------------------------- */
 
-static const char *setup_demo(void)
+static int setup_demo(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	guard_on();
-	return NULL;
+	return 0;
 }
 
-static const char *setup_reaper_demo(void)
+static int setup_reaper_demo(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	guard_on();
 	subreaper_on();
-	return NULL;
+	return 0;
 }
 
-static const char *setup_daemon(void)
+static int setup_daemon(struct ml_ctx *ctx)
 {
 	const char *dir = getenv("MODELAB_TMPDIR");
 
@@ -836,18 +844,20 @@ static const char *setup_daemon(void)
 	snprintf(log_dir, sizeof(log_dir), "%s/modelab-daemon-XXXXXX", dir);
 	if (!mkdtemp(log_dir)) {
 		log_dir[0] = '\0';
-		return "no writable directory for the daemon's log (set MODELAB_TMPDIR)";
+		return ml_skip(ctx, "no writable directory for the daemon's log (set MODELAB_TMPDIR)");
 	}
 	snprintf(log_path, sizeof(log_path), "%s/daemon.log", log_dir);
-	return setup_reaper_demo();
+	return setup_reaper_demo(ctx);
 }
 
-static void teardown_demo(void)
+static int teardown_demo(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	end_children();
 	remove_log();
 	subreaper_off();
 	guard_off();
+	return 0;
 }
 
 /* ---- zombie -------------------------------------------------------------- */

@@ -627,11 +627,11 @@ static const char *demo_doors(struct ml_result *res)
 
 #define DENIED_CALLS 1000
 
-static const char *setup_module(void)
+static int setup_module(struct ml_ctx *ctx)
 {
 	if (access(ML_PROC_MODELAB, W_OK))
-		return "needs modelab.ko loaded and root (make vm, or sudo insmod modelab.ko)";
-	return NULL;
+		return ml_skip(ctx, "needs modelab.ko loaded and root (make vm, or sudo insmod modelab.ko)");
+	return 0;
 }
 
 static const char *demo_denied(struct ml_result *res)
@@ -835,29 +835,33 @@ static const char *cost_start(struct cost *c)
 	return NULL;
 }
 
-static void cost_run(struct cost *c, uint64_t n)
+/* The hooks of every cost figure; ctx->data is its struct cost. */
+static int cost_setup(struct ml_ctx *ctx)
 {
+	return ml_skip_if(ctx, cost_start(ctx->data));
+}
+
+static int cost_teardown(struct ml_ctx *ctx)
+{
+	cost_stop(ctx->data);
+	return 0;
+}
+
+static int cost_run(struct ml_ctx *ctx)
+{
+	struct cost *c = ctx->data;
+	uint64_t n = ctx->n;
 	char done;
 
 	if (write(c->to, &n, sizeof(n)) != sizeof(n) ||
 	    read(c->from, &done, 1) != 1)
-		ml_fail("the filtered worker (pid %d) is gone", (int)c->pid);
+		return ml_error(ctx, "the filtered worker (pid %d) is gone",
+				(int)c->pid);
+	return 0;
 }
 
-#define COST_FIGURE(fname, ...)                                         \
-	static struct cost cost_##fname = { __VA_ARGS__ };                    \
-	static const char *setup_##fname(void)                                \
-	{                                                                     \
-		return cost_start(&cost_##fname);                             \
-	}                                                                     \
-	static void teardown_##fname(void)                                    \
-	{                                                                     \
-		cost_stop(&cost_##fname);                                     \
-	}                                                                     \
-	static void run_##fname(uint64_t n)                                   \
-	{                                                                     \
-		cost_run(&cost_##fname, n);                                   \
-	}
+#define COST_FIGURE(fname, ...) \
+	static struct cost cost_##fname = { __VA_ARGS__ };
 
 COST_FIGURE(no_filter, .filters = 0)
 COST_FIGURE(plain_allow, .filters = 1, .rules = 1)
@@ -880,8 +884,8 @@ COST_FIGURE(stacked_8, .filters = 8, .arg_rule = true)
  * added cost is taken against (and what the lesson claims of that).
  */
 #define COST(fname, id, desc, against, claimed)                          \
-	{ .name = id, .what = desc, .setup = setup_##fname,                   \
-	  .run = run_##fname, .teardown = teardown_##fname,                   \
+	{ .name = id, .what = desc, .setup = cost_setup, .run = cost_run,     \
+	  .teardown = cost_teardown, .data = &cost_##fname,                   \
 	  .group = "cost", .min_batch = COST_MIN_BATCH, .in_child = true,     \
 	  .pair_with = against, .claim = claimed }
 

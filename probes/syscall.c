@@ -66,13 +66,14 @@ static __attribute__((noinline)) long empty_function(long x)
 	return x;
 }
 
-static void run_function_call(uint64_t n)
+static int run_function_call(struct ml_ctx *ctx)
 {
 	long acc = 0;
 
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < ctx->n; i++)
 		acc += empty_function((long)i);
 	sink = acc;
+	return 0;
 }
 
 #if defined(__x86_64__)
@@ -88,128 +89,141 @@ static inline long raw_syscall0(long nr)
 	return ret;
 }
 
-static const char *setup_raw(void)
+static int setup_raw(struct ml_ctx *ctx)
 {
-	return raw_syscall0(SYS_getppid) == getppid() ?
-		       NULL :
-		       "a bare syscall did not return getppid()";
+	if (raw_syscall0(SYS_getppid) != getppid())
+		return ml_skip(ctx, "a bare syscall did not return getppid()");
+	return 0;
 }
 
-static void run_getppid_raw(uint64_t n)
+static int run_getppid_raw(struct ml_ctx *ctx)
 {
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < ctx->n; i++)
 		raw_syscall0(SYS_getppid);
+	return 0;
 }
 #else
-static const char *setup_raw(void)
+static int setup_raw(struct ml_ctx *ctx)
 {
-	return "the bare syscall instruction is x86-64 only";
+	return ml_skip(ctx, "the bare syscall instruction is x86-64 only");
 }
 
-static void run_getppid_raw(uint64_t n)
+static int run_getppid_raw(struct ml_ctx *ctx)
 {
-	(void)n;
+	(void)ctx;
+	return 0;
 }
 #endif
 
-static const char *setup_invalid(void)
+static int setup_invalid(struct ml_ctx *ctx)
 {
 	errno = 0;
 	if (syscall(INVALID_SYSCALL_NR) != -1 || errno != ENOSYS)
-		return "the kernel did not answer ENOSYS";
-	return NULL;
+		return ml_skip(ctx, "the kernel did not answer ENOSYS");
+	return 0;
 }
 
-static void run_invalid(uint64_t n)
+static int run_invalid(struct ml_ctx *ctx)
 {
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < ctx->n; i++)
 		syscall(INVALID_SYSCALL_NR);
+	return 0;
 }
 
-static void run_clock_vdso(uint64_t n)
+static int run_clock_vdso(struct ml_ctx *ctx)
 {
 	struct timespec ts;
 
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < ctx->n; i++)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 	sink = ts.tv_nsec;
+	return 0;
 }
 
-static void run_clock_syscall(uint64_t n)
+static int run_clock_syscall(struct ml_ctx *ctx)
 {
 	struct timespec ts;
 
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < ctx->n; i++)
 		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 	sink = ts.tv_nsec;
+	return 0;
 }
 
-static void run_getcpu_vdso(uint64_t n)
+static int run_getcpu_vdso(struct ml_ctx *ctx)
 {
 	unsigned int cpu = 0, node = 0;
 
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < ctx->n; i++)
 		getcpu(&cpu, &node);
 	sink = cpu;
+	return 0;
 }
 
-static void run_getcpu_syscall(uint64_t n)
+static int run_getcpu_syscall(struct ml_ctx *ctx)
 {
 	unsigned int cpu = 0, node = 0;
 
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < ctx->n; i++)
 		syscall(SYS_getcpu, &cpu, &node, NULL);
 	sink = cpu;
+	return 0;
 }
 
-static const char *setup_devzero(void)
+static int setup_devzero(struct ml_ctx *ctx)
 {
 	char c = 1;
 
 	zero_fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
 	if (zero_fd < 0)
-		return "cannot open /dev/zero";
+		return ml_skip(ctx, "cannot open /dev/zero");
 	if (read(zero_fd, &c, 1) != 1 || c != 0)
-		return "/dev/zero did not read as one zero byte";
-	return NULL;
+		return ml_skip(ctx, "/dev/zero did not read as one zero byte");
+	return 0;
 }
 
-static void teardown_devzero(void)
+static int teardown_devzero(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	close(zero_fd);
 	zero_fd = -1;
+	return 0;
 }
 
-static void run_read_devzero(uint64_t n)
+static int run_read_devzero(struct ml_ctx *ctx)
 {
 	char c;
 
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < ctx->n; i++)
 		if (read(zero_fd, &c, 1) != 1)
 			sink = -1;
+	return 0;
 }
 
-static const char *setup_devnull(void)
+static int setup_devnull(struct ml_ctx *ctx)
 {
 	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (null_fd < 0)
-		return "cannot open /dev/null";
-	return NULL;
+		return ml_skip(ctx, "cannot open /dev/null");
+	return 0;
 }
 
-static void teardown_devnull(void)
+static int teardown_devnull(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	close(null_fd);
 	null_fd = -1;
+	return 0;
 }
 
-static void run_write_devnull(uint64_t n)
+static int run_write_devnull(struct ml_ctx *ctx)
 {
 	const char c = 0;
 
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < ctx->n; i++)
 		if (write(null_fd, &c, 1) != 1)
 			sink = -1;
+	return 0;
 }
 
 /*

@@ -12,6 +12,16 @@
  * ml_fail() knows which figure failed.
  */
 void ml_hooks_for(struct ml_result *res);
+/* A figure's hooks, one context each (measure.c). */
+void ml_ctx_init(struct ml_ctx *ctx, const struct ml_figure *fig,
+		 struct ml_result *res);
+/*
+ * Calls hook (if any) for pass; a failure of any hook but setup and
+ * verify fails the figure with the hook's reason.  Returns what it did.
+ */
+int ml_hook_call(ml_hook *hook, struct ml_ctx *ctx, enum ml_pass pass);
+/* Fails ctx's figure with prefix and the hook's reason. */
+void ml_hook_failed(struct ml_ctx *ctx, const char *prefix);
 
 /* report.c, for csv.c: a figure with a median to show; its MB/s or NAN. */
 bool ml_report_timed(const struct ml_result *res);

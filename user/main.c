@@ -79,15 +79,19 @@ static int usage_error(const char *prog, bool single, const char *msg)
  * rounds so that the machine's drift cancels.  Only the figure's hooks
  * switch counting; the reference slice runs with it off.
  */
-static void counting_on(void)
+static int counting_on(struct ml_ctx *ctx)
 {
 	if (ml_kernel_write("count on"))
-		ml_fail("cannot switch counting on: %s", strerror(errno));
+		return ml_error(ctx, "cannot switch counting on: %s",
+				strerror(errno));
+	return 0;
 }
 
-static void counting_off(void)
+static int counting_off(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	ml_kernel_write("count off");
+	return 0;
 }
 
 static const struct ml_figure observer_figures[] = {

@@ -84,10 +84,87 @@ void ml_hooks_for(struct ml_result *res)
 	current = res;
 }
 
-void ml_null_syscall(uint64_t n)
+static int say_why(struct ml_ctx *ctx, int rc, const char *fmt, va_list ap)
 {
-	for (uint64_t i = 0; i < n; i++)
+	vsnprintf(ctx->why, sizeof(ctx->why), fmt, ap);
+	return rc;
+}
+
+int ml_skip(struct ml_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = say_why(ctx, ML_SKIP, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int ml_error(struct ml_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = say_why(ctx, -1, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int ml_skip_if(struct ml_ctx *ctx, const char *why)
+{
+	return why ? ml_skip(ctx, "%s", why) : 0;
+}
+
+int ml_error_if(struct ml_ctx *ctx, const char *why)
+{
+	return why ? ml_error(ctx, "%s", why) : 0;
+}
+
+void ml_ctx_init(struct ml_ctx *ctx, const struct ml_figure *fig,
+		 struct ml_result *res)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->fig = fig;
+	ctx->data = fig->data;
+	ctx->res = res;
+}
+
+int ml_hook_call(ml_hook *hook, struct ml_ctx *ctx, enum ml_pass pass)
+{
+	struct ml_result *was = current;
+	int rc;
+
+	if (!hook)
+		return 0;
+	ctx->pass = pass;
+	ctx->why[0] = '\0';
+	current = ctx->res;
+	rc = hook(ctx);
+	current = was;
+	/* setup's and verify's failures are worded by their callers */
+	if (rc < 0 && hook != ctx->fig->setup && hook != ctx->fig->verify)
+		ml_hook_failed(ctx, "");
+	return rc;
+}
+
+void ml_hook_failed(struct ml_ctx *ctx, const char *prefix)
+{
+	struct ml_result *res = ctx->res;
+
+	if (res->failed)
+		return;
+	res->failed = true;
+	snprintf(res->fail_reason, sizeof(res->fail_reason), "%s%s", prefix,
+		 ctx->why[0] ? ctx->why : "a hook failed without saying why");
+}
+
+int ml_null_syscall(struct ml_ctx *ctx)
+{
+	for (uint64_t i = 0; i < ctx->n; i++)
 		syscall(SYS_getppid);
+	return 0;
 }
 
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick)
@@ -100,27 +177,32 @@ void ml_measure_defaults(struct ml_measure_opts *o, bool quick)
 }
 
 /* Times one batch of n ops; the figure's preparation is not timed. */
-static uint64_t time_batch(const struct ml_clock *c,
-			   const struct ml_figure *fig, uint64_t n)
+static uint64_t time_batch(const struct ml_clock *c, struct ml_ctx *ctx,
+			   enum ml_pass pass, uint64_t n)
 {
-	uint64_t t0;
+	uint64_t t0, t1;
+	int rc;
 
-	if (fig->prepare)
-		fig->prepare(n);
+	ctx->n = n;
+	if (ml_hook_call(ctx->fig->prepare, ctx, pass) < 0)
+		return 0;
+	ctx->pass = pass;
 	t0 = ml_clock_begin(c);
-	fig->run(n);
-	return ml_clock_end(c) - t0;
+	rc = ctx->fig->run(ctx);
+	t1 = ml_clock_end(c);
+	if (rc < 0)
+		ml_hook_failed(ctx, "");
+	return t1 - t0;
 }
 
 /* The fixed cost of timing a batch: the clock reads and the call itself. */
-static double empty_batch_ticks(const struct ml_clock *c,
-				const struct ml_figure *fig)
+static double empty_batch_ticks(const struct ml_clock *c, struct ml_ctx *ctx)
 {
 	double t[EMPTY_BATCH_RUNS];
 	struct ml_stats st;
 
 	for (size_t i = 0; i < EMPTY_BATCH_RUNS; i++)
-		t[i] = (double)time_batch(c, fig, 0);
+		t[i] = (double)time_batch(c, ctx, ML_PASS_WARMUP, 0);
 	ml_stats_compute(t, EMPTY_BATCH_RUNS, &st);
 	return st.median;
 }
@@ -129,10 +211,10 @@ static double empty_batch_ticks(const struct ml_clock *c,
  * Double n until one batch takes at least batch_ns, from the figure's
  * min_batch up to its max_batch.  Returns n; *ns is what a batch took.
  */
-static uint64_t choose_batch(const struct ml_clock *c,
-			     const struct ml_figure *fig, double batch_ns,
-			     double *ns)
+static uint64_t choose_batch(const struct ml_clock *c, struct ml_ctx *ctx,
+			     double batch_ns, double *ns)
 {
+	const struct ml_figure *fig = ctx->fig;
 	uint64_t max = fig->max_batch ? fig->max_batch : (1ull << 30);
 	uint64_t n = fig->min_batch ? fig->min_batch : 1;
 
@@ -140,23 +222,24 @@ static uint64_t choose_batch(const struct ml_clock *c,
 		double best = INFINITY;
 
 		for (int i = 0; i < 3; i++)
-			best = fmin(best, (double)time_batch(c, fig, n));
+			best = fmin(best, (double)time_batch(c, ctx,
+							    ML_PASS_WARMUP, n));
 		*ns = best / c->ticks_per_ns;
-		if (*ns >= batch_ns || n >= max)
+		if (*ns >= batch_ns || n >= max || ctx->res->failed)
 			break;
 		n = 2 * n < max ? 2 * n : max;
 	}
 	return n;
 }
 
-static void warm_up(const struct ml_clock *c, const struct ml_figure *fig,
-		    uint64_t n, double seconds)
+static void warm_up(const struct ml_clock *c, struct ml_ctx *ctx, uint64_t n,
+		    double seconds)
 {
 	uint64_t end = ml_monotonic_ns() + (uint64_t)(seconds * 1e9);
 
 	do
-		time_batch(c, fig, n);
-	while (ml_monotonic_ns() < end);
+		time_batch(c, ctx, ML_PASS_WARMUP, n);
+	while (ml_monotonic_ns() < end && !ctx->res->failed);
 }
 
 static int summarise(const double *samples, size_t n, struct ml_stats *st,
@@ -298,6 +381,7 @@ static void demonstrate(const struct ml_measure_opts *o,
 struct slot {
 	const struct ml_figure *fig;
 	struct ml_result *res;
+	struct ml_ctx *ctx;
 	uint64_t batch;
 	double empty;		/* ticks of an empty batch */
 	size_t slice;		/* batches per round */
@@ -318,18 +402,16 @@ static const struct ml_figure null_syscall_figure = {
 
 static void slot_leave(struct slot *s)
 {
-	if (s->fig->leave)
-		s->fig->leave();
+	ml_hook_call(s->fig->leave, s->ctx, s->ctx->pass);
 	current = NULL;
 	if (s->res->failed)
 		s->live = false;
 }
 
-static void slot_enter(struct slot *s)
+static void slot_enter(struct slot *s, enum ml_pass pass)
 {
 	current = s->res;
-	if (s->fig->enter)
-		s->fig->enter();
+	ml_hook_call(s->fig->enter, s->ctx, pass);
 }
 
 /* Batch size, warm-up, empty batch and slice length; untimed. */
@@ -339,10 +421,10 @@ static void slot_prepare(const struct ml_clock *c,
 {
 	double batch_ns;
 
-	slot_enter(s);
-	s->batch = choose_batch(c, s->fig, o->batch_ns, &batch_ns);
-	warm_up(c, s->fig, s->batch, fmin(0.02, o->budget_s / 10));
-	s->empty = empty_batch_ticks(c, s->fig);
+	slot_enter(s, ML_PASS_WARMUP);
+	s->batch = choose_batch(c, s->ctx, o->batch_ns, &batch_ns);
+	warm_up(c, s->ctx, s->batch, fmin(0.02, o->budget_s / 10));
+	s->empty = empty_batch_ticks(c, s->ctx);
 	slot_leave(s);
 	s->res->batch_ops = s->batch;
 	s->res->empty_batch_ns = s->empty / c->ticks_per_ns;
@@ -377,9 +459,10 @@ static int slot_slice(const struct ml_clock *c, struct slot *s,
 			return -1;
 	}
 	mine = s->samples + s->nsamples;
-	slot_enter(s);
+	slot_enter(s, ML_PASS_TIMED);
 	while (done < s->slice && !s->res->failed) {
-		double ticks = (double)time_batch(c, s->fig, s->batch);
+		double ticks = (double)time_batch(c, s->ctx, ML_PASS_TIMED,
+						  s->batch);
 
 		mine[done++] = (ticks - s->empty) / c->ticks_per_ns /
 			       (double)s->batch;
@@ -556,6 +639,8 @@ int ml_measure_group(const struct ml_clock *c, const struct ml_measure_opts *o,
 		     struct ml_result *res)
 {
 	struct slot slots[ML_MAX_GROUP + 1] = { 0 };
+	struct ml_ctx ctx[ML_MAX_GROUP + 1];
+	bool ready[ML_MAX_GROUP] = { 0 };
 	struct ml_result *ref_res = NULL;
 	struct slot *ref = NULL;
 	size_t nslots = 0, nlive = 0, most = MAX_ROUNDS;
@@ -567,30 +652,35 @@ int ml_measure_group(const struct ml_clock *c, const struct ml_measure_opts *o,
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *why;
+		int why;
 
 		init_result(&res[i], probe, figs[i]);
-		current = &res[i];
-		why = figs[i]->setup ? figs[i]->setup() : NULL;
-		current = NULL;
-		if (why) {
+		ml_ctx_init(&ctx[i], figs[i], &res[i]);
+		why = ml_hook_call(figs[i]->setup, &ctx[i], ML_PASS_SETUP);
+		if (why == ML_SKIP) {
 			res[i].skipped = true;
 			snprintf(res[i].skip_reason,
-				 sizeof(res[i].skip_reason), "%s", why);
+				 sizeof(res[i].skip_reason), "%s", ctx[i].why);
 			continue;
 		}
+		if (why < 0) {
+			ml_hook_failed(&ctx[i], "cannot set up: ");
+			continue;
+		}
+		ready[i] = true;
 		if (figs[i]->demonstrate || figs[i]->sample) {
 			/* alone by construction: n == 1 */
 			if (figs[i]->demonstrate)
 				demonstrate(o, figs[i], &res[i]);
 			else
 				rc = measure_samples(c, o, figs[i], &res[i]);
-			if (figs[i]->teardown)
-				figs[i]->teardown();
+			ml_hook_call(figs[i]->teardown, &ctx[i],
+				     ML_PASS_SETUP);
 			return figs[i]->demonstrate ? 0 : rc;
 		}
 		slots[nslots++] = (struct slot){ .fig = figs[i],
 						 .res = &res[i],
+						 .ctx = &ctx[i],
 						 .live = true };
 		if (figs[i]->run == ml_null_syscall && !ref)
 			ref = &slots[nslots - 1];
@@ -600,8 +690,10 @@ int ml_measure_group(const struct ml_clock *c, const struct ml_measure_opts *o,
 		if (!ref_res)
 			goto out;
 		init_result(ref_res, probe, &null_syscall_figure);
+		ml_ctx_init(&ctx[n], &null_syscall_figure, ref_res);
 		slots[nslots] = (struct slot){ .fig = &null_syscall_figure,
-					       .res = ref_res, .live = true };
+					       .res = ref_res, .ctx = &ctx[n],
+					       .live = true };
 		ref = &slots[nslots++];
 	}
 	slice_ns = o->budget_s * 1e9 / ROUNDS_PER_BUDGET;
@@ -633,8 +725,8 @@ out:
 		free(slots[i].round);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (!res[i].skipped && figs[i]->teardown)
-			figs[i]->teardown();
+		if (ready[i])
+			ml_hook_call(figs[i]->teardown, &ctx[i], ML_PASS_SETUP);
 	free(ref_res);
 	free(scratch);
 	if (rc)

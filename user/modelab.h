@@ -116,21 +116,58 @@ enum ml_irq_cpus {
 	ML_IRQ_ALL,		/* a device's: its interrupt goes anywhere */
 };
 
+struct ml_figure;
+
+/* Which pass of a figure a hook is called for. */
+enum ml_pass {
+	ML_PASS_SETUP,		/* setup and teardown for the timing */
+	ML_PASS_WARMUP,		/* untimed: batch size, warm-up, empty batch */
+	ML_PASS_TIMED,		/* a slice of a round */
+	ML_PASS_WITNESS,	/* counted: rusage, perf events, the module;
+				 * its own setup and teardown too */
+	ML_PASS_VERIFY,		/* the figure checks what the witness pass did */
+};
+
 /*
- * One figure: an operation to repeat n times in a tight loop.  Only name,
- * what and run are required.
+ * What every hook of a figure receives.  A hook returns 0; or ML_SKIP
+ * (setup only) or -1, through ml_skip() and ml_error(), which say why.
+ */
+struct ml_ctx {
+	const struct ml_figure *fig;
+	void *data;		/* fig->data: the figure's own state */
+	struct ml_result *res;
+	enum ml_pass pass;
+	uint64_t n;		/* ops in this batch: run, prepare, verify */
+	char why[128];
+};
+typedef int ml_hook(struct ml_ctx *ctx);
+
+#define ML_SKIP 1
+/* The figure cannot run here: returns ML_SKIP (from setup). */
+int ml_skip(struct ml_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The op, its peer or its check failed: returns -1. */
+int ml_error(struct ml_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* For code that words its own reasons: NULL is 0, a reason as above. */
+int ml_skip_if(struct ml_ctx *ctx, const char *why);
+int ml_error_if(struct ml_ctx *ctx, const char *why);
+
+/*
+ * One figure: an operation to repeat ctx->n times in a tight loop.  Only
+ * name, what and run are required.
  */
 struct ml_figure {
 	const char *name;
 	const char *what;		/* one line: what a single op does */
-	void (*run)(uint64_t n);
-	/* NULL when ready, else why the figure is skipped */
-	const char *(*setup)(void);
-	void (*teardown)(void);
-	/* untimed, before every batch: make n fresh ops possible */
-	void (*prepare)(uint64_t n);
-	/* after the witness pass of n ops: NULL, or what went wrong */
-	const char *(*verify)(uint64_t n);
+	ml_hook *run;			/* the timed op, ctx->n times */
+	ml_hook *setup;			/* once, before anything */
+	ml_hook *teardown;		/* once, after; not when skipped */
+	/* untimed, before every batch: make ctx->n fresh ops possible */
+	ml_hook *prepare;
+	/* after the witness pass of ctx->n ops: did they do what they say? */
+	ml_hook *verify;
+	void *data;			/* ctx->data for every hook */
 	/*
 	 * Instead of batches, a figure of individual samples (latencies):
 	 * fills up to cap samples, in ns, in about `seconds`, and returns
@@ -152,8 +189,8 @@ struct ml_figure {
 	 */
 	const char *group;
 	/* untimed, around each of the figure's slices in a round */
-	void (*enter)(void);
-	void (*leave)(void);
+	ml_hook *enter;
+	ml_hook *leave;
 	/* a figure of the same group: ratio and difference, per round */
 	const char *pair_with;
 	enum ml_claim claim;		/* checked on that pair */
@@ -200,7 +237,7 @@ struct ml_witness {
 	double irq_device, irq_tlb, irq_cal, irq_iwi, irq_res;
 	const char *irq_cpus;		/* which CPUs they were counted on */
 	bool verified;			/* the figure's own check passed */
-	char verify_error[96];
+	char verify_error[128];
 };
 
 struct ml_result {
@@ -256,7 +293,7 @@ void ml_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *ml_claim_outcome_name(const struct ml_result *res);
 
 /* The null syscall, n times: the reference every figure is paired with. */
-void ml_null_syscall(uint64_t n);
+int ml_null_syscall(struct ml_ctx *ctx);
 
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick);
 /*

@@ -186,7 +186,7 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	struct snapshot a, b;
 	int fd_min, fd_maj;
 	struct ml_witness *w = &res->w;
-	const char *why;
+	struct ml_ctx ctx;
 
 	struct ml_irq_table ia, ib;
 	bool irqs;
@@ -196,10 +196,11 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	    fig->in_child)
 		return 0;
 	ml_hooks_for(res);
-	why = fig->setup ? fig->setup() : NULL;
-	if (why) {
+	ml_ctx_init(&ctx, fig, res);
+	ctx.n = n;
+	if (ml_hook_call(fig->setup, &ctx, ML_PASS_WITNESS)) {
 		/* it was set up for the timing: now it cannot be */
-		ml_fail("set up again for the witness pass: %s", why);
+		ml_hook_failed(&ctx, "set up again for the witness pass: ");
 		ml_hooks_for(NULL);
 		return 0;
 	}
@@ -210,10 +211,10 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	fd_maj = perf_counter(PERF_COUNT_SW_PAGE_FAULTS_MAJ);
 	w->have_perf = fd_min >= 0 && fd_maj >= 0;
 	w->have_kernel = ob && ob->active && !ml_kernel_write("count on");
-	if (fig->enter)
-		fig->enter();
-	if (fig->prepare)
-		fig->prepare(n);
+	ml_hook_call(fig->enter, &ctx, ML_PASS_WITNESS);
+	ctx.n = n;
+	ml_hook_call(fig->prepare, &ctx, ML_PASS_WITNESS);
+	ctx.pass = ML_PASS_WITNESS;
 
 	/* nested so that only the op, and the module's own reads (measured
 	 * apart and taken off), lie between the module's two snapshots */
@@ -225,7 +226,8 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	}
 	if (w->have_kernel && ml_kernel_read(&a.k))
 		w->have_kernel = false;
-	fig->run(n);
+	if (fig->run(&ctx) < 0)
+		ml_hook_failed(&ctx, "");
 	/* a second read right after: what reading /proc/modelab costs */
 	if (w->have_kernel && (ml_kernel_read(&b.k) || ml_kernel_read(&c)))
 		w->have_kernel = false;
@@ -248,24 +250,23 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 	}
 	b.perf_min = perf_value(fd_min);
 	b.perf_maj = perf_value(fd_maj);
-	if (fig->leave)
-		fig->leave();
+	ml_hook_call(fig->leave, &ctx, ML_PASS_WITNESS);
 	w->have_rusage = true;
 	w->ops = n;
 	per_op(w, &a, &b, &reads, n);
 
-	why = fig->verify ? fig->verify(n) : NULL;
-	w->verified = !why;
-	if (why) {
-		snprintf(w->verify_error, sizeof(w->verify_error), "%s", why);
-		ml_fail("its check failed: %s", why);
+	ctx.n = n;
+	w->verified = ml_hook_call(fig->verify, &ctx, ML_PASS_VERIFY) == 0;
+	if (!w->verified) {
+		snprintf(w->verify_error, sizeof(w->verify_error), "%s",
+			 ctx.why);
+		ml_hook_failed(&ctx, "its check failed: ");
 	}
 	if (fd_min >= 0)
 		close(fd_min);
 	if (fd_maj >= 0)
 		close(fd_maj);
-	if (fig->teardown)
-		fig->teardown();
+	ml_hook_call(fig->teardown, &ctx, ML_PASS_WITNESS);
 	ml_hooks_for(NULL);
 	return 0;
 }

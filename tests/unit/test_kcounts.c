@@ -127,9 +127,10 @@ static void rejects_what_is_not_the_format(void **state)
 			 -1);
 }
 
-static void nop(uint64_t n)
+static int nop(struct ml_ctx *ctx)
 {
-	(void)n;
+	(void)ctx;
+	return 0;
 }
 
 static void imports_counts_from_a_vm_csv(void **state)

@@ -18,32 +18,54 @@
 
 static int entered, left, ran;
 
-static void spin(uint64_t n)
+static int spin(struct ml_ctx *ctx)
 {
-	for (volatile uint64_t i = 0; i < n; i++)
+	for (volatile uint64_t i = 0; i < ctx->n; i++)
 		;
 	ran++;
+	return 0;
 }
 
-static void enter(void)
+static int enter(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	entered++;
+	return 0;
 }
 
-static void leave(void)
+static int leave(struct ml_ctx *ctx)
 {
+	(void)ctx;
 	left++;
+	return 0;
 }
 
-static void fails_at_once(uint64_t n)
+static int fails_at_once(struct ml_ctx *ctx)
 {
-	if (n)
-		ml_fail("the peer (pid %d) is gone", 42);
+	if (ctx->n)
+		return ml_error(ctx, "the peer (pid %d) is gone", 42);
+	return 0;
 }
 
-static const char *refuses(void)
+/* What the hooks of the "seen" figure were handed. */
+static unsigned int passes_seen;	/* one bit per enum ml_pass */
+static int data_seen;
+
+static int records(struct ml_ctx *ctx)
 {
-	return "no such device";
+	passes_seen |= 1u << ctx->pass;
+	data_seen += ctx->data == &data_seen;
+	return 0;
+}
+
+static int cannot_set_up(struct ml_ctx *ctx)
+{
+	return ml_error(ctx, "the shared memory is gone");
+}
+
+static int refuses(struct ml_ctx *ctx)
+{
+	return ml_skip(ctx, "no such device");
 }
 
 static const struct ml_figure figs[] = {
@@ -56,8 +78,12 @@ static const struct ml_figure figs[] = {
 	  .setup = refuses },
 	{ .name = "null", .what = "the reference", .run = ml_null_syscall,
 	  .group = "g" },
+	{ .name = "seen", .what = "records", .run = records,
+	  .setup = records, .prepare = records, .data = &data_seen },
+	{ .name = "unready", .what = "setup fails", .run = spin,
+	  .setup = cannot_set_up },
 };
-static const struct ml_probe probe = { "t", "test", figs, 5 };
+static const struct ml_probe probe = { "t", "test", figs, 7 };
 
 static struct ml_clock clk;
 static struct ml_measure_opts opts;
@@ -149,6 +175,38 @@ static void a_refused_setup_skips_with_its_reason(void **state)
 	assert_int_equal(ran, 0);
 }
 
+static void hooks_are_told_the_pass_and_get_the_figures_data(void **state)
+{
+	const struct ml_figure *group[] = { &figs[5] };
+	struct ml_result res;
+
+	(void)state;
+	passes_seen = 0;
+	data_seen = 0;
+	assert_int_equal(ml_measure_group(&clk, &opts, &probe, group, 1, &res),
+			 0);
+	assert_false(res.failed);
+	assert_int_equal(passes_seen, (1u << ML_PASS_SETUP) |
+					      (1u << ML_PASS_WARMUP) |
+					      (1u << ML_PASS_TIMED));
+	assert_true(data_seen > 0);
+}
+
+static void a_failed_setup_fails_the_figure_with_its_reason(void **state)
+{
+	const struct ml_figure *group[] = { &figs[6] };
+	struct ml_result res;
+
+	(void)state;
+	assert_int_equal(ml_measure_group(&clk, &opts, &probe, group, 1, &res),
+			 0);
+	assert_false(res.skipped);
+	assert_true(res.failed);
+	assert_string_equal(res.fail_reason,
+			    "cannot set up: the shared memory is gone");
+	assert_int_equal(ran, 0);
+}
+
 static void ml_fail_outside_a_figure_does_nothing(void **state)
 {
 	(void)state;
@@ -167,6 +225,11 @@ int main(void)
 		cmocka_unit_test_setup(a_failed_figure_has_no_median, setup),
 		cmocka_unit_test_setup(a_refused_setup_skips_with_its_reason,
 				       setup),
+		cmocka_unit_test_setup(
+			hooks_are_told_the_pass_and_get_the_figures_data,
+			setup),
+		cmocka_unit_test_setup(
+			a_failed_setup_fails_the_figure_with_its_reason, setup),
 		cmocka_unit_test(ml_fail_outside_a_figure_does_nothing),
 	};
 

@@ -15,9 +15,10 @@
 
 #include "modelab.h"
 
-static void nop(uint64_t n)
+static int nop(struct ml_ctx *ctx)
 {
-	(void)n;
+	(void)ctx;
+	return 0;
 }
 
 static const struct ml_figure figs[] = {
