@@ -696,6 +696,7 @@ const struct ml_probe ml_probe_fault = {
 	.summary = "page faults and exceptions, each with its witnesses",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 20,
 };
 
 ML_PROBE_MAIN(ml_probe_fault)

@@ -509,6 +509,7 @@ const struct ml_probe ml_probe_interrupt = {
 	.summary = "timer wakeups, stolen time, TLB shootdowns, devices, IPIs",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 30,
 };
 
 ML_PROBE_MAIN(ml_probe_interrupt)

@@ -802,6 +802,7 @@ const struct ml_probe ml_probe_memory = {
 	.summary = "internal and external fragmentation: pages, malloc, buddies",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 60,
 };
 
 ML_PROBE_MAIN(ml_probe_memory)

@@ -931,6 +931,7 @@ const struct ml_probe ml_probe_seccomp = {
 	.summary = "seccomp filters: every action, precedence, doors, cost",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 40,
 };
 
 ML_PROBE_MAIN(ml_probe_seccomp)

@@ -57,7 +57,7 @@ static const struct ml_figure figs[] = {
 	{ .name = "null", .what = "the reference", .run = ml_null_syscall,
 	  .group = "g" },
 };
-static const struct ml_probe probe = { "t", "test", figs, 5 };
+static const struct ml_probe probe = { "t", "test", figs, 5, 0 };
 
 static struct ml_clock clk;
 static struct ml_measure_opts opts;
