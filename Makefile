@@ -25,9 +25,16 @@ KDIR    ?= /lib/modules/$(shell uname -r)/build
 
 LIB_SRCS   := $(filter-out user/modelab.c,$(wildcard user/*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
-PROBE_SRCS := $(wildcard probes/*.c)
-PROBES     := $(basename $(notdir $(PROBE_SRCS)))
-HEADERS    := $(wildcard user/*.h)
+# A probe family is probes/FAMILY.c or a directory probes/FAMILY/*.c;
+# either way bin/modelab-FAMILY, and its objects join bin/modelab.
+# probes/helpers/ holds programs of their own, not a family.
+PROBE_DIRS := $(filter-out probes/helpers,$(sort $(patsubst %/,%,$(dir \
+	      $(wildcard probes/*/*.c)))))
+PROBES     := $(basename $(notdir $(wildcard probes/*.c))) \
+	      $(notdir $(PROBE_DIRS))
+family_srcs = $(wildcard probes/$(1).c probes/$(1)/*.c)
+PROBE_SRCS := $(foreach p,$(PROBES),$(call family_srcs,$(p)))
+HEADERS    := $(wildcard user/*.h probes/*/*.h)
 PROGRAMS   := $(BIN)/modelab $(PROBES:%=$(BIN)/modelab-%) $(BIN)/modelab-exit0
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -56,9 +63,12 @@ $(BIN)/modelab: $(O)/user/modelab.o $(PROBE_SRCS:%.c=$(O)/%.o) $(O)/libmodelab.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/modelab-%: $(O)/probes/%.standalone.o $(O)/libmodelab.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+define family_program
+$(BIN)/modelab-$(1): $(patsubst %.c,$(O)/%.standalone.o,$(call family_srcs,$(1))) $(O)/libmodelab.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach p,$(PROBES),$(eval $(call family_program,$(p))))
 
 # What the process probe's fork-exec and posix-spawn exec: static and, on
 # x86-64, without libc.  Neither CFLAGS nor LDFLAGS: no sanitizer runtime.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * probes/syscall.c - the first way into kernel mode: the system call.
+ * probes/syscall/syscall.c - the first way into kernel mode: the system call.
  *
  * THE TRANSITION
  *   A program asks the kernel for a service with the `syscall` instruction.
