@@ -78,6 +78,11 @@ pid_t ml_child_spawn_helper(const char *helper, char *const argv[], int cpu)
 {
 	pid_t pid;
 
+	/* also links selfexec.o, whose constructor runs the helper */
+	if (!ml_helper_find(helper)) {
+		errno = ENOENT;
+		return -1;
+	}
 	if (access("/proc/self/exe", X_OK))
 		return -1;
 	pid = ml_child_fork(cpu);
