@@ -259,16 +259,10 @@ static pthread_t spinner;
 static atomic_bool spinning, spinner_there;
 static int spinner_cpu = -1;
 
-/* Keeps this process's address space live on another CPU. */
+/* Keeps this process's address space live on another CPU (pinned there). */
 static void *spin(void *arg)
 {
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(spinner_cpu, &set);
 	(void)arg;
-	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
-		return NULL;
 	atomic_store(&spinner_there, true);
 	while (atomic_load_explicit(&spinning, memory_order_relaxed))
 		;
@@ -292,7 +286,7 @@ static void start_spinner(void)
 {
 	atomic_store(&spinning, true);
 	atomic_store(&spinner_there, false);
-	if (pthread_create(&spinner, NULL, spin, NULL)) {
+	if (ml_thread_start(&spinner, spin, NULL, spinner_cpu)) {
 		ml_fail("cannot start the spinning thread");
 		return;
 	}
