@@ -80,7 +80,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/statfs.h>
-#include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -215,7 +214,7 @@ static void end_child(void)
 {
 	if (child > 0) {
 		close(child_pipe);	/* EOF: the child exits */
-		waitpid(child, NULL, 0);
+		ml_child_reap(child, 10, NULL);
 	}
 	child = -1;
 }
@@ -229,7 +228,7 @@ static int prepare_cow(struct ml_ctx *ctx)
 	write_pages(ctx);		/* untimed: our own private pages... */
 	if (pipe2(p, O_CLOEXEC))
 		abort();
-	child = fork();		/* ...now shared with the child */
+	child = ml_child_fork(-1);	/* ...now shared with the child */
 	if (child == 0) {
 		char c;
 
@@ -267,28 +266,37 @@ static void unmap_file(void)
 	file_map = NULL;
 }
 
-static const char *scratch_dir(void)
+/*
+ * A scratch file in the run's directory (scratch.c), opened and unlinked
+ * at once: nothing to clean up.  on_disk: file-major needs a disk, so
+ * ml_scratch_dir_on_disk(), which falls back to /var/tmp when the rule's
+ * directory is on tmpfs and MODELAB_TMPDIR is not set.
+ */
+static int scratch_file(const char *name, bool on_disk)
 {
-	const char *dir = getenv("MODELAB_TMPDIR");
+	char path[512];
+	int fd;
 
-	if (dir && *dir)
-		return dir;
-	return access("/var/tmp", W_OK) == 0 ? "/var/tmp" : "/tmp";
+	if ((on_disk ? ml_scratch_disk_path : ml_scratch_path)(path,
+							       sizeof(path),
+							       name))
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	unlink(path);
+	ml_scratch_forget(path);
+	return fd;
 }
 
 /* A 64 MiB file of non-zero bytes, unlinked at once: nothing to clean up. */
 static int setup_file(struct ml_ctx *ctx)
 {
-	static char path[256];
 	char block[64 * 1024];
 
 	if (file_fd >= 0)
 		return 0;
-	snprintf(path, sizeof(path), "%s/modelab-fault-XXXXXX", scratch_dir());
-	file_fd = mkostemp(path, O_CLOEXEC);
+	file_fd = scratch_file("fault-file", true);
 	if (file_fd < 0)
 		return ml_skip(ctx, "cannot create a scratch file (set MODELAB_TMPDIR)");
-	unlink(path);
 	memset(block, 0x5a, sizeof(block));
 	for (size_t done = 0; done < FILE_PAGES * PAGE; done += sizeof(block)) {
 		if (write(file_fd, block, sizeof(block)) != sizeof(block)) {
@@ -519,14 +527,10 @@ static int run_segv_restore(struct ml_ctx *ctx)
 /* A two-page mapping of a one-page file: the second page is past EOF. */
 static int setup_bus(struct ml_ctx *ctx)
 {
-	char path[256];
-	int fd;
+	int fd = scratch_file("fault-bus", false);
 
-	snprintf(path, sizeof(path), "%s/modelab-bus-XXXXXX", scratch_dir());
-	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0)
 		return ml_skip(ctx, "cannot create a scratch file (set MODELAB_TMPDIR)");
-	unlink(path);
 	if (ftruncate(fd, PAGE)) {
 		close(fd);
 		return ml_skip(ctx, "cannot size the scratch file");
@@ -729,6 +733,7 @@ const struct ml_probe ml_probe_fault = {
 	.summary = "page faults and exceptions, each with its witnesses",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 20,
 };
 
 ML_PROBE_MAIN(ml_probe_fault)

@@ -262,16 +262,10 @@ static pthread_t spinner;
 static atomic_bool spinning, spinner_there;
 static int spinner_cpu = -1;
 
-/* Keeps this process's address space live on another CPU. */
+/* Keeps this process's address space live on another CPU (pinned there). */
 static void *spin(void *arg)
 {
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(spinner_cpu, &set);
 	(void)arg;
-	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
-		return NULL;
 	atomic_store(&spinner_there, true);
 	while (atomic_load_explicit(&spinning, memory_order_relaxed))
 		;
@@ -295,7 +289,7 @@ static int start_spinner(struct ml_ctx *ctx)
 {
 	atomic_store(&spinning, true);
 	atomic_store(&spinner_there, false);
-	if (pthread_create(&spinner, NULL, spin, NULL)) {
+	if (ml_thread_start(&spinner, spin, NULL, spinner_cpu)) {
 		atomic_store(&spinning, false);
 		return ml_error(ctx, "cannot start the spinning thread");
 	}
@@ -520,6 +514,7 @@ const struct ml_probe ml_probe_interrupt = {
 	.summary = "timer wakeups, stolen time, TLB shootdowns, devices, IPIs",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 30,
 };
 
 ML_PROBE_MAIN(ml_probe_interrupt)

@@ -3130,6 +3130,7 @@ const struct ml_probe ml_probe_ipc = {
 	.summary = "pipes, FIFOs, sockets, queues, signals, shared memory, threads",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 70,
 };
 
 ML_PROBE_MAIN(ml_probe_ipc)

@@ -79,8 +79,6 @@
 #define ML_GLIBC_MALLINFO2 1
 #endif
 
-#define HEAP_ENV "MODELAB_MEMORY_HEAP_FD"
-
 /* A whole /proc file, however long (smaps is): malloc'd, NUL-ended. */
 static char *slurp(const char *path)
 {
@@ -462,9 +460,10 @@ static bool in_hole(char *const *blocks, const char *p)
 	return false;
 }
 
-/* Runs in the fresh process, before main; writes the report to fd. */
-static void heap_experiment(int fd)
+/* In the fresh process, before main (selfexec.c); reports to fd argv[2]. */
+static int heap_experiment(int argc, char **argv)
 {
+	int fd = argc > 2 ? atoi(argv[2]) : -1;
 	static char *blocks[HEAP_BLOCKS];
 	struct heap_report r = { .ran = 1 };
 	struct mallinfo2 mi;
@@ -505,23 +504,17 @@ static void heap_experiment(int fd)
 	r.arena_small = mi.arena;
 	r.small_in_hole = small && in_hole(blocks, small);
 	if (write(fd, &r, sizeof(r)) != sizeof(r))
-		_exit(2);
-	_exit(0);
+		return 2;
+	return 0;
 }
 
-__attribute__((constructor)) static void heap_child_if_asked(void)
-{
-	const char *v = getenv(HEAP_ENV);
-
-	if (v && *v)
-		heap_experiment(atoi(v));
-}
+ML_HELPER("memory-heap", heap_experiment);
 
 static const char *demo_heap(struct ml_result *res)
 {
-	char *const argv[] = { "modelab-memory", "--heap-experiment", NULL };
-	char env[64];
-	char *const envp[] = { env, NULL };
+	char fd_arg[16];
+	char *const argv[] = { "modelab-memory", "--heap-experiment", fd_arg,
+			       NULL };
 	struct heap_report r = { 0 };
 	int p[2], status = -1;
 	ssize_t n = -1;
@@ -531,17 +524,13 @@ static const char *demo_heap(struct ml_result *res)
 		return "no /proc/self/exe to run the fresh process (is /proc mounted?)";
 	if (pipe(p))
 		return "pipe failed";
-	snprintf(env, sizeof(env), HEAP_ENV "=%d", p[1]);
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		execve("/proc/self/exe", argv, envp);
-		_exit(127);
-	}
+	snprintf(fd_arg, sizeof(fd_arg), "%d", p[1]);
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);	/* only p[1] goes along */
+	pid = ml_child_spawn_helper("memory-heap", argv, -1);
 	close(p[1]);
 	if (pid > 0) {
 		n = read(p[0], &r, sizeof(r));
-		waitpid(pid, &status, 0);
+		ml_child_reap(pid, 30, &status);
 	}
 	close(p[0]);
 	if (n != sizeof(r) || !r.ran || status)
@@ -803,6 +792,7 @@ const struct ml_probe ml_probe_memory = {
 	.summary = "internal and external fragmentation: pages, malloc, buddies",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 60,
 };
 
 ML_PROBE_MAIN(ml_probe_memory)

@@ -122,8 +122,7 @@ static void collect(pid_t pid, int fd, struct outcome *o)
 	else
 		kill(pid, SIGKILL);	/* a hung child: never a hung run */
 	close(fd);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	ml_child_reap(pid, CHILD_TIMEOUT_MS / 1000.0, &status);
 	o->killed = WIFSIGNALED(status);
 	o->sig = o->killed ? WTERMSIG(status) : 0;
 }
@@ -144,7 +143,7 @@ static void in_child(void (*fn)(void *, struct report *), void *arg,
 	memset(o, 0, sizeof(*o));
 	if (pipe2(p, O_CLOEXEC))
 		return;
-	pid = fork();
+	pid = ml_child_fork(-1);
 	if (pid == 0) {
 		struct report r = { 0 };
 
@@ -307,7 +306,7 @@ static const char *demo_notify(struct ml_result *res)
 	    pipe2(p, O_CLOEXEC))
 		return "cannot make a socket pair";
 	notify_sock = sv[1];
-	pid = fork();
+	pid = ml_child_fork(-1);
 	if (pid == 0) {
 		struct report r = { 0 };
 
@@ -644,7 +643,7 @@ static const char *demo_denied(struct ml_result *res)
 
 	if (ml_kernel_read(&saved) || pipe2(p, O_CLOEXEC))
 		return "cannot read /proc/modelab";
-	pid = fork();
+	pid = ml_child_fork(-1);
 	if (pid == 0) {
 		char go;
 
@@ -663,13 +662,13 @@ static const char *demo_denied(struct ml_result *res)
 	    ml_kernel_read(&before)) {
 		close(p[1]);
 		if (pid > 0)
-			waitpid(pid, NULL, 0);
+			ml_child_reap(pid, CHILD_TIMEOUT_MS / 1000.0, NULL);
 		return "cannot watch the child";
 	}
 	if (write(p[1], "g", 1) != 1)
 		kill(pid, SIGKILL);
 	close(p[1]);
-	waitpid(pid, &status, 0);
+	ml_child_reap(pid, CHILD_TIMEOUT_MS / 1000.0, &status);
 	ml_kernel_read(&after);
 	/* put the module back as we found it */
 	snprintf(cmd, sizeof(cmd), "watch %d", saved.watched_pid);
@@ -795,8 +794,7 @@ static void cost_stop(struct cost *c)
 	kill(c->pid, SIGKILL);
 	close(c->to);
 	close(c->from);
-	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	ml_child_reap(c->pid, CHILD_TIMEOUT_MS / 1000.0, &status);
 	c->pid = 0;
 }
 
@@ -812,7 +810,7 @@ static const char *cost_start(struct cost *c)
 		close(down[1]);
 		return "cannot make a pipe";
 	}
-	c->pid = fork();
+	c->pid = ml_child_fork(-1);
 	if (c->pid == 0) {
 		close(down[1]);
 		close(up[0]);
@@ -935,6 +933,7 @@ const struct ml_probe ml_probe_seccomp = {
 	.summary = "seccomp filters: every action, precedence, doors, cost",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 40,
 };
 
 ML_PROBE_MAIN(ml_probe_seccomp)

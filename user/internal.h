@@ -28,4 +28,12 @@ bool ml_report_timed(const struct ml_result *res);
 double ml_report_mb_per_s(const struct ml_result *res);
 void ml_report_csv(FILE *out, const struct ml_report *r);
 
+/* cleanup.c: installed by ml_main (kernel: restore /proc/modelab too). */
+void ml_cleanup_install(bool kernel);
+/* In a child of ml_child_fork: the caught signals back to their default. */
+void ml_cleanup_in_child(void);
+
+/* selfexec.c: the helper of that name in this program, or NULL. */
+const struct ml_helper *ml_helper_find(const char *name);
+
 #endif /* MODELAB_INTERNAL_H */

@@ -4,7 +4,7 @@
  * the options, pin, calibrate, measure, report.
  */
 #define _GNU_SOURCE
-#include "modelab.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -354,5 +354,7 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 		ml_report_write(stdout, o.format, &rep);
 		return 0;
 	}
+	/* before any probe runs: Ctrl-C then leaves nothing behind */
+	ml_cleanup_install(!o.no_kernel);
 	return run_probes(&o, &clock, chosen, nchosen, &rep);
 }

@@ -1,29 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * modelab.c - the `modelab` command: every probe in one program.
- * A new probe family adds one line to each list below.
+ * Each probe files itself in the linker section ml_probes (ML_PROBE in
+ * modelab.h); this lists them in their .order, so a new family only has
+ * to be built in.
  */
 #include "modelab.h"
 
-extern const struct ml_probe ml_probe_syscall;
-extern const struct ml_probe ml_probe_fault;
-extern const struct ml_probe ml_probe_interrupt;
-extern const struct ml_probe ml_probe_seccomp;
-extern const struct ml_probe ml_probe_process;
-extern const struct ml_probe ml_probe_memory;
-extern const struct ml_probe ml_probe_ipc;
+#include <stdlib.h>
 
-static const struct ml_probe *const probes[] = {
-	&ml_probe_syscall,
-	&ml_probe_fault,
-	&ml_probe_interrupt,
-	&ml_probe_seccomp,
-	&ml_probe_process,
-	&ml_probe_memory,
-	&ml_probe_ipc,
-};
+extern const struct ml_probe *const __start_ml_probes[] __attribute__((weak));
+extern const struct ml_probe *const __stop_ml_probes[] __attribute__((weak));
+
+static int by_order(const void *a, const void *b)
+{
+	const struct ml_probe *pa = *(const struct ml_probe *const *)a;
+	const struct ml_probe *pb = *(const struct ml_probe *const *)b;
+
+	return (pa->order > pb->order) - (pa->order < pb->order);
+}
 
 int main(int argc, char **argv)
 {
-	return ml_main(argc, argv, probes, ML_ARRAY_SIZE(probes), false);
+	size_t n = __start_ml_probes ?
+			   (size_t)(__stop_ml_probes - __start_ml_probes) :
+			   0;
+	const struct ml_probe **probes = calloc(n ? n : 1, sizeof(*probes));
+	int rc;
+
+	if (!probes)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		probes[i] = __start_ml_probes[i];
+	qsort(probes, n, sizeof(*probes), by_order);
+	rc = ml_main(argc, argv, probes, n, false);
+	free(probes);
+	return rc;
 }

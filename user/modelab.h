@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -210,6 +211,7 @@ struct ml_probe {
 	const char *summary;
 	const struct ml_figure *figures;
 	size_t nfigures;
+	int order;		/* where `modelab list` and `run` put it */
 };
 
 #define ML_MAX_EXTRA 48
@@ -577,10 +579,99 @@ int ml_send_fd(int sock, int fd);
 /* Takes one, waiting at most timeout_ms (-1: forever); the fd, or -1. */
 int ml_recv_fd(int sock, int timeout_ms);
 
+/* ---- scratch.c: scratch files and named IPC objects --------------------- */
+
+/* What a registered name is, so that the right unlink removes it. */
+enum ml_scratch_kind {
+	ML_SCRATCH_FILE,	/* a path: unlink */
+	ML_SCRATCH_SHM,		/* shm_open name */
+	ML_SCRATCH_MQ,		/* mq_open name */
+	ML_SCRATCH_SEM,		/* sem_open name */
+};
+
+/* $MODELAB_TMPDIR if set and non-empty, else $TMPDIR, else /tmp. */
+const char *ml_scratch_base(void);
+/*
+ * The run's private directory, base/modelab-PID-XXXXXX (0700), made on
+ * first use; NULL with errno set when it cannot be.
+ */
+const char *ml_scratch_dir(void);
+/*
+ * For a file that must be on a disk (major faults): the run directory,
+ * unless MODELAB_TMPDIR is unset and that directory is on tmpfs; then one
+ * in /var/tmp when it is writable.  MODELAB_TMPDIR always wins.
+ */
+const char *ml_scratch_dir_on_disk(void);
+/*
+ * buf = RUNDIR/name (or, _disk_, in ml_scratch_dir_on_disk()), registered
+ * for removal.  0, or -1 with errno set.
+ */
+int ml_scratch_path(char *buf, size_t len, const char *name);
+int ml_scratch_disk_path(char *buf, size_t len, const char *name);
+/* buf = /modelab-PID-WHAT for shm_open, mq_open or sem_open, registered. */
+int ml_scratch_ipc_name(char *buf, size_t len, enum ml_scratch_kind kind,
+			const char *what);
+/* The probe removed it itself: no longer registered. */
+void ml_scratch_forget(const char *name);
+/*
+ * Removes every registered object and the run directories; idempotent and
+ * async-signal-safe.  Only in the process that registered them.
+ */
+void ml_scratch_remove_all(void);
+
+/* ---- child.c: children and threads ---------------------------------------- */
+
+/*
+ * fork(), registered; in the child the caught signals are back to their
+ * defaults and, when cpu >= 0, it is pinned there.
+ */
+pid_t ml_child_fork(int cpu);
+/*
+ * A new process running the self-exec helper of that name (selfexec.c)
+ * with argv, registered.  Its pid, or -1 with errno set.
+ */
+pid_t ml_child_spawn_helper(const char *helper, char *const argv[], int cpu);
+/*
+ * Waits for pid at most timeout_s (< 0: no limit), then SIGKILLs and reaps
+ * it; unregisters it.  0 when it ended by itself, 1 when it was killed,
+ * -1 with errno set.
+ */
+int ml_child_reap(pid_t pid, double timeout_s, int *status);
+/* SIGKILL every registered child, then reap them; async-signal-safe. */
+void ml_children_kill_all(void);
+/* pthread_create, pinned to cpu when cpu >= 0; 0 or an error number. */
+int ml_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, int cpu);
+
+/* ---- selfexec.c: helpers in a fresh exec of this program ------------------ */
+
+#define ML_HELPER_ENV "MODELAB_HELPER"
+
+struct ml_helper {
+	const char *name;
+	int (*fn)(int argc, char **argv);	/* returns the exit status */
+};
+
+/*
+ * ML_HELPER("name", fn) at file scope: ml_child_spawn_helper("name", ...)
+ * runs fn(argc, argv) in the new process, before main, and exits.
+ */
+#define ML_HELPER(hname, hfn)                                               \
+	static const struct ml_helper ml_helper_##hfn                       \
+	__attribute__((used, section("ml_helpers"),                         \
+		       aligned(sizeof(void *)))) = { hname, hfn }
+
 /* ---- main.c: the shared driver of modelab and every probe program ------- */
 
 int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 	    size_t nprobes, bool single_probe);
+
+/*
+ * ML_PROBE(var) files a pointer to the probe in the linker section
+ * ml_probes, which `modelab` reads (modelab.c): no list to keep by hand.
+ */
+#define ML_PROBE(var)                                                       \
+	static const struct ml_probe *const ml_probe_entry_##var            \
+	__attribute__((used, section("ml_probes"))) = &(var)
 
 /*
  * Every probe file ends with ML_PROBE_MAIN(its probe).  Built with
@@ -595,7 +686,7 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 		return ml_main(argc, argv, one, 1, true);                   \
 	}
 #else
-#define ML_PROBE_MAIN(probe)
+#define ML_PROBE_MAIN(probe) ML_PROBE(probe);
 #endif
 
 #define ML_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

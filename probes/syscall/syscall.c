@@ -271,6 +271,7 @@ const struct ml_probe ml_probe_syscall = {
 	.summary = "system calls against a function call and the vDSO",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 10,
 };
 
 ML_PROBE_MAIN(ml_probe_syscall)

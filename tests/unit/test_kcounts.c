@@ -139,7 +139,7 @@ static void imports_counts_from_a_vm_csv(void **state)
 		{ .name = "getppid-syscall", .what = "", .run = nop },
 		{ .name = "sigsegv", .what = "", .run = nop },
 	};
-	static const struct ml_probe probe = { "syscall", "", figs, 2 };
+	static const struct ml_probe probe = { "syscall", "", figs, 2, 0 };
 	struct ml_result res[2] = { { .probe = &probe, .fig = &figs[0] },
 				    { .probe = &probe, .fig = &figs[1] } };
 	char path[] = "/tmp/modelab-kc-XXXXXX", err[256];

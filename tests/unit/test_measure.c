@@ -83,7 +83,7 @@ static const struct ml_figure figs[] = {
 	{ .name = "unready", .what = "setup fails", .run = spin,
 	  .setup = cannot_set_up },
 };
-static const struct ml_probe probe = { "t", "test", figs, 7 };
+static const struct ml_probe probe = { "t", "test", figs, 7, 0 };
 
 static struct ml_clock clk;
 static struct ml_measure_opts opts;

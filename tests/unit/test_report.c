@@ -28,8 +28,8 @@ static const struct ml_figure figs[] = {
 	  .claim = ML_CLAIM_CHEAPER },
 	{ .name = "gone", .what = "skipped one", .run = nop },
 };
-static const struct ml_probe syscall_probe = { "syscall", "s", figs, 3 };
-static const struct ml_probe other_probe = { "other", "o", figs, 3 };
+static const struct ml_probe syscall_probe = { "syscall", "s", figs, 3, 0 };
+static const struct ml_probe other_probe = { "other", "o", figs, 3, 0 };
 
 static struct ml_env env;
 static struct ml_clock clk = { ML_CLOCK_TSC, true, 2.5 };
@@ -216,7 +216,7 @@ static void demonstrations_carry_their_notes(void **state)
 						   .what = "a child not reaped",
 						   .run = nop };
 	static const struct ml_probe demo_probe = { "process", "p", &demo_fig,
-						    1 };
+						    1, 0 };
 	struct ml_result one;
 	struct ml_report r = { .env = &env, .clock = &clk, .results = &one,
 			       .nresults = 1 };

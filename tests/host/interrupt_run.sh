@@ -1,0 +1,69 @@
+#!/bin/bash
+# tests/host/interrupt_run.sh - an interrupted run leaves nothing behind.
+# For each family, `modelab run FAMILY` is sent SIGINT early and later on
+# (and SIGTERM once): it must exit with the signal's status (130, 143),
+# leave no child running, an empty MODELAB_TMPDIR and no /dev/shm entry
+# of its own (user/cleanup.c, user/child.c, user/scratch.c).
+#
+# BIN=dir picks the programs to test (default: bin/).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/host/lib.sh
+ML=$BIN/modelab
+
+# Children of pid (every thread's), one per line.
+kids() { cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . ; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+# none PID...: no process of these is alive and none has PPID among them
+none_alive() {
+	local p
+	for p in "$@"; do
+		kill -0 "$p" 2>/dev/null && return 1
+		[ -z "$(pgrep -P "$p")" ] || return 1
+	done
+	return 0
+}
+
+interrupt() {
+	local family=$1 sig=$2 delay=$3 want=$4 dir pid rc seen
+	dir=$(mktemp -d "$tmp/run.XXXXXX")
+	# --time 2: long enough a run for both delays.  Job control on while
+	# it starts: without, bash starts a background job ignoring SIGINT.
+	set -m
+	MODELAB_TMPDIR=$dir "$ML" run --time 2 "$family" >/dev/null 2>&1 &
+	pid=$!
+	set +m
+	sleep "$delay"
+	seen=$(kids "$pid" | tr '\n' ' ')
+	kill -"$sig" "$pid" 2>/dev/null
+	# bounded: a run that ignored the signal is killed, and fails
+	if ! wait_until 20 gone "$pid"; then
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	rc=$?
+	local what="$family: SIG$sig after ${delay}s"
+	if [ "$rc" -eq 0 ]; then
+		# the run ended before the signal came: nothing to interrupt
+		skip "$what" "the run ended before the signal"
+	else
+		check "$what: exit status $want" test "$rc" -eq "$want"
+	fi
+	check "$what: no child left running" wait_until 5 none_alive $seen
+	check "$what: MODELAB_TMPDIR is empty" test -z "$(ls -A "$dir")"
+	check "$what: no /dev/shm/*modelab-$pid-* left" \
+		test -z "$(ls /dev/shm 2>/dev/null | grep -e "modelab-$pid-")"
+	rm -rf "$dir"
+}
+
+# memory is demonstrations only, about 0.1 s in all: earlier signals
+for family in syscall fault interrupt seccomp memory; do
+	delays="0.3 1.5" term=1.0
+	[ "$family" = memory ] && delays="0.06 0.12" term=0.09
+	for delay in $delays; do
+		interrupt "$family" INT "$delay" 130
+	done
+	interrupt "$family" TERM "$term" 143
+done
+
+summary

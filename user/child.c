@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * child.c - the children and threads probes start, in one place.
+ *
+ * Every child is registered, so that an interrupted run (cleanup.c) can
+ * kill and reap each one, and every wait has a deadline: a child that
+ * hangs is killed, never waited for forever.  A child starts with the
+ * default action for the signals cleanup.c catches and, when asked, is
+ * pinned to a CPU (ml_other_cpu() names "the other one").
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHILD_MAX 64
+
+/* owner: the process that started it; only that one kills or reaps it */
+static struct {
+	volatile pid_t pid;
+	volatile pid_t owner;
+} children[CHILD_MAX];
+
+static void enrol(pid_t pid)
+{
+	for (size_t i = 0; i < CHILD_MAX; i++) {
+		if (children[i].pid > 0)
+			continue;
+		children[i].owner = getpid();
+		children[i].pid = pid;
+		return;
+	}
+	/* full: the child is still reaped by ml_child_reap, not on Ctrl-C */
+}
+
+static void forget(pid_t pid)
+{
+	for (size_t i = 0; i < CHILD_MAX; i++)
+		if (children[i].pid == pid)
+			children[i].pid = 0;
+}
+
+/* In the new child: nothing of the parent's to kill, default signals. */
+static void become_child(int cpu)
+{
+	for (size_t i = 0; i < CHILD_MAX; i++)
+		children[i].pid = 0;
+	ml_cleanup_in_child();
+	if (cpu >= 0 && ml_pin_cpu(cpu) < 0) {
+		static const char msg[] = "modelab: cannot pin a child\n";
+
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1))
+			_exit(126);
+		_exit(126);
+	}
+}
+
+pid_t ml_child_fork(int cpu)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		become_child(cpu);
+	else if (pid > 0)
+		enrol(pid);
+	return pid;
+}
+
+pid_t ml_child_spawn_helper(const char *helper, char *const argv[], int cpu)
+{
+	pid_t pid;
+
+	/* also links selfexec.o, whose constructor runs the helper */
+	if (!ml_helper_find(helper)) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (access("/proc/self/exe", X_OK))
+		return -1;
+	pid = ml_child_fork(cpu);
+	if (pid == 0) {
+		if (setenv(ML_HELPER_ENV, helper, 1) == 0)
+			execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int ml_child_reap(pid_t pid, double timeout_s, int *status)
+{
+	uint64_t deadline = ml_monotonic_ns() + (uint64_t)(timeout_s * 1e9);
+	long nap = 1;
+	int st = 0, rc = 0;
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, &st, timeout_s < 0 ? 0 : WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			forget(pid);
+			return -1;
+		}
+		if (r == 0 && ml_monotonic_ns() >= deadline) {
+			kill(pid, SIGKILL);	/* the watchdog */
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			rc = 1;
+			break;
+		}
+		if (r == 0) {
+			sleep_ms(nap);
+			nap = nap < 10 ? nap * 2 : 10;
+		}
+	}
+	forget(pid);
+	if (status)
+		*status = st;
+	return rc;
+}
+
+void ml_children_kill_all(void)
+{
+	pid_t me = getpid();
+	int saved = errno;
+
+	for (size_t i = 0; i < CHILD_MAX; i++)
+		if (children[i].pid > 0 && children[i].owner == me)
+			kill(children[i].pid, SIGKILL);
+	for (size_t i = 0; i < CHILD_MAX; i++) {
+		pid_t pid = children[i].pid;
+
+		if (pid <= 0 || children[i].owner != me)
+			continue;
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		children[i].pid = 0;
+	}
+	errno = saved;
+}
+
+int ml_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, int cpu)
+{
+	pthread_attr_t attr;
+	cpu_set_t set;
+	int rc;
+
+	if (cpu < 0)
+		return pthread_create(t, NULL, fn, arg);
+	if (cpu >= CPU_SETSIZE)
+		return EINVAL;
+	rc = pthread_attr_init(&attr);
+	if (rc)
+		return rc;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	rc = pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	if (!rc)
+		rc = pthread_create(t, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return rc;
+}
