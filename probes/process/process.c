@@ -148,6 +148,7 @@ const struct ml_probe ml_probe_process = {
 	.summary = "fork, exec, threads; zombies, orphans, daemons, wait, CPU time",
 	.figures = figures,
 	.nfigures = ML_ARRAY_SIZE(figures),
+	.order = 50,
 };
 
 ML_PROBE_MAIN(ml_probe_process)
