@@ -556,6 +556,38 @@ if [ -x /bin/modelab ]; then
 	check "modelab restores counting and the watch after its run" \
 		"$(sed -n 2,3p $T/after-ml | tr '\n' ' ')" \
 		test "$(sed -n 2,3p $T/after-ml | tr '\n' ' ')" = "counting on watching none "
+	# An interrupted run puts the module back as it found it (user/cleanup.c):
+	# counting on and a watched sleeper before; a signal in the middle of
+	# the witness and observer passes, which switch counting and the watch.
+	sleep 600 &
+	SLEEPER=$!
+	cmd "watch $SLEEPER" >/dev/null
+	cmd "count on" >/dev/null
+	want="counting on watching $SLEEPER sleep "
+	for sig in TERM INT HUP; do
+		for delay in 300000 1500000; do
+			# job control on: a background job would ignore SIGINT
+			set -m
+			modelab run --time 2 syscall > /dev/null 2>&1 &
+			RUN=$!
+			set +m
+			usleep $delay
+			kill -$sig $RUN 2>/dev/null
+			wait $RUN
+			rc=$?
+			snap $T/after-sig
+			got=$(sed -n 2,3p $T/after-sig | tr '\n' ' ')
+			check "SIG$sig after ${delay}us: /proc/modelab as before the run" \
+				"got '$got', exit $rc" test "$got" = "$want"
+			check "SIG$sig after ${delay}us: no modelab process left" \
+				"$(pgrep -x modelab)" test -z "$(pgrep -x modelab)"
+			check "SIG$sig after ${delay}us: the exit status names the signal" \
+				"exit $rc" test $rc -eq $((128 + $(kill -l $sig)))
+		done
+	done
+	kill $SLEEPER
+	wait $SLEEPER 2>/dev/null
+	cmd "watch off" >/dev/null
 	modelab run --quick --json syscall > $T/ml.json 2>/dev/null
 	check "modelab measures the observer effect" "no counting_on_ns in the JSON" \
 		grep -q '"counting_on_ns": [0-9]' $T/ml.json
