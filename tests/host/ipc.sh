@@ -73,8 +73,7 @@ check "nothing on stderr: no figure failed ($(head -c 200 "$tmp/run.err"))" test
 no_leftovers "a normal run leaves no FIFO, shm object, queue or peer" $pid
 
 J() { jq -e "$@" "$tmp/run.json" >/dev/null; }
-# field FIGURE KEY, extra RANKING KEY
-field() { jq -r --arg f "$1" --arg k "$2" '.figures[] | select(.figure == $f) | .[$k]' "$tmp/run.json"; }
+# extra RANKING KEY (field FIGURE KEY is lib.sh's)
 extra() { jq -r --arg f "$1" --arg k "$2" '.figures[] | select(.figure == $f) | .extra[$k]' "$tmp/run.json"; }
 
 check "the report has every figure: 43 timed, 7 demonstrations" \

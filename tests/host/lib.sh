@@ -56,6 +56,14 @@ compare() {
 # within V LO HI: LO <= V <= HI (empty or null never is)
 within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "null" && v != "" && v + 0 >= lo && v + 0 <= hi) }'; }
 
+# A suite that checks a JSON report first writes `modelab run --json ...` to
+# $tmp/run.json; these read it.
+# field FIGURE KEY: one key of one figure
+field() { jq -r --arg f "$1" --arg k "$2" '.figures[] | select(.figure == $f) | .[$k]' "$tmp/run.json"; }
+median() { jq -r --arg f "$1" '.figures[] | select(.figure == $f) | .median_ns' "$tmp/run.json"; }
+# less A B: figure A's median is below figure B's.
+less() { below "$(median "$1")" "$(median "$2")"; }
+
 # wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds, for
 # at most SECONDS; its last status.  A generous bound costs nothing when
 # things go right: it only ends a wait that would otherwise never end.

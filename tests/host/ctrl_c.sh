@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/host/interrupt_run.sh - an interrupted run leaves nothing behind.
+# tests/host/ctrl_c.sh - an interrupted run leaves nothing behind.
 # For each family, `modelab run FAMILY` is sent SIGINT early and later on
 # (and SIGTERM once): it must exit with the signal's status (130, 143),
 # leave no child running, an empty MODELAB_TMPDIR and no /dev/shm entry

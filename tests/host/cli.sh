@@ -1,0 +1,113 @@
+#!/bin/bash
+# tests/host/cli.sh - the command line and its report: version, list, the JSON
+# report's keys and shape, CSV, env, PROBE/FIGURE selection, the probe's
+# own program, --clock, --cpu, and an exact message with exit status 2 for
+# every bad input.
+#
+# BIN=dir picks the programs to test (default: bin/, as `make` builds them).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/host/lib.sh
+ML=$BIN/modelab
+
+# Every key the README documents for a measured figure.
+FIGURE_KEYS='probe figure what skipped failed fail_reason kind batches batch_ops
+rounds converged seconds
+empty_batch_ns min_ns median_ns mean_ns p90_ns p99_ns max_ns stddev_ns
+ci95_low_ns ci95_high_ns median_ticks ratio_to_null_syscall ratio_ci95_low
+ratio_ci95_high paired mb_per_s median_ns_per_kib
+witness_ops rusage_minflt_per_op rusage_majflt_per_op rusage_nvcsw_per_op
+rusage_nivcsw_per_op irq_device_per_op irq_tlb_per_op irq_cal_per_op
+irq_iwi_per_op irq_res_per_op extra perf_minflt_per_op
+perf_majflt_per_op kernel_syscalls_per_op kernel_faults_per_op
+kernel_signals_per_op kernel_counted_in verified verify_error histogram'
+ENV_KEYS='cpu_model cpu kernel_release clock tsc_invariant tsc_ghz clocksource
+hypervisor governor mitigations proc_modelab'
+
+# ---- version, list ------------------------------------------------------
+check "version prints the version" \
+	test "$("$ML" --version)" = "modelab 0.1.0"
+check "list names every syscall figure" \
+	bash -c "'$ML' list | grep -q 'getppid-syscall' && '$ML' list | grep -q 'clock_gettime-vdso'"
+
+# ---- the JSON report ----------------------------------------------------
+"$ML" run --quick --json syscall fault >"$tmp/run.json" 2>"$tmp/run.err"
+check "run --json exits 0" test $? -eq 0
+check "run --json parses as JSON" jqok . "$tmp/run.json"
+check "nothing on stderr when it is not a terminal" test ! -s "$tmp/run.err"
+check "schema and version at the top" \
+	jqok '.schema == 2 and .modelab_version == "0.1.0"' "$tmp/run.json"
+for k in $ENV_KEYS; do
+	check "environment has key $k" jqok --arg k "$k" '.environment | has($k)' "$tmp/run.json"
+done
+check "environment kernel_release is uname -r" \
+	test "$(jq -r .environment.kernel_release "$tmp/run.json")" = "$(uname -r)"
+nfig=$(jq '[.figures[] | select(.probe == "syscall" and .skipped == false)] | length' "$tmp/run.json")
+check "at least 8 syscall figures measured" test "$nfig" -ge 8
+for k in $FIGURE_KEYS; do
+	check "every measured figure has key $k" \
+		jqok --arg k "$k" '[.figures[] | select(.skipped == false) | has($k)] | all' "$tmp/run.json"
+done
+check "every figure positive and finite" \
+	jqok '[.figures[] | select(.skipped == false) | .median_ns, .p99_ns, .min_ns, .mean_ns
+		| (type == "number" and . > 0)] | all' "$tmp/run.json"
+check "min <= median <= p99 <= max, CI brackets the median" \
+	jqok '[.figures[] | select(.skipped == false)
+		| .min_ns <= .median_ns and .median_ns <= .p99_ns and .p99_ns <= .max_ns
+		  and .ci95_low_ns <= .median_ns and .median_ns <= .ci95_high_ns] | all' \
+	"$tmp/run.json"
+check "histogram counts add up to the batches" \
+	jqok '[.figures[] | select(.skipped == false)
+		| (.histogram.counts | add) + .histogram.below + .histogram.above == .batches] | all' \
+	"$tmp/run.json"
+check "the null syscall's ratio to itself is 1" \
+	jqok '.figures[] | select(.figure == "getppid-syscall") | .ratio_to_null_syscall == 1' \
+	"$tmp/run.json"
+
+# ---- CSV, env, the probe's own program ------------------------------------
+"$ML" run --quick --csv syscall >"$tmp/run.csv"
+check "CSV: a header and one row per figure" \
+	test "$(wc -l <"$tmp/run.csv")" -eq $(($(jq '[.figures[] | select(.probe == "syscall")] | length' "$tmp/run.json") + 1))
+check "CSV: every row has as many fields as the header" \
+	test "$(awk -F, '{ print NF }' "$tmp/run.csv" | sort -u | wc -l)" -eq 1
+check "env --json parses and has no figures" \
+	jqok '.figures == [] and (.environment.cpu_model | length > 0)' \
+	<("$ML" env --json)
+check "env text names the clock" bash -c "'$ML' env | grep -q '^  clock '"
+check "PROBE/FIGURE runs that one figure" \
+	test "$("$ML" run --quick --json syscall/getppid-syscall | jq -r '[.figures[].figure] | join(",")')" = getppid-syscall
+"$BIN/modelab-syscall" --quick --json --clock monotonic >"$tmp/probe.json"
+check "the probe program runs on its own" jqok '.figures | length >= 8' "$tmp/probe.json"
+check "--clock monotonic is reported, with no TSC frequency" \
+	jqok '.environment.clock != "tsc" and .environment.tsc_ghz == null' "$tmp/probe.json"
+check "--cpu pins to the CPU asked for" \
+	test "$("$ML" env --json --cpu 0 | jq .environment.cpu)" = 0
+
+# ---- bad input: one line naming the problem, usage, exit 2 ----------------
+# bad_input "EXPECTED MESSAGE" ARGS...
+bad_input() {
+	local want=$1 out rc
+	shift
+	out=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$out" | head -n 1)" = "$want" ] &&
+		printf '%s\n' "$out" | grep -q '^usage:'; then
+		pass "bad input: $*"
+	else
+		fail "bad input: $*" "exit $rc, said: $(printf '%s' "$out" | head -n 1)"
+	fi
+}
+bad_input "modelab: missing command" "$ML"
+bad_input "modelab: unknown command 'frob'" "$ML" frob
+bad_input "modelab: unknown probe 'nosuch' ('modelab list' names them)" "$ML" run nosuch
+bad_input "modelab: unknown option '--frob'" "$ML" run --frob
+bad_input "modelab: unknown figure 'nope' of probe 'syscall' ('modelab list' names them)" "$ML" run syscall/nope
+bad_input "modelab: unknown probe 'nope' ('modelab list' names them)" "$ML" run nope/getppid
+bad_input "modelab: --cpu: 'abc' is not a CPU number" "$ML" run --cpu abc
+bad_input "modelab: cannot pin to CPU 1000: Invalid argument" "$ML" run --cpu 1000
+bad_input "modelab: option '--time' needs a value" "$ML" run --time
+bad_input "modelab: --time: '-1' is not a number of seconds in (0, 60]" "$ML" run --time -1
+bad_input "modelab: --json and --csv exclude each other" "$ML" run --json --csv
+bad_input "syscall: unexpected argument 'extra'" "$BIN/modelab-syscall" extra
+
+summary
