@@ -92,9 +92,14 @@ else
 		J '[.figures[] | select(.figure | endswith("-2cpu")) | select(.figure | startswith("ranking") | not)
 		    | .skip_reason // "" | test("one CPU")] | all'
 fi
-check "every measured figure is positive and finite" \
-	J '[.figures[] | select(.skipped == false and .kind != "demonstration")
-	    | .median_ns, .min_ns, .p99_ns | type == "number" and . > 0] | all'
+# The median and p99 (a transfer takes microseconds, the empty batch that
+# is subtracted tens of nanoseconds); not the fastest single batch, whose
+# noise the subtraction may take below zero.
+notpos=$(jq -r '[.figures[] | select(.skipped == false and .kind != "demonstration")
+	| select([.median_ns, .p99_ns] | map(type == "number" and . > 0) | all | not)
+	| .figure] | join(" ")' "$tmp/run.json")
+check "every measured figure's median and p99 positive and finite (not: '$notpos')" \
+	test -z "$notpos"
 # verified: the witness pass checked every message's sequence number, one
 # message in 17 whole against its pattern, checksums equal on both sides,
 # and the peer handled exactly as many messages as we sent (and answered
