@@ -108,15 +108,6 @@ check "every measured figure's median and p99 positive and finite (not: '$notpos
 check "every measured figure verified: bytes intact, counts match" \
 	J '[.figures[] | select(.skipped == false) | .verified == true] | all'
 check "no figure failed" J '[.figures[] | .failed != true] | all'
-skipped_or() {
-	local f=$1
-	shift
-	if [ "$(field "$f" skipped)" = true ]; then
-		skip "$f" "$(field "$f" skip_reason)"
-	else
-		check "$@"
-	fi
-}
 
 # ---- transitions: what each mechanism must cost -----------------------------
 # A pipe round trip is a write() and a read() on each side, at least: the
@@ -124,11 +115,11 @@ skipped_or() {
 # /proc/PID/task/TID/io) say so, for us and for the peer.
 for f in pipe-rtt-1cpu pipe-rtt-2cpu; do
 	r=ranking-rtt-${f##*-rtt-}
-	skipped_or $f "$f: at least 2 read/write calls on our side (kernel: $(extra $r $f:rw))" \
+	unless_skipped $f "$f: at least 2 read/write calls on our side (kernel: $(extra $r $f:rw))" \
 		within "$(extra $r $f:rw)" 1.99 1e9
-	skipped_or $f "$f: at least 2 read/write calls on the peer's side (kernel: $(extra $r $f:prw))" \
+	unless_skipped $f "$f: at least 2 read/write calls on the peer's side (kernel: $(extra $r $f:prw))" \
 		within "$(extra $r $f:prw)" 1.99 1e9
-	skipped_or $f "$f: at least 2 system calls a side (tracepoint or code: $(extra $r $f:sys)|$(extra $r $f:psys))" \
+	unless_skipped $f "$f: at least 2 system calls a side (tracepoint or code: $(extra $r $f:sys)|$(extra $r $f:psys))" \
 		bash -c "awk -v a='$(extra $r $f:sys)' -v b='$(extra $r $f:psys)' 'BEGIN { exit !(a >= 1.99 && b >= 1.99) }'"
 done
 # On one CPU the peer can only run while we are switched out, and it must
@@ -142,9 +133,9 @@ check "pipe-rtt-1cpu: at least one context switch per round trip ($v voluntary +
 # slice lets the peer run.  Voluntary ~0, involuntary at least 1 per round
 # trip; about 1 when nothing else wants the CPU, more when other tasks get
 # slices in between (1.19 and 1.59 with a CPU hog there): no upper bound.
-skipped_or shm-spin-rtt-1cpu "shm-spin-rtt-1cpu: no voluntary switch ($(field shm-spin-rtt-1cpu rusage_nvcsw_per_op))" \
+unless_skipped shm-spin-rtt-1cpu "shm-spin-rtt-1cpu: no voluntary switch ($(field shm-spin-rtt-1cpu rusage_nvcsw_per_op))" \
 	within "$(field shm-spin-rtt-1cpu rusage_nvcsw_per_op)" 0 0.05
-skipped_or shm-spin-rtt-1cpu "shm-spin-rtt-1cpu: at least one preemption per round trip ($(field shm-spin-rtt-1cpu rusage_nivcsw_per_op))" \
+unless_skipped shm-spin-rtt-1cpu "shm-spin-rtt-1cpu: at least one preemption per round trip ($(field shm-spin-rtt-1cpu rusage_nivcsw_per_op))" \
 	within "$(field shm-spin-rtt-1cpu rusage_nivcsw_per_op)" 0.9 1e9
 if [ "$(field shm-spin-rtt-1cpu skipped)" = false ]; then
 	demo "shm-spin-rtt-1cpu: about one preemption per round trip" \
@@ -156,13 +147,13 @@ fi
 # blocking call).  The peer's side: it ran its data path under a seccomp
 # filter that kills it on any system call but exit, and answered anyway.
 f=shm-spin-rtt-2cpu
-skipped_or $f "$f: no system call on our side ($(extra ranking-rtt-2cpu $f:sys))" \
+unless_skipped $f "$f: no system call on our side ($(extra ranking-rtt-2cpu $f:sys))" \
 	within "$(extra ranking-rtt-2cpu $f:sys)" 0 0.01
-skipped_or $f "$f: no read or write on our side, kernel-counted ($(extra ranking-rtt-2cpu $f:rw))" \
+unless_skipped $f "$f: no read or write on our side, kernel-counted ($(extra ranking-rtt-2cpu $f:rw))" \
 	within "$(extra ranking-rtt-2cpu $f:rw)" 0 0.01
-skipped_or $f "$f: never blocks ($(field $f rusage_nvcsw_per_op) voluntary switches per op)" \
+unless_skipped $f "$f: never blocks ($(field $f rusage_nvcsw_per_op) voluntary switches per op)" \
 	within "$(field $f rusage_nvcsw_per_op)" 0 0.01
-skipped_or $f "$f: the peer answered under a filter that forbids every system call" \
+unless_skipped $f "$f: the peer answered under a filter that forbids every system call" \
 	test "$(extra ranking-rtt-2cpu $f:sealed)" = 1
 # A ranking of medians: a peer that shares its CPU with other work waits
 # for it, spinning or not.
@@ -179,7 +170,7 @@ if [ "$(field $f skipped)" = false ]; then
 	demo "$f: spinning shared memory is the fastest round trip on two CPUs" fastest_2cpu
 fi
 for r in ranking-rtt-1cpu ranking-rtt-2cpu ranking-throughput; do
-	skipped_or $r "$r: its claims held (pipe >= 2 calls a side, spin 0, code and kernel counts agree)" \
+	unless_skipped $r "$r: its claims held (pipe >= 2 calls a side, spin 0, code and kernel counts agree)" \
 		test "$(field $r verified)" = true
 done
 

@@ -64,6 +64,33 @@ median() { jq -r --arg f "$1" '.figures[] | select(.figure == $f) | .median_ns' 
 # less A B: figure A's median is below figure B's.
 less() { below "$(median "$1")" "$(median "$2")"; }
 
+# refused USAGE "EXPECTED MESSAGE" CMD...: CMD exits 2, its first line on
+# stderr is the message and a line starting with USAGE follows (bad input).
+refused() {
+	local usage=$1 want=$2 out rc
+	shift 2
+	out=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$out" | head -n 1)" = "$want" ] &&
+		printf '%s\n' "$out" | grep -q "^$usage"; then
+		pass "bad input: $*"
+	else
+		fail "bad input: $*" "exit $rc, said: $(printf '%s' "$out" | head -n 1)"
+	fi
+}
+
+# unless_skipped FIGURE CHECK...: check CHECK..., or SKIP with the reason
+# when FIGURE was skipped (reads $tmp/run.json)
+unless_skipped() {
+	local f=$1
+	shift
+	if [ "$(field "$f" skipped)" = true ]; then
+		skip "$f" "$(field "$f" skip_reason)"
+	else
+		check "$@"
+	fi
+}
+
 # wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds, for
 # at most SECONDS; its last status.  A generous bound costs nothing when
 # things go right: it only ends a wait that would otherwise never end.

@@ -20,29 +20,19 @@ check "every figure skipped with a reason, or verified with notes" \
 	jqok '[.figures[] | if .skipped then (.skip_reason | type == "string" and length > 0)
 		else .verified == true and (.notes | length > 0) end] | all' "$tmp/run.json"
 
-# measured FIGURE CHECK...: CHECK unless FIGURE was skipped (with its reason)
-measured() {
-	local f=$1
-	shift
-	if [ "$(field "$f" skipped)" = true ]; then
-		skip "$f" "$(field "$f" skip_reason)"
-	else
-		check "$@"
-	fi
-}
-measured internal-fragmentation-mmap "mmap of 1, 100 and 4096 bytes maps one page, 4097 two" \
+unless_skipped internal-fragmentation-mmap "mmap of 1, 100 and 4096 bytes maps one page, 4097 two" \
 	jqok '.figures[] | select(.figure == "internal-fragmentation-mmap") | .extra
 		| .vma_bytes_for_1 == .page_size and .vma_bytes_for_100 == .page_size
 		  and .vma_bytes_for_4096 == .page_size and .vma_bytes_for_4097 == 2 * .page_size' \
 	"$tmp/run.json"
-measured internal-fragmentation-mmap "writing 1 mapped byte makes one page resident" \
+unless_skipped internal-fragmentation-mmap "writing 1 mapped byte makes one page resident" \
 	jqok '.figures[] | select(.figure == "internal-fragmentation-mmap") | .extra
 		| .rss_before_bytes == 0 and .rss_delta_bytes == .page_size' "$tmp/run.json"
-measured external-fragmentation-heap "a request no hole fits grows the heap; one that fits uses a hole" \
+unless_skipped external-fragmentation-heap "a request no hole fits grows the heap; one that fits uses a hole" \
 	jqok '.figures[] | select(.figure == "external-fragmentation-heap") | .extra
 		| .big_in_hole == 0 and .small_in_hole == 1 and .heap_growth_bytes >= .request_bytes' \
 	"$tmp/run.json"
-measured buddyinfo "/proc/buddyinfo read: zones, orders and free memory" \
+unless_skipped buddyinfo "/proc/buddyinfo read: zones, orders and free memory" \
 	jqok '.figures[] | select(.figure == "buddyinfo") | .extra
 		| .zones >= 1 and .orders >= 1 and .free_kib > 0' "$tmp/run.json"
 

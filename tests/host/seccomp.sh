@@ -128,18 +128,7 @@ else
 fi
 
 # ---- bad input: one line naming the problem, usage, exit 2, nothing run -------
-bad_sandbox() {
-	local want=$1 out rc
-	shift
-	out=$("$ML" sandbox "$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$out" | head -n 1)" = "$want" ] &&
-		printf '%s\n' "$out" | grep -q '^usage: modelab sandbox'; then
-		pass "sandbox bad input: $*"
-	else
-		fail "sandbox bad input: $*" "exit $rc, said: $(printf '%s' "$out" | head -n 1)"
-	fi
-}
+bad_sandbox() { refused 'usage: modelab sandbox' "$1" "$ML" sandbox "${@:2}"; }
 bad_sandbox "modelab sandbox: --deny: unknown syscall 'nosuch'" --deny nosuch -- touch "$tmp/ran"
 bad_sandbox "modelab sandbox: --action: unknown action 'maybe' (errno[:NAME], kill, trap, log, notify)" \
 	--deny uname --action maybe -- touch "$tmp/ran"
