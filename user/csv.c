@@ -39,7 +39,7 @@ enum csv_col {
 	COL_FAILED, COL_FAIL_REASON, COL_PAIRED_WITH, COL_PAIR_RATIO,
 	COL_PAIR_RATIO_LOW, COL_PAIR_RATIO_HIGH, COL_PAIR_DIFF,
 	COL_PAIR_DIFF_LOW, COL_PAIR_DIFF_HIGH, COL_CLAIM, COL_MB_PER_S,
-	CSV_NCOLS
+	COL_RATIO_CONVERGED, COL_PAIR_CONVERGED, CSV_NCOLS
 };
 
 static const char *const csv_names[CSV_NCOLS] = {
@@ -53,7 +53,8 @@ static const char *const csv_names[CSV_NCOLS] = {
 	"ratio_ci95_high", "rounds", "failed", "fail_reason", "paired_with",
 	"paired_ratio", "paired_ratio_ci95_low", "paired_ratio_ci95_high",
 	"paired_diff_ns", "paired_diff_ci95_low_ns", "paired_diff_ci95_high_ns",
-	"claim_outcome", "mb_per_s",
+	"claim_outcome", "mb_per_s", "ratio_converged",
+	"paired_ratio_converged",
 };
 
 /* One row: a cell per column, empty unless set. */
@@ -92,6 +93,8 @@ static void csv_timed(struct csv_row *row, const struct ml_result *res)
 	cell_num(row, COL_RATIO, res->ratio_ref.value);
 	cell_num(row, COL_RATIO_LOW, res->ratio_ref.low);
 	cell_num(row, COL_RATIO_HIGH, res->ratio_ref.high);
+	if (isfinite(res->ratio_ref.value))
+		cell_num(row, COL_RATIO_CONVERGED, res->ratio_ref.converged);
 	cell_num(row, COL_ROUNDS, (double)res->rounds);
 	cell_num(row, COL_MINFLT, w->have_rusage ? w->minflt : NAN);
 	cell_num(row, COL_MAJFLT, w->have_rusage ? w->majflt : NAN);
@@ -112,6 +115,7 @@ static void csv_timed(struct csv_row *row, const struct ml_result *res)
 		cell_num(row, COL_PAIR_DIFF, res->pair_diff.value);
 		cell_num(row, COL_PAIR_DIFF_LOW, res->pair_diff.low);
 		cell_num(row, COL_PAIR_DIFF_HIGH, res->pair_diff.high);
+		cell_num(row, COL_PAIR_CONVERGED, res->pair_ratio.converged);
 		if (res->fig->claim != ML_CLAIM_NONE)
 			cell_str(row, COL_CLAIM, ml_claim_outcome_name(res));
 	}

@@ -483,8 +483,9 @@ static int slot_slice(const struct ml_clock *c, struct slot *s,
  * by what placement may do to either side (nothing when b is a: the null
  * syscall against itself is exactly 1).
  */
-static void paired(const struct slot *b, const struct slot *a, bool ratio,
-		   struct ml_interval *iv, double *scratch)
+static void paired(const struct ml_measure_opts *o, const struct slot *b,
+		   const struct slot *a, bool ratio, struct ml_interval *iv,
+		   double *scratch)
 {
 	size_t n = a->nrounds < b->nrounds ? a->nrounds : b->nrounds;
 	double sum = 0;
@@ -495,6 +496,8 @@ static void paired(const struct slot *b, const struct slot *a, bool ratio,
 		sum += fabs(a->round[i]) + fabs(b->round[i]);
 	}
 	ml_median_ci(scratch, n, iv);
+	/* a difference is as settled as its ratio: see slot_finish() */
+	iv->converged = ml_interval_rel(iv) <= o->target_ci;
 	if (a != b)
 		ml_interval_floor(iv, PLACEMENT * (ratio ? fabs(iv->value) :
 						   n ? sum / (double)n : 0));
@@ -539,15 +542,16 @@ static int slot_finish(const struct ml_measure_opts *o, struct slot *s,
 	res->st.ci_low = iv.low;
 	res->st.ci_high = iv.high;
 	if (ref && ref->nrounds)
-		paired(s, ref, true, &res->ratio_ref, scratch);
+		paired(o, s, ref, true, &res->ratio_ref, scratch);
 	for (size_t i = 0; s->fig->pair_with && i < n; i++) {
 		const struct slot *a = &slots[i];
 
 		if (strcmp(a->fig->name, s->fig->pair_with) || !a->nrounds)
 			continue;
 		res->pair_name = a->fig->name;
-		paired(s, a, true, &res->pair_ratio, scratch);
-		paired(s, a, false, &res->pair_diff, scratch);
+		paired(o, s, a, true, &res->pair_ratio, scratch);
+		paired(o, s, a, false, &res->pair_diff, scratch);
+		res->pair_diff.converged = res->pair_ratio.converged;
 		judge_claim(res, s->fig->claim);
 	}
 	return 0;

@@ -74,6 +74,8 @@ struct ml_interval {
 	double value, low, high;
 	double coverage;
 	size_t n;
+	bool converged;		/* narrower than the target when measuring
+				 * stopped (measure.c) */
 };
 
 /* Quantile q in [0, 1] of sorted data, linear interpolation between ranks. */

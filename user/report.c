@@ -279,8 +279,9 @@ static void fmt_interval(char *buf, size_t len, const struct ml_interval *iv,
 	fmt(v, sizeof(v), iv->value);
 	fmt(lo, sizeof(lo), iv->low);
 	fmt(hi, sizeof(hi), iv->high);
-	snprintf(buf, len, "%s%s (95%% CI %s to %s%s)", v, unit, lo, hi,
-		 iv->coverage < 0.95 ? ", too few rounds" : "");
+	snprintf(buf, len, "%s%s (95%% CI %s to %s%s)%s", v, unit, lo, hi,
+		 iv->coverage < 0.95 ? ", too few rounds" : "",
+		 iv->converged ? "" : "*");
 }
 
 /*
@@ -390,9 +391,12 @@ static void text_row(FILE *out, const struct ml_report *r,
 	fmt_ratio(rat, sizeof(rat), res->ratio_ref.value);
 	fmt_ratio(rlo, sizeof(rlo), res->ratio_ref.low);
 	fmt_ratio(rhi, sizeof(rhi), res->ratio_ref.high);
-	if (isfinite(res->ratio_ref.value))
+	if (isfinite(res->ratio_ref.value)) {
 		snprintf(rat + strlen(rat), sizeof(rat) - strlen(rat),
-			 " (%s-%s)", rlo, rhi);
+			 " (%s-%s)%s", rlo, rhi,
+			 res->ratio_ref.converged ? "" : "*");
+		*unconverged |= !res->ratio_ref.converged;
+	}
 	fprintf(out, "%-38s %9s %9s %19s %10s %24s", name, med, p99, ci, ticks,
 		rat);
 	if (res->w.have_kernel)
@@ -422,8 +426,9 @@ static void write_text(FILE *out, const struct ml_report *r)
 		text_row(out, r, &r->results[i], &unconverged);
 	if (unconverged)
 		fprintf(out,
-			"* not converged: the median's CI, from one median per round, did not reach 1%%\n"
-			"  within the time budget (--time); the machine's speed moved during the run\n");
+			"* not converged: the interval of the median (or of a ratio), from one value per\n"
+			"  round, did not reach 1%% within the time budget (--time); the machine's speed\n"
+			"  moved during the run\n");
 	text_per_kib(out, r);
 	text_throughput(out, r);
 	text_pairs(out, r);
@@ -587,7 +592,8 @@ static void json_interval(FILE *out, const char *key,
 	json_num(out, "value", iv->value, true);
 	json_num(out, "ci95_low", iv->low, true);
 	json_num(out, "ci95_high", iv->high, true);
-	fprintf(out, "\"rounds\": %zu}%s", iv->n, comma ? ", " : "");
+	fprintf(out, "\"rounds\": %zu, \"converged\": %s}%s", iv->n,
+		iv->converged ? "true" : "false", comma ? ", " : "");
 }
 
 /* Against the figure it is paired with, per round; null when none. */
@@ -662,6 +668,10 @@ static void json_result(FILE *out, const struct ml_result *res,
 	json_num(out, "ratio_to_null_syscall", res->ratio_ref.value, true);
 	json_num(out, "ratio_ci95_low", res->ratio_ref.low, true);
 	json_num(out, "ratio_ci95_high", res->ratio_ref.high, true);
+	fprintf(out, "\"ratio_converged\": %s, ",
+		!isfinite(res->ratio_ref.value) ? "null" :
+		res->ratio_ref.converged	? "true" :
+						  "false");
 	json_paired(out, res);
 	json_num(out, "mb_per_s", ml_report_mb_per_s(res), true);
 	json_num(out, "median_ns_per_kib",

@@ -69,16 +69,16 @@ static int setup(void **state)
 	res[0].st.ci_high = 101;
 	res[0].converged = true;
 	res[0].rounds = 24;
-	res[0].ratio_ref = (struct ml_interval){ 1, 1, 1, 0.957, 24 };
+	res[0].ratio_ref = (struct ml_interval){ 1, 1, 1, 0.957, 24, true };
 	res[1].st.n = 100;
 	res[1].st.median = 25;
 	res[1].rounds = 24;
-	res[1].ratio_ref = (struct ml_interval){ 0.25, 0.24, 0.26, 0.957, 24 };
+	res[1].ratio_ref = (struct ml_interval){ 0.25, 0.24, 0.26, 0.957, 24, false };
 	res[1].pair_name = "getppid-syscall";
 	res[1].pair_ratio = res[1].ratio_ref;
-	res[1].pair_diff = (struct ml_interval){ -75, -76, -74, 0.957, 24 };
+	res[1].pair_diff = (struct ml_interval){ -75, -76, -74, 0.957, 24, false };
 	res[1].claim_outcome = ML_CLAIM_HELD;
-	res[2].ratio_ref = (struct ml_interval){ NAN, NAN, NAN, 0, 0 };
+	res[2].ratio_ref = (struct ml_interval){ NAN, NAN, NAN, 0, 0, false };
 	res[1].w.ops = 1000;
 	res[1].w.have_rusage = true;
 	res[1].w.minflt = 1;
@@ -117,12 +117,17 @@ static void json_has_ratios_against_the_null_syscall(void **state)
 	assert_non_null(strstr(j, "\"median_ticks\": 250, "));
 	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": 1, "));
 	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": 0.25, "
-				  "\"ratio_ci95_low\": 0.24, \"ratio_ci95_high\": 0.26, "));
+				  "\"ratio_ci95_low\": 0.24, \"ratio_ci95_high\": 0.26, "
+				  "\"ratio_converged\": false, "));
+	assert_non_null(strstr(j, "\"ratio_ci95_high\": 1, "
+				  "\"ratio_converged\": true, "));
 	assert_non_null(strstr(j, "\"paired\": {\"with\": \"getppid-syscall\", "
 				  "\"ratio\": {\"value\": 0.25, \"ci95_low\": 0.24, "
-				  "\"ci95_high\": 0.26, \"rounds\": 24}, "
+				  "\"ci95_high\": 0.26, \"rounds\": 24, "
+				  "\"converged\": false}, "
 				  "\"difference_ns\": {\"value\": -75, \"ci95_low\": -76, "
-				  "\"ci95_high\": -74, \"rounds\": 24}, "
+				  "\"ci95_high\": -74, \"rounds\": 24, "
+				  "\"converged\": false}, "
 				  "\"claim\": \"costs less\", \"claim_outcome\": \"held\"}"));
 	assert_non_null(strstr(j, "\"rounds\": 24, \"converged\": true"));
 	assert_non_null(strstr(j, "\"failed\": false, \"fail_reason\": null"));
@@ -146,7 +151,7 @@ static void json_without_reference_says_null(void **state)
 	char *j;
 
 	(void)state;
-	res[0].ratio_ref = (struct ml_interval){ NAN, NAN, NAN, 0, 0 };
+	res[0].ratio_ref = (struct ml_interval){ NAN, NAN, NAN, 0, 0, false };
 	res[1].w.have_kernel = false;
 	j = render(ML_FMT_JSON, &other_probe);
 	assert_non_null(strstr(j, "\"ratio_to_null_syscall\": null"));
@@ -207,6 +212,10 @@ static void text_report_marks_skips_and_the_kernel_column(void **state)
 	/* the witness table, and the failed check said plainly */
 	assert_non_null(strstr(t, "FAILED: handler ran 3 times"));
 	assert_non_null(strstr(t, "6.25 ns/KiB"));
+	/* a ratio whose interval is still wide is marked like a figure */
+	assert_non_null(strstr(t, "0.25 (0.24-0.26)*"));
+	assert_non_null(strstr(t, "ratio 0.25x (95% CI 0.24 to 0.26)*"));
+	assert_non_null(strstr(t, "* not converged: the interval of the median (or of a ratio)"));
 	free(t);
 }
 
@@ -300,8 +309,8 @@ static char *render_observer(enum ml_format fmt, int outcome, bool emulated)
 	on.st.n = 24;
 	on.st.median = 130;
 	on.pair_name = "null-counting-off";
-	on.pair_ratio = (struct ml_interval){ 1.3, 1.2, 1.4, 0.957, 24 };
-	on.pair_diff = (struct ml_interval){ 30, 20, 40, 0.957, 24 };
+	on.pair_ratio = (struct ml_interval){ 1.3, 1.2, 1.4, 0.957, 24, false };
+	on.pair_diff = (struct ml_interval){ 30, 20, 40, 0.957, 24, false };
 	on.claim_outcome = outcome;
 	ml_report_write(f, fmt, &r);
 	fclose(f);
