@@ -15,7 +15,7 @@ FIGURE_KEYS='probe figure what skipped failed fail_reason kind batches batch_ops
 rounds converged seconds
 empty_batch_ns min_ns median_ns mean_ns p90_ns p99_ns max_ns stddev_ns
 ci95_low_ns ci95_high_ns median_ticks ratio_to_null_syscall ratio_ci95_low
-ratio_ci95_high paired mb_per_s median_ns_per_kib
+ratio_ci95_high ratio_converged paired mb_per_s median_ns_per_kib
 witness_ops rusage_minflt_per_op rusage_majflt_per_op rusage_nvcsw_per_op
 rusage_nivcsw_per_op irq_device_per_op irq_tlb_per_op irq_cal_per_op
 irq_iwi_per_op irq_res_per_op extra perf_minflt_per_op
