@@ -6,7 +6,10 @@
  * kill and reap each one, and every wait has a deadline: a child that
  * hangs is killed, never waited for forever.  A child starts with the
  * default action for the signals cleanup.c catches and, when asked, is
- * pinned to a CPU (ml_other_cpu() names "the other one").
+ * pinned to a CPU (ml_other_cpu() names "the other one").  A process
+ * that is a subreaper may also register a grandchild it was told of
+ * (ml_children_adopt): killed with the children, and reaped once its
+ * parent is dead and it has come to us.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -23,18 +26,24 @@
 
 #define CHILD_MAX 64
 
-/* owner: the process that started it; only that one kills or reaps it */
+/*
+ * owner: the process that started it; only that one kills or reaps it.
+ * adopted: a grandchild, reaped after the children (whose deaths make it
+ * ours) and only if it is ours by then.
+ */
 static struct {
 	volatile pid_t pid;
 	volatile pid_t owner;
+	volatile sig_atomic_t adopted;
 } children[CHILD_MAX];
 
-static void enrol(pid_t pid)
+static void enrol(pid_t pid, bool adopted)
 {
 	for (size_t i = 0; i < CHILD_MAX; i++) {
 		if (children[i].pid > 0)
 			continue;
 		children[i].owner = getpid();
+		children[i].adopted = adopted;
 		children[i].pid = pid;
 		return;
 	}
@@ -70,8 +79,19 @@ pid_t ml_child_fork(int cpu)
 	if (pid == 0)
 		become_child(cpu);
 	else if (pid > 0)
-		enrol(pid);
+		enrol(pid, false);
 	return pid;
+}
+
+void ml_children_adopt(pid_t pid)
+{
+	if (pid > 0)
+		enrol(pid, true);
+}
+
+void ml_child_forget(pid_t pid)
+{
+	forget(pid);
 }
 
 pid_t ml_child_spawn_helper(const char *helper, char *const argv[], int cpu)
@@ -142,14 +162,19 @@ void ml_children_kill_all(void)
 	for (size_t i = 0; i < CHILD_MAX; i++)
 		if (children[i].pid > 0 && children[i].owner == me)
 			kill(children[i].pid, SIGKILL);
-	for (size_t i = 0; i < CHILD_MAX; i++) {
-		pid_t pid = children[i].pid;
+	/* children first: their deaths hand the adopted ones to us */
+	for (int adopted = 0; adopted <= 1; adopted++) {
+		for (size_t i = 0; i < CHILD_MAX; i++) {
+			pid_t pid = children[i].pid;
 
-		if (pid <= 0 || children[i].owner != me)
-			continue;
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		children[i].pid = 0;
+			if (pid <= 0 || children[i].owner != me ||
+			    children[i].adopted != adopted)
+				continue;
+			/* an adopted one not ours: ECHILD, nothing to reap */
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			children[i].pid = 0;
+		}
 	}
 	errno = saved;
 }

@@ -639,7 +639,20 @@ pid_t ml_child_spawn_helper(const char *helper, char *const argv[], int cpu);
  * -1 with errno set.
  */
 int ml_child_reap(pid_t pid, double timeout_s, int *status);
-/* SIGKILL every registered child, then reap them; async-signal-safe. */
+/*
+ * pid, a grandchild that will come to us when its parent dies (we are a
+ * subreaper: prctl(PR_SET_CHILD_SUBREAPER)), registered like a child:
+ * ml_children_kill_all kills it and, once it is ours, reaps it.  Register
+ * it only while nobody but us will reap it; ml_child_reap forgets it
+ * (-1, ECHILD, when it was not ours to reap).
+ */
+void ml_children_adopt(pid_t pid);
+/* The caller reaped pid itself (a raw waitpid): no longer registered. */
+void ml_child_forget(pid_t pid);
+/*
+ * SIGKILL every registered child and adopted grandchild, then reap them,
+ * children first; async-signal-safe.
+ */
 void ml_children_kill_all(void);
 /* pthread_create, pinned to cpu when cpu >= 0; 0 or an error number. */
 int ml_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, int cpu);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * probes/process/children.c - starting, holding, reaping and cleaning up
- * after children: /proc, the signal guard, the subreaper, MODELAB_HOLD,
- * the pipes, and the scratch directory of the daemon's log.
- * A later change replaces this file by a shared facility in user/.
+ * probes/process/children.c - what the demonstrations share around
+ * their children: reading /proc about them, naming them, the subreaper,
+ * MODELAB_HOLD, the pipes, the daemon's log.  Forking, reaping and the
+ * cleanup of an interrupted run are user/'s (child.c, cleanup.c,
+ * scratch.c).
  */
 #define _GNU_SOURCE
 #include "process.h"
@@ -15,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,162 +83,22 @@ char await_state(pid_t pid, const char *states)
 	return s;
 }
 
-/* ---- leaving nothing behind ---------------------------------------------- */
+/* ---- children, the subreaper, the daemon's log -------------------------- */
 
 /*
- * Everything below runs in a signal handler too, so it uses only
- * async-signal-safe calls: open, read, getdents64, kill, waitpid, nanosleep.
+ * Interruptions are user/cleanup.c's: it kills and reaps every child
+ * (ml_child_fork) and every grandchild a demonstration adopted
+ * (ml_children_adopt) and removes the daemon's log (ml_scratch_path).
  */
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
-static long parse_pid(const char *s)
-{
-	long v = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 1l << 30)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
-/* ppid and state of pid from its stat file, without stdio or malloc. */
-static int ppid_of(long pid, char *state)
-{
-	char path[40] = "/proc/", buf[512], digits[24], *p;
-	int i = 0, n, ppid = 0;
-
-	do
-		digits[i++] = (char)('0' + pid % 10);
-	while ((pid /= 10) && i < 20);
-	for (n = 6; i > 0;)
-		path[n++] = digits[--i];
-	memcpy(path + n, "/stat", 6);
-	n = (int)ml_read_file(path, buf, sizeof(buf));
-	if (n <= 0)
-		return -1;
-	for (p = buf + n; p > buf && *p != ')'; p--)
-		;
-	if (p == buf || p + 4 >= buf + n)
-		return -1;
-	*state = p[2];
-	for (p += 4; *p >= '0' && *p <= '9'; p++)
-		ppid = ppid * 10 + (*p - '0');
-	return ppid;
-}
-
-/* SIGKILLs every live child of ours, adopted ones too: how many. */
-static int kill_children(void)
-{
-	char buf[4096] __attribute__((aligned(8)));
-	int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	pid_t self = getpid();
-	int live = 0;
-	long n;
-
-	if (dfd < 0)
-		return 0;
-	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
-		for (long off = 0; off < n;) {
-			struct linux_dirent64 *d =
-				(struct linux_dirent64 *)(buf + off);
-			long pid = parse_pid(d->d_name);
-			char state = 0;
-
-			off += d->d_reclen;
-			if (pid <= 0 || ppid_of(pid, &state) != self ||
-			    state == 'Z' || state == 'X')
-				continue;
-			kill((pid_t)pid, SIGKILL);
-			live++;
-		}
-	}
-	close(dfd);
-	return live;
-}
-
-/*
- * Kill and reap every child, round after round: a child's own children
- * come to us when it dies (we are their subreaper), and the next round
- * finds them.  At most about 3 s.
- */
-void end_children(void)
-{
-	const struct timespec nap = { 0, 2000000 };
-	int saved = errno;
-
-	for (int round = 0; round < 1500; round++) {
-		int live = kill_children();
-		pid_t r;
-
-		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
-			;
-		if (r < 0 && errno == ECHILD && !live)
-			break;
-		nanosleep(&nap, NULL);
-	}
-	errno = saved;
-}
-
-static char log_dir[256];	/* the daemon's, and its log in it: */
-char proc_log_path[300];
+char proc_log_path[300];	/* the daemon's, in the run's scratch directory */
 
 static void remove_log(void)
 {
-	if (*proc_log_path)
-		unlink(proc_log_path);
-	if (*log_dir)
-		rmdir(log_dir);
-	proc_log_path[0] = log_dir[0] = '\0';
-}
-
-static struct sigaction saved_int, saved_term, saved_hup;
-static bool guarded;
-
-static void on_signal(int sig)
-{
-	end_children();
-	remove_log();
-	signal(sig, SIG_DFL);
-	raise(sig);	/* delivered, and fatal, when the handler returns */
-}
-
-/* From setup to teardown: an interruption leaves nothing behind. */
-void guard_on(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	if (guarded)
+	if (!*proc_log_path)
 		return;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, &saved_term);
-	/* ignored at start (a background job, nohup): stay ignored */
-	sigaction(SIGINT, NULL, &saved_int);
-	if (saved_int.sa_handler != SIG_IGN)
-		sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, NULL, &saved_hup);
-	if (saved_hup.sa_handler != SIG_IGN)
-		sigaction(SIGHUP, &sa, NULL);
-	guarded = true;
-}
-
-void guard_off(void)
-{
-	if (!guarded)
-		return;
-	sigaction(SIGINT, &saved_int, NULL);
-	sigaction(SIGTERM, &saved_term, NULL);
-	sigaction(SIGHUP, &saved_hup, NULL);
-	guarded = false;
+	unlink(proc_log_path);
+	ml_scratch_forget(proc_log_path);
+	proc_log_path[0] = '\0';
 }
 
 static int saved_subreaper = -1;
@@ -264,13 +123,12 @@ static void subreaper_off(void)
 }
 
 /*
- * A child of a demonstration: named for the leftover check, with the
- * signal dispositions modelab had before the guard, and (unless it must
- * outlive us) killed by the kernel when modelab dies.  Returns in the
- * parent only once the child is all that (EOF on a handshake pipe): a
- * signal sent at once finds it named.
+ * A child of a demonstration (ml_child_fork: registered, default signals),
+ * named for the leftover check and killed by the kernel when modelab
+ * dies.  Returns in the parent only once the child is all that (EOF on a
+ * handshake pipe): a signal sent at once finds it named.
  */
-pid_t new_child(const char *name, bool die_with_parent)
+pid_t new_child(const char *name)
 {
 	pid_t parent = getpid(), pid;
 	int ready[2];
@@ -278,18 +136,12 @@ pid_t new_child(const char *name, bool die_with_parent)
 
 	if (pipe2(ready, O_CLOEXEC))
 		return -1;
-	pid = fork();
+	pid = ml_child_fork(-1);
 	if (pid == 0) {
 		close(ready[0]);
-		if (guarded) {
-			sigaction(SIGINT, &saved_int, NULL);
-			sigaction(SIGTERM, &saved_term, NULL);
-			sigaction(SIGHUP, &saved_hup, NULL);
-		}
 		prctl(PR_SET_NAME, name, 0, 0, 0);
-		if (die_with_parent &&
-		    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) ||
-		     getppid() != parent))
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) ||
+		    getppid() != parent)
 			_exit(111);
 		close(ready[1]);
 		return 0;
@@ -412,60 +264,30 @@ void proc_poke(int fd)
 		return;
 }
 
-/* waitpid with a deadline: the pid, 0 on timeout, -1 on error. */
-pid_t proc_reap(pid_t pid, int *status, int options)
-{
-	uint64_t end = ml_monotonic_ns() + DEADLINE_MS * 1000000ull;
-	const struct timespec ms = { 0, 1000000 };
-	pid_t r;
-
-	while ((r = waitpid(pid, status, options | WNOHANG)) == 0 &&
-	       ml_monotonic_ns() < end)
-		nanosleep(&ms, NULL);
-	return r;
-}
-
 /* ---- demonstrations: setup and teardown ---------------------------------- */
-
-int setup_demo(struct ml_ctx *ctx)
-{
-	(void)ctx;
-	guard_on();
-	return 0;
-}
 
 int setup_reaper_demo(struct ml_ctx *ctx)
 {
 	(void)ctx;
-	guard_on();
 	subreaper_on();
 	return 0;
 }
 
 int setup_daemon(struct ml_ctx *ctx)
 {
-	const char *dir = getenv("MODELAB_TMPDIR");
-
-	if (!dir || !*dir)
-		dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	snprintf(log_dir, sizeof(log_dir), "%s/modelab-daemon-XXXXXX", dir);
-	if (!mkdtemp(log_dir)) {
-		log_dir[0] = '\0';
+	if (ml_scratch_path(proc_log_path, sizeof(proc_log_path),
+			    "daemon.log")) {
+		proc_log_path[0] = '\0';
 		return ml_skip(ctx, "no writable directory for the daemon's log (set MODELAB_TMPDIR)");
 	}
-	snprintf(proc_log_path, sizeof(proc_log_path), "%s/daemon.log",
-		 log_dir);
 	return setup_reaper_demo(ctx);
 }
 
 int teardown_demo(struct ml_ctx *ctx)
 {
 	(void)ctx;
-	end_children();
+	ml_children_kill_all();	/* none, unless the demonstration failed */
 	remove_log();
 	subreaper_off();
-	guard_off();
 	return 0;
 }

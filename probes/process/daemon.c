@@ -220,6 +220,7 @@ const char *demo_daemon(struct ml_result *res)
 	struct chan rep = { -1, -1 }, go = { -1, -1 };
 	struct pstat ps;
 	struct msg m;
+	sigset_t block, old;
 	pid_t leader, d = -1;
 	int status;
 	char line[256];
@@ -229,7 +230,7 @@ const char *demo_daemon(struct ml_result *res)
 		why = "pipe failed";
 		goto out;
 	}
-	leader = new_child("modelab-dsetsid", true);
+	leader = new_child("modelab-dsetsid");
 	if (leader == 0) {
 		pid_t p;
 
@@ -241,7 +242,7 @@ const char *demo_daemon(struct ml_result *res)
 			      0);
 		if (!proc_child_wait(go.r))
 			_exit(1);
-		p = fork();
+		p = fork();	/* raw: the double fork is the lesson */
 		if (p == 0)
 			daemon_main();
 		proc_send_msg(rep.w, M_DAEMON, p, 0, 0);
@@ -268,13 +269,25 @@ const char *demo_daemon(struct ml_result *res)
 		why = "after setsid() the sid is not the pid";
 		goto out;
 	}
+	/*
+	 * The daemon outlives its parent and ignores EOF: until modelab has
+	 * adopted it, an interruption would not know it.  So SIGINT, SIGTERM
+	 * and SIGHUP wait (a moment) until then.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	proc_poke(go.w);
-	if (!proc_get_msg(rep.r, M_DAEMON, &m) || m.v[0] <= 0) {
+	if (proc_get_msg(rep.r, M_DAEMON, &m) && m.v[0] > 0)
+		ml_children_adopt(d = m.v[0]);	/* ours when the leader exits */
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (d <= 0) {
 		why = "the second fork did not happen";
 		goto out;
 	}
-	d = m.v[0];
-	if (proc_reap(leader, &status, 0) != leader || status) {
+	if (ml_child_reap(leader, DEADLINE_S, &status) || status) {
 		why = "the session leader did not exit";
 		goto out;
 	}
@@ -291,7 +304,7 @@ const char *demo_daemon(struct ml_result *res)
 		goto out;
 	proc_hold("daemon");
 	kill(d, SIGTERM);
-	if (proc_reap(d, &status, 0) != d) {
+	if (ml_child_reap(d, DEADLINE_S, &status)) {
 		why = "the daemon did not stop on SIGTERM";
 		goto out;
 	}

@@ -39,7 +39,7 @@ static const char *orphan_in_namespace(struct ml_result *res)
 {
 	struct chan rep = { -1, -1 }, p2go = { -1, -1 }, cmd = { -1, -1 };
 	struct msg m, c;
-	pid_t x = -1, init, orphan;
+	pid_t x = -1, init = 0, orphan;
 	struct pstat ps;
 	char nspid[64] = "";
 	const char *why = NULL;
@@ -48,7 +48,7 @@ static const char *orphan_in_namespace(struct ml_result *res)
 		why = "pipe failed";
 		goto out;
 	}
-	x = new_child("modelab-nsfork", true);
+	x = new_child("modelab-nsfork");
 	if (x == 0) {
 		close(rep.r);
 		close(p2go.w);
@@ -58,6 +58,11 @@ static const char *orphan_in_namespace(struct ml_result *res)
 			proc_send_msg(rep.w, M_NSERR, errno, 0, 0);
 			_exit(0);
 		}
+		/*
+		 * Raw forks: the lesson's family tree.  init dies with x
+		 * (PDEATHSIG) and modelab adopts it; the rest die with init,
+		 * as every process of a PID namespace does.
+		 */
 		init = fork();
 		if (init == 0) {	/* PID 1 of the new namespace */
 			prctl(PR_SET_NAME, "modelab-nsinit", 0, 0, 0);
@@ -94,7 +99,7 @@ static const char *orphan_in_namespace(struct ml_result *res)
 	while (x > 0 && m.tag != M_NSERR && (!init || !c.tag) &&
 	       proc_get(rep.r, &m, sizeof(m))) {
 		if (m.tag == M_NSINIT)
-			init = m.v[0];
+			ml_children_adopt(init = m.v[0]);
 		else if (m.tag == M_PPID)
 			c = m;
 	}
@@ -153,8 +158,10 @@ out:
 	close_chan(&cmd);
 	close_chan(&p2go);
 	close_chan(&rep);
-	if (x > 0 && proc_reap(x, NULL, 0) != x)
+	if (x > 0 && ml_child_reap(x, DEADLINE_S, NULL))
 		why = why ? why : "the namespace did not end";
+	if (init > 0)	/* x reaped it (-1: forgotten), or x was killed */
+		ml_child_reap(init, DEADLINE_S, NULL);
 	return why;
 }
 
@@ -173,7 +180,7 @@ const char *demo_orphan(struct ml_result *res)
 		why = "pipe failed";
 		goto out;
 	}
-	parent = new_child("modelab-oparent", true);
+	parent = new_child("modelab-oparent");
 	if (parent == 0) {
 		pid_t o;
 
@@ -181,7 +188,7 @@ const char *demo_orphan(struct ml_result *res)
 		close(prep.r);
 		close(go.w);
 		close(cmd.w);
-		o = fork();	/* no PDEATHSIG: it must outlive us */
+		o = fork();	/* raw, no PDEATHSIG: it must outlive us */
 		if (o == 0) {
 			prctl(PR_SET_NAME, "modelab-orphan", 0, 0, 0);
 			close(go.r);
@@ -195,12 +202,16 @@ const char *demo_orphan(struct ml_result *res)
 	proc_close_fd(&prep.w);
 	proc_close_fd(&go.r);
 	proc_close_fd(&cmd.r);
-	if (parent < 0 || !proc_get_msg(prep.r, M_PID, &m) ||
-	    !proc_get_msg(rep.r, M_PPID, &c) || proc_read_stat(m.v[0], &ps)) {
+	if (parent < 0 || !proc_get_msg(prep.r, M_PID, &m)) {
 		why = "the parent or its child did not answer";
 		goto out;
 	}
 	orphan = m.v[0];
+	ml_children_adopt(orphan);	/* ours when its parent exits */
+	if (!proc_get_msg(rep.r, M_PPID, &c) || proc_read_stat(orphan, &ps)) {
+		why = "the parent or its child did not answer";
+		goto out;
+	}
 	ml_result_note(res,
 		       "before: orphan-to-be %d, ppid %d by getppid(), %d by /proc/%d/stat: its parent %d",
 		       (int)orphan, c.v[0], ps.ppid, (int)orphan, (int)parent);
@@ -213,7 +224,7 @@ const char *demo_orphan(struct ml_result *res)
 	}
 	proc_poke(go.w);
 	/* the parent is a zombie only after its children were re-parented */
-	if (proc_reap(parent, &status, 0) != parent ||
+	if (ml_child_reap(parent, DEADLINE_S, &status) ||
 	    proc_read_stat(orphan, &ps)) {
 		why = "the parent did not exit";
 		goto out;
@@ -239,7 +250,7 @@ const char *demo_orphan(struct ml_result *res)
 	ml_result_note(res,
 		       "PR_SET_CHILD_SUBREAPER made modelab the nearest reaper: without it the orphan goes to the init of its PID namespace (systemd --user and containers' inits are subreapers too)");
 	proc_poke(cmd.w);
-	if (proc_reap(orphan, &status, 0) != orphan) {
+	if (ml_child_reap(orphan, DEADLINE_S, &status)) {
 		why = "the subreaper could not reap the orphan";
 		goto out;
 	}

@@ -64,11 +64,11 @@
  *   (prctl(PR_SET_NAME), "modelab-zombie", "modelab-orphan"...) so the
  *   tests can find leftovers, blocks on a pipe only modelab writes (EOF
  *   when modelab dies), and dies with modelab (PR_SET_PDEATHSIG) unless
- *   outliving its parent is the point.  SIGTERM, and SIGINT and SIGHUP
- *   unless they were ignored at start (a background job, nohup), are
- *   caught from each figure's setup to its teardown: the handler kills
- *   every child and grandchild, reaps them, removes the daemon's log and
- *   dies of the same signal.  Teardown does the same on every path.
+ *   outliving its parent is the point.  Children come from ml_child_fork
+ *   and the grandchildren modelab is told of are adopted
+ *   (ml_children_adopt): on SIGINT, SIGTERM or SIGHUP user/cleanup.c
+ *   kills and reaps them all, removes the daemon's log and dies of the
+ *   same signal.  Teardown does the same on every path.
  *   MODELAB_HOLD=FIGURE stops that demonstration for 60 s at its fullest
  *   moment (every child alive) so the tests can interrupt it there.
  *
@@ -103,7 +103,7 @@ static const struct ml_figure figures[] = {
 	  .teardown = teardown_costs, .prepare = proc_prepare_count,
 	  .verify = proc_verify_count, .max_batch = 1, .witness_ops = 2 },
 	{ .name = "vfork", .what = "vfork + _exit + waitpid: no mm copied",
-	  .run = run_vfork, .setup = setup_costs, .teardown = teardown_costs,
+	  .run = run_vfork, .teardown = teardown_costs,
 	  .prepare = proc_prepare_count, .verify = proc_verify_count,
 	  .witness_ops = 1000 },
 	{ .name = "posix-spawn",
@@ -113,8 +113,7 @@ static const struct ml_figure figures[] = {
 	  .verify = proc_verify_count, .witness_ops = 200 },
 	{ .name = "thread-create",
 	  .what = "pthread_create of an empty thread + pthread_join",
-	  .run = run_thread_create, .setup = setup_costs,
-	  .teardown = teardown_costs, .prepare = proc_prepare_count,
+	  .run = run_thread_create, .teardown = teardown_costs, .prepare = proc_prepare_count,
 	  .verify = proc_verify_count, .witness_ops = 1000 },
 	{ .name = "fork-exec",
 	  .what = "fork + execve of modelab-exit0 (static, exits at once) + waitpid",
@@ -135,11 +134,11 @@ static const struct ml_figure figures[] = {
 	  .teardown = teardown_demo },
 	{ .name = "wait",
 	  .what = "wait at once or blocking; exact statuses of exit, signal, stop, continue",
-	  .demonstrate = demo_wait, .setup = setup_demo,
+	  .demonstrate = demo_wait,
 	  .teardown = teardown_demo },
 	{ .name = "user-system-time",
 	  .what = "user and kernel share of a computation and of a syscall loop",
-	  .demonstrate = demo_user_system, .setup = setup_demo,
+	  .demonstrate = demo_user_system,
 	  .teardown = teardown_demo },
 };
 

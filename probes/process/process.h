@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #define DEADLINE_MS 5000	/* for any answer from a child */
+#define DEADLINE_S (DEADLINE_MS / 1000.0)	/* for ml_child_reap */
 
 /* ---- children.c: reading /proc about another process ------------------- */
 
@@ -35,17 +36,16 @@ int proc_status_line(pid_t pid, const char *key, char *out, size_t len);
 /* Polls (bounded) until pid is in one of the states, or gone ('-'). */
 char await_state(pid_t pid, const char *states);
 
-/* ---- children.c: starting, holding, reaping children -------------------- */
+/* ---- children.c: naming and holding children ---------------------------- */
 
 extern char proc_log_path[300];	/* the daemon's log (setup_daemon) */
 
-/* Kill and reap every child and grandchild: at most about 3 s. */
-void end_children(void);
-/* From setup to teardown: an interruption leaves nothing behind. */
-void guard_on(void);
-void guard_off(void);
-/* A named child (0 in it, its pid in modelab, -1 on failure). */
-pid_t new_child(const char *name, bool die_with_parent);
+/*
+ * A named child, registered (ml_child_fork) and killed by the kernel when
+ * modelab dies: 0 in it, its pid in modelab, -1 on failure.  Reap it with
+ * ml_child_reap(pid, DEADLINE_S, &status).
+ */
+pid_t new_child(const char *name);
 /* MODELAB_HOLD=FIGURE: the tests interrupt the demonstration here. */
 void proc_hold(const char *figure);
 
@@ -79,12 +79,9 @@ bool proc_get_eof(int fd);
 /* A child's side: 1 for a byte from modelab, 0 for EOF (modelab gone). */
 int proc_child_wait(int fd);
 void proc_poke(int fd);
-/* waitpid with a deadline: the pid, 0 on timeout, -1 on error. */
-pid_t proc_reap(pid_t pid, int *status, int options);
 
 /* ---- children.c: the demonstrations' setup and teardown ----------------- */
 
-int setup_demo(struct ml_ctx *ctx);
 int setup_reaper_demo(struct ml_ctx *ctx);
 int setup_daemon(struct ml_ctx *ctx);
 int teardown_demo(struct ml_ctx *ctx);
@@ -96,7 +93,6 @@ extern volatile uint64_t proc_sink;
 int setup_fork_1m(struct ml_ctx *ctx);
 int setup_fork_100m(struct ml_ctx *ctx);
 int setup_fork_1g(struct ml_ctx *ctx);
-int setup_costs(struct ml_ctx *ctx);
 int setup_exec(struct ml_ctx *ctx);
 int teardown_costs(struct ml_ctx *ctx);
 int proc_prepare_count(struct ml_ctx *ctx);

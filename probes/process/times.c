@@ -61,7 +61,7 @@ const char *demo_user_system(struct ml_result *res)
 		close_chan(&go);
 		return "pipe failed";
 	}
-	pid = new_child("modelab-usrsys", true);
+	pid = new_child("modelab-usrsys");
 	if (pid == 0) {
 		close(rep.r);
 		close(go.w);
@@ -123,7 +123,7 @@ const char *demo_user_system(struct ml_result *res)
 	}
 	close_chan(&go);	/* EOF: the child exits */
 	close_chan(&rep);
-	if (proc_reap(pid, NULL, 0) != pid && !why)
+	if (ml_child_reap(pid, DEADLINE_S, NULL) && !why)
 		why = "the child did not exit";
 	if (why)
 		return why;

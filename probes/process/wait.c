@@ -3,6 +3,9 @@
  * probes/process/wait.c - the wait demonstration: exact statuses for
  * exit, signal, stop and continue, and WNOHANG showing what would block.
  * Checks the notes' claim of what wait() reports and when it blocks.
+ * The children are ml_child_fork's (through new_child), but the waits
+ * the lesson is about stay raw waitpid() calls: a reap among them is then
+ * told to child.c with ml_child_forget.
  */
 #define _GNU_SOURCE
 #include "process.h"
@@ -19,7 +22,7 @@ static pid_t waiting_child(struct chan *c, long ms)
 
 	if (open_chan(c))
 		return -1;
-	pid = new_child("modelab-wait", true);
+	pid = new_child("modelab-wait");
 	if (pid == 0) {
 		struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
 
@@ -43,7 +46,7 @@ const char *demo_wait(struct ml_result *res)
 	const char *why = NULL;
 
 	/* a child that has already exited: no need to block */
-	pid = new_child("modelab-wait", true);
+	pid = new_child("modelab-wait");
 	if (pid == 0)
 		_exit(42);
 	if (pid < 0 || waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT))
@@ -51,6 +54,7 @@ const char *demo_wait(struct ml_result *res)
 	t0 = ml_monotonic_ns();
 	r = waitpid(pid, &st, WNOHANG);
 	t1 = ml_monotonic_ns();
+	ml_child_forget(pid);
 	ml_result_note(res,
 		       "child exited with 42 already: waitpid(WNOHANG) returns it at once (%.1f us), status 0x%04x: WIFEXITED, WEXITSTATUS %d",
 		       (double)(t1 - t0) / 1e3, st, WEXITSTATUS(st));
@@ -71,10 +75,12 @@ const char *demo_wait(struct ml_result *res)
 	t0 = ml_monotonic_ns();
 	proc_poke(c.w);	/* it sleeps 20 ms from here, then exits */
 	if (r != 0 || waitpid(pid, &st, 0) != pid || st) {
+		ml_child_reap(pid, 0, NULL);	/* killed if live; forgotten */
 		why = "waitpid on a running child did not block until its exit";
 		goto out;
 	}
 	t1 = ml_monotonic_ns();
+	ml_child_forget(pid);
 	close_chan(&c);
 	ml_result_note(res,
 		       "running child: waitpid(WNOHANG) = %d (would block); waitpid() blocked %.1f ms, until its exit 20 ms later",
@@ -88,7 +94,8 @@ const char *demo_wait(struct ml_result *res)
 
 	/* death by a signal */
 	pid = waiting_child(&c, 0);
-	if (pid < 0 || kill(pid, SIGTERM) || proc_reap(pid, &st, 0) != pid) {
+	if (pid < 0 || kill(pid, SIGTERM) ||
+	    ml_child_reap(pid, DEADLINE_S, &st)) {
 		why = "could not kill and reap a child";
 		goto out;
 	}
@@ -116,7 +123,8 @@ const char *demo_wait(struct ml_result *res)
 			"its state once stopped ('T' = 84)", s);
 	ml_result_extra(res, "wnohang_without_wuntraced",
 			"waitpid(WNOHANG) without WUNTRACED (0)", r);
-	if (s != 'T' || r != 0 || proc_reap(pid, &st, WUNTRACED) != pid ||
+	/* it is stopped (T): the report is there or on its way */
+	if (s != 'T' || r != 0 || waitpid(pid, &st, WUNTRACED) != pid ||
 	    !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP) {
 		why = "the stop was not reported with WUNTRACED only";
 		goto out;
@@ -127,8 +135,8 @@ const char *demo_wait(struct ml_result *res)
 	ml_result_extra(res, "stop_status_raw", "raw status of a stop (0x137f)",
 			st);
 	proc_hold("wait");
-	kill(pid, SIGCONT);
-	if (proc_reap(pid, &st, WCONTINUED) != pid || !WIFCONTINUED(st)) {
+	kill(pid, SIGCONT);	/* which records the continue at once */
+	if (waitpid(pid, &st, WCONTINUED) != pid || !WIFCONTINUED(st)) {
 		why = "the continue was not reported with WCONTINUED";
 		goto out;
 	}
@@ -139,7 +147,7 @@ const char *demo_wait(struct ml_result *res)
 	ml_result_extra(res, "continued_status_raw",
 			"raw status of a continue (0xffff)", st);
 	close_chan(&c);	/* EOF: it exits */
-	if (proc_reap(pid, &st, 0) != pid || st)
+	if (ml_child_reap(pid, DEADLINE_S, &st) || st)
 		why = "the continued child did not exit 0";
 	return why;
 out:

@@ -28,6 +28,8 @@ static void lazy_parent(int rep, int go, int how)
 	else if (how == 2)
 		sa.sa_flags = SA_NOCLDWAIT;
 	sigaction(SIGCHLD, &sa, NULL);
+	/* raw, and never adopted: the lesson is what this parent's SIGCHLD
+	 * disposition does to its own child, which exits at once */
 	z = fork();
 	if (z == 0) {
 		prctl(PR_SET_NAME, "modelab-zombie", 0, 0, 0);
@@ -62,7 +64,7 @@ static const char *no_zombie(struct ml_result *res, int how)
 		close_chan(&go);
 		return "pipe failed";
 	}
-	p = new_child("modelab-zparent", true);
+	p = new_child("modelab-zparent");
 	if (p == 0) {
 		close(rep.r);
 		close(go.w);
@@ -87,7 +89,7 @@ static const char *no_zombie(struct ml_result *res, int how)
 		m.v[0] = m.v[1] = -2;
 	close_chan(&go);
 	close_chan(&rep);
-	proc_reap(p, NULL, 0);
+	ml_child_reap(p, DEADLINE_S, NULL);
 	ml_result_note(res,
 		       "%s in the parent, then a child %d exits: %s from /proc, %s; the parent's waitpid(-1) then says %s",
 		       call, (int)z, s == '-' ? "gone" : "not gone",
@@ -124,7 +126,7 @@ const char *demo_zombie(struct ml_result *res)
 	const char *why = NULL;
 
 	/* 1. a child exits and nobody waits */
-	z = new_child("modelab-zombie", true);
+	z = new_child("modelab-zombie");
 	if (z == 0)
 		_exit(7);
 	if (z < 0)
@@ -172,11 +174,11 @@ const char *demo_zombie(struct ml_result *res)
 		why = "pipe failed";
 		goto out;
 	}
-	mid = new_child("modelab-zparent", true);
+	mid = new_child("modelab-zparent");
 	if (mid == 0) {
 		close(rep.r);
 		close(go.w);
-		z2 = fork();
+		z2 = fork();	/* raw: the zombie is mid's, never waited */
 		if (z2 == 0) {
 			prctl(PR_SET_NAME, "modelab-zombie", 0, 0, 0);
 			_exit(5);
@@ -192,6 +194,7 @@ const char *demo_zombie(struct ml_result *res)
 		goto out;
 	}
 	z2 = m.v[0];
+	ml_children_adopt(z2);	/* ours when mid dies: reaped on Ctrl-C */
 	if (await_state(z2, "Z") != 'Z' || proc_read_stat(z2, &ps) ||
 	    ps.ppid != mid) {
 		why = "the grandchild did not become its parent's zombie";
@@ -200,7 +203,7 @@ const char *demo_zombie(struct ml_result *res)
 	proc_hold("zombie");
 
 	/* 3. the parent waits: the zombie is gone */
-	if (proc_reap(z, &status, 0) != z) {
+	if (ml_child_reap(z, DEADLINE_S, &status)) {
 		why = "waitpid did not reap the zombie";
 		goto out;
 	}
@@ -224,7 +227,7 @@ const char *demo_zombie(struct ml_result *res)
 
 	/* 4. its parent dies: the zombie goes to the subreaper, still Z */
 	proc_poke(go.w);
-	if (proc_reap(mid, &status, 0) != mid || proc_read_stat(z2, &ps)) {
+	if (ml_child_reap(mid, DEADLINE_S, &status) || proc_read_stat(z2, &ps)) {
 		why = "the zombie's parent did not exit";
 		goto out;
 	}
@@ -241,7 +244,7 @@ const char *demo_zombie(struct ml_result *res)
 		why = "the orphaned zombie did not come to the subreaper";
 		goto out;
 	}
-	if (proc_reap(z2, &status, 0) != z2 || proc_state_of(z2) != '-') {
+	if (ml_child_reap(z2, DEADLINE_S, &status) || proc_state_of(z2) != '-') {
 		why = "the new parent could not reap the orphaned zombie";
 		goto out;
 	}

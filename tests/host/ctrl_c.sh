@@ -2,8 +2,11 @@
 # tests/host/ctrl_c.sh - an interrupted run leaves nothing behind.
 # For each family, `modelab run FAMILY` is sent SIGINT early and later on
 # (and SIGTERM once): it must exit with the signal's status (130, 143),
-# leave no child running, an empty MODELAB_TMPDIR and no /dev/shm entry
-# of its own (user/cleanup.c, user/child.c, user/scratch.c).
+# leave no child running, no process at all of its own (every descendant
+# carries the run's MODELAB_TMPDIR in its environment: the process
+# family's orphans and daemons too, which are nobody's children), an
+# empty MODELAB_TMPDIR and no /dev/shm entry of its own (user/cleanup.c,
+# user/child.c, user/scratch.c).
 #
 # BIN=dir picks the programs to test (default: bin/).
 set -u
@@ -24,16 +27,36 @@ none_alive() {
 	return 0
 }
 
+# marked DIR: live processes with MODELAB_TMPDIR=DIR in their environment
+marked() { grep -lszxF "MODELAB_TMPDIR=$1" /proc/[0-9]*/environ; }
+none_marked() { [ -z "$(marked "$1")" ]; }
+# held FIGURE FILE: the run said, on stderr (FILE), that it holds there
+held() { grep -q "holding in $1" "$2"; }
+held_or_gone() { held "$1" "$2" || gone "$3"; }
+
+# interrupt WHAT SIG WHEN WANT [ARGS...]: `modelab run --time 2 ARGS`
+# (default: WHAT, a family) gets SIG after WHEN seconds or, when WHEN is
+# hold:FIGURE, once it holds at that figure's fullest moment (MODELAB_HOLD).
 interrupt() {
-	local family=$1 sig=$2 delay=$3 want=$4 dir pid rc seen
+	local family=$1 sig=$2 delay=$3 want=$4 dir pid rc seen hold=
+	shift 4
+	[ $# -gt 0 ] || set -- "$family"
+	[ "${delay#hold:}" != "$delay" ] && hold=${delay#hold:}
 	dir=$(mktemp -d "$tmp/run.XXXXXX")
+	: >"$tmp/err"
 	# --time 2: long enough a run for both delays.  Job control on while
 	# it starts: without, bash starts a background job ignoring SIGINT.
 	set -m
-	MODELAB_TMPDIR=$dir "$ML" run --time 2 "$family" >/dev/null 2>&1 &
+	MODELAB_TMPDIR=$dir MODELAB_HOLD=$hold "$ML" run --time 2 "$@" \
+		>/dev/null 2>"$tmp/err" &
 	pid=$!
 	set +m
-	sleep "$delay"
+	if [ -n "$hold" ]; then
+		wait_until 60 held_or_gone "$hold" "$tmp/err" "$pid"
+		check "$family: held in $hold" held "$hold" "$tmp/err"
+	else
+		sleep "$delay"
+	fi
 	seen=$(kids "$pid" | tr '\n' ' ')
 	kill -"$sig" "$pid" 2>/dev/null
 	# bounded: a run that ignored the signal is killed, and fails
@@ -43,6 +66,7 @@ interrupt() {
 	wait "$pid" 2>/dev/null
 	rc=$?
 	local what="$family: SIG$sig after ${delay}s"
+	[ -n "$hold" ] && what="$family: SIG$sig held in $hold"
 	if [ "$rc" -eq 0 ]; then
 		# the run ended before the signal came: nothing to interrupt
 		skip "$what" "the run ended before the signal"
@@ -50,6 +74,7 @@ interrupt() {
 		check "$what: exit status $want" test "$rc" -eq "$want"
 	fi
 	check "$what: no child left running" wait_until 5 none_alive $seen
+	check "$what: no process of the run left" wait_until 5 none_marked "$dir"
 	check "$what: MODELAB_TMPDIR is empty" test -z "$(ls -A "$dir")"
 	check "$what: no /dev/shm/*modelab-$pid-* left" \
 		test -z "$(ls /dev/shm 2>/dev/null | grep -e "modelab-$pid-")"
@@ -65,5 +90,12 @@ for family in syscall fault interrupt seccomp memory; do
 	done
 	interrupt "$family" TERM "$term" 143
 done
+
+# process: in the lessons, at their fullest moments (an orphan and a
+# daemon adopted by modelab, the subreaper), and in the cost figures
+lessons="process/zombie process/orphan process/daemon"
+interrupt process INT hold:orphan 130 $lessons
+interrupt process INT 1.5 130
+interrupt process TERM hold:daemon 143 $lessons
 
 summary
