@@ -162,12 +162,23 @@ static const char *check_daemon(struct ml_result *res, pid_t leader, pid_t d)
 	cwd[n > 0 ? n : 0] = '\0';
 	proc_status_line(d, "Umask:", umask_s, sizeof(umask_s));
 	um = strtol(umask_s, NULL, 8);
-	fds = count_fds(d, &devnull);
 	if (log_has("started", line, sizeof(line))) {
 		char *t = strstr(line, "tty_errno=");
 
 		if (t)
 			tty_errno = atoi(t + 10);
+	}
+	/*
+	 * Counted once it has said "started", and again for a moment: the
+	 * line is in the log before the daemon closes the log's descriptor.
+	 */
+	for (uint64_t end = ml_monotonic_ns() + DEADLINE_MS * 1000000ull;;) {
+		const struct timespec ms = { 0, 1000000 };
+
+		fds = count_fds(d, &devnull);
+		if ((fds == 3 && devnull == 3) || ml_monotonic_ns() >= end)
+			break;
+		nanosleep(&ms, NULL);
 	}
 	ml_result_note(res,
 		       "daemon %d from /proc: sid %d, pgid %d (the session leader %d, which exited: the daemon is no leader, so it can never gain a terminal), tty_nr %d",
