@@ -154,6 +154,24 @@ int ml_child_reap(pid_t pid, double timeout_s, int *status)
 	return rc;
 }
 
+int ml_child_poll(pid_t pid, int *status)
+{
+	int st = 0;
+	pid_t r;
+
+	do
+		r = waitpid(pid, &st, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return 0;
+	forget(pid);	/* reaped, or not ours to wait for */
+	if (r < 0)
+		return -1;
+	if (status)
+		*status = st;
+	return 1;
+}
+
 void ml_children_kill_all(void)
 {
 	pid_t me = getpid();

@@ -589,6 +589,7 @@ enum ml_scratch_kind {
 	ML_SCRATCH_SHM,		/* shm_open name */
 	ML_SCRATCH_MQ,		/* mq_open name */
 	ML_SCRATCH_SEM,		/* sem_open name */
+	ML_SCRATCH_MSG,		/* System V message queue: msgctl IPC_RMID */
 };
 
 /* $MODELAB_TMPDIR if set and non-empty, else $TMPDIR, else /tmp. */
@@ -613,6 +614,11 @@ int ml_scratch_disk_path(char *buf, size_t len, const char *name);
 /* buf = /modelab-PID-WHAT for shm_open, mq_open or sem_open, registered. */
 int ml_scratch_ipc_name(char *buf, size_t len, enum ml_scratch_kind kind,
 			const char *what);
+/*
+ * A System V message queue (msgget), registered by its id: buf receives
+ * the id in decimal, the name that ml_scratch_forget() takes.
+ */
+int ml_scratch_msg_queue(char *buf, size_t len, int msqid);
 /* The probe removed it itself: no longer registered. */
 void ml_scratch_forget(const char *name);
 /*
@@ -639,6 +645,12 @@ pid_t ml_child_spawn_helper(const char *helper, char *const argv[], int cpu);
  * -1 with errno set.
  */
 int ml_child_reap(pid_t pid, double timeout_s, int *status);
+/*
+ * Has pid ended?  Never waits: 1 when it had and is now reaped and
+ * unregistered (*status as waitpid gives it), 0 while it still runs,
+ * -1 with errno set (not our child: unregistered too).
+ */
+int ml_child_poll(pid_t pid, int *status);
 /*
  * pid, a grandchild that will come to us when its parent dies (we are a
  * subreaper: prctl(PR_SET_CHILD_SUBREAPER)), registered like a child:

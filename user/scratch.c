@@ -6,7 +6,8 @@
  * The directory is $MODELAB_TMPDIR when set and non-empty, else $TMPDIR,
  * else /tmp.  On first use a private run directory modelab-PID-XXXXXX
  * (0700) is made inside it; every file a probe asks for lives there.
- * Named objects (shm_open, mq_open, sem_open) are /modelab-PID-WHAT.
+ * Named objects (shm_open, mq_open, sem_open) are /modelab-PID-WHAT; a
+ * System V message queue is registered by its id.
  * Each one is registered so that ml_scratch_remove_all() can take it away
  * when the run ends or is interrupted.  Only the process that made the
  * registrations removes anything: a forked child leaves them alone.
@@ -15,10 +16,12 @@
 #include "modelab.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/msg.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -182,6 +185,17 @@ int ml_scratch_ipc_name(char *buf, size_t len, enum ml_scratch_kind kind,
 	return enrol(kind, buf);
 }
 
+int ml_scratch_msg_queue(char *buf, size_t len, int msqid)
+{
+	int n = snprintf(buf, len, "%d", msqid);
+
+	if (msqid < 0 || n < 0 || (size_t)n >= len) {
+		errno = EINVAL;
+		return -1;
+	}
+	return enrol(ML_SCRATCH_MSG, buf);
+}
+
 void ml_scratch_forget(const char *name)
 {
 	struct entry *e;
@@ -203,6 +217,17 @@ static const char *join(char *out, const char *a, const char *b)
 		out[n++] = *b;
 	out[n] = '\0';
 	return out;
+}
+
+/* msgctl(id, IPC_RMID), id in decimal; async-signal-safe */
+static void remove_msg_queue(const char *id)
+{
+	long v = 0;
+
+	for (; *id >= '0' && *id <= '9' && v < INT_MAX; id++)
+		v = v * 10 + (*id - '0');
+	if (!*id && v <= INT_MAX)
+		msgctl((int)v, IPC_RMID, NULL);
 }
 
 void ml_scratch_remove_all(void)
@@ -229,6 +254,9 @@ void ml_scratch_remove_all(void)
 			break;
 		case ML_SCRATCH_MQ:	/* what mq_unlink does */
 			syscall(SYS_mq_unlink, e->name + 1);
+			break;
+		case ML_SCRATCH_MSG:	/* the id, in decimal */
+			remove_msg_queue(e->name);
 			break;
 		}
 		e->used = 0;

@@ -50,10 +50,11 @@
  *   thread-condvar  two threads, a mutex and a condition variable
  *   thread-futex    two threads, the futex ring with C11 atomics
  *
- *   The exec'd peer is this same program: a constructor runs before main
- *   and, when MODELAB_IPC_PEER names a descriptor, becomes the peer and
- *   never returns (that works in bin/modelab-ipc and in bin/modelab).  Its
- *   orders come in one shared page (a memfd, the only descriptor it keeps).
+ *   The exec'd peer is this same program, re-executed as the self-exec
+ *   helper "ipc-peer" (user/selfexec.c): it becomes the peer before main
+ *   and never returns (that works in bin/modelab-ipc and in bin/modelab).
+ *   Its orders come in one shared page (a memfd, the only descriptor it
+ *   keeps, whose number is its argv[1]).
  *
  * WHAT IS COUNTED, PER SIDE
  *   The library's witness pass counts for THIS process only (getrusage
@@ -94,17 +95,21 @@
  *   volatile is not synchronisation.
  *
  * CLEANUP, TIMEOUTS AND TEST HOOKS
- *   Names hold our pid (/dev/shm/modelab-ipc-PID-N, the FIFOs' directory
- *   $TMPDIR/modelab-ipc-PID-XXXXXX, mqueues /modelab-ipc-PID-N-a and -b,
- *   the System V key 0x4d000000 | PID) and are removed as soon as the peer
- *   opened them; a SIGINT, SIGTERM or SIGHUP handler removes what is left,
- *   kills and reaps the peer, and re-raises; a peer whose parent dies gets
- *   SIGTERM (PR_SET_PDEATHSIG) and removes what it can.  Peers are named
- *   ipcpeerPID (their comm).  Every blocking wait of the measuring side is
- *   interrupted every 250 ms by SIGALRM (no SA_RESTART; spinning waits
- *   read the clock instead) and gives up after 2 s: the figure then fails
- *   with the reason in its verify_error ("the peer (pid N) did not answer
- *   within 2 s"), one line on stderr, and the run goes on.  Environment:
+ *   Names hold our pid and follow the one scratch rule (user/scratch.c):
+ *   /dev/shm/modelab-PID-ipc-N, mqueues /modelab-PID-ipc-N-a and -b, the
+ *   FIFOs ipc-N-to-peer and ipc-N-to-parent in the run's directory
+ *   DIR/modelab-PID-XXXXXX, DIR being $MODELAB_TMPDIR, else $TMPDIR, else
+ *   /tmp; the System V key is 0x4d000000 | PID.  They are removed as soon
+ *   as the peer opened them (the System V queue with the session); on
+ *   SIGINT, SIGTERM or SIGHUP user/cleanup.c removes what is left, kills
+ *   and reaps the peer (user/child.c), and re-raises; a peer whose parent
+ *   dies gets SIGTERM (PR_SET_PDEATHSIG) and removes what it can.  Peers
+ *   are named ipcpeerPID (their comm).  Every blocking wait of the
+ *   measuring side is interrupted every 250 ms by SIGALRM (no SA_RESTART;
+ *   spinning waits read the clock instead) and gives up after 2 s: the
+ *   figure then fails with the reason in its verify_error ("the peer (pid
+ *   N) did not answer within 2 s"), one line on stderr, and the run goes
+ *   on.  Environment:
  *   MODELAB_IPC_FIGURES=GLOB,...  run only these figures (others skipped)
  *   MODELAB_IPC_TEST_STALL=1      peers stop answering at the first message
  *   MODELAB_IPC_TEST_STALL=open   peers never open their end
@@ -179,7 +184,7 @@ static int fig_setup(struct ml_ctx *ctx)
 		return ml_skip(ctx, "not named in MODELAB_IPC_FIGURES");
 	if (f->error[0])	/* run() does nothing, verify() says why */
 		return ml_error(ctx, "%s", f->error);
-	peer = f->cpus == 1 ? self : ipc_other_cpu(self);
+	peer = f->cpus == 1 ? self : ml_other_cpu(self);
 	if (peer < 0)
 		return ml_skip(ctx, "one CPU for us (online, affinity, cpuset): no second CPU for the peer");
 	why = session_open(&fig_sess, f->mech, f->size, peer,

@@ -53,7 +53,6 @@
 #define RING_SLOTS 16u
 #define SHADOW_MAX 1024		/* the probe's own batch timings */
 #define EMPTY_MAX 256		/* and of a transfer's empty batches */
-#define PEER_ENV "MODELAB_IPC_PEER"
 #define REPLY_XOR 0xa5		/* the peer's answer: byte ^ this */
 #define COUNTER_N 1000000		/* increments per thread */
 #define LITMUS_TRIALS 200000
@@ -243,27 +242,8 @@ const char *session_open(struct session *s, enum mech m, size_t size,
 			 int cpu, bool checking, enum hook hook);
 void session_close(struct session *s);
 
-/* ---- the peer, and cleanup when interrupted (peer.c) ------------------ */
+/* ---- the peer (peer.c) ---------------------------------------------- */
 
-/*
- * What exists by name right now, for the signal handler: it may run at
- * any point, so a name is written here before the object is created and
- * cleared once it is unlinked.
- */
-struct ipc_reg {
-	char paths[2][128];
-	char dir[96];
-	char shm[64];
-	char mq[2][64];
-	volatile sig_atomic_t msqid;	/* -1: none */
-	volatile sig_atomic_t peer;	/* 0: none */
-};
-extern struct ipc_reg ipc_reg;
-
-void ipc_handlers(bool on, bool watchdog);
-void unlink_early(void);
-const char *ipc_tmp_dir(void);
-int ipc_other_cpu(int self);
 bool peer_exited(struct session *s, uint64_t grace_ns);
 int start_thread(struct session *s);
 int start_process(struct session *s);

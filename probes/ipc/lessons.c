@@ -96,7 +96,7 @@ static double idle_cpu_fraction(enum mech m, int cpu, char *err, size_t len)
 
 const char *demo_spin_cost(struct ml_result *res)
 {
-	int self = sched_getcpu(), cpu = ipc_other_cpu(self);
+	int self = sched_getcpu(), cpu = ml_other_cpu(self);
 	double spin, futex_frac;
 	char err[160] = "";
 
@@ -135,20 +135,10 @@ struct counter_arg {
 	bool atomic;
 };
 
-static void pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 static void *count_up(void *p)
 {
 	const struct counter_arg *a = p;
 
-	pin_self(a->cpu);
 	atomic_fetch_add(&ready_threads, 1);
 	while (atomic_load(&ready_threads) < 2)
 		cpu_relax();
@@ -173,7 +163,7 @@ static long count_race(int cpu0, int cpu1, bool atomic)
 	atomic_store(&acounter, 0);
 	atomic_store(&ready_threads, 0);
 	for (int i = 0; i < 2; i++)
-		made += !pthread_create(&t[i], NULL, count_up, &a[i]);
+		made += !ml_thread_start(&t[i], count_up, &a[i], a[i].cpu);
 	if (made < 2) {
 		atomic_store(&ready_threads, 2);	/* release the one */
 		if (made)
@@ -187,7 +177,7 @@ static long count_race(int cpu0, int cpu1, bool atomic)
 
 const char *demo_counter(struct ml_result *res)
 {
-	int self = sched_getcpu(), other = ipc_other_cpu(self);
+	int self = sched_getcpu(), other = ml_other_cpu(self);
 	long v1, a1, v2 = -1, a2 = -1;
 	const long want = 2l * COUNTER_N;
 
@@ -261,7 +251,6 @@ static void *litmus_peer(void *p)
 	const struct litmus_arg *a = p;
 	unsigned int seed = 7;
 
-	pin_self(a->cpu);
 	for (unsigned int t = 1; t <= a->trials; t++) {
 		while (atomic_load_explicit(&go, memory_order_acquire) != t)
 			cpu_relax();
@@ -282,7 +271,7 @@ static long litmus(int peer_cpu, bool atomic, unsigned int trials)
 
 	atomic_store(&go, 0);
 	atomic_store(&done, 0);
-	if (pthread_create(&t, NULL, litmus_peer, &a))
+	if (ml_thread_start(&t, litmus_peer, &a, a.cpu))
 		return -1;
 	for (unsigned int i = 1; i <= trials; i++) {
 		vflag[0] = vflag[1] = 0;
@@ -305,7 +294,7 @@ static long litmus(int peer_cpu, bool atomic, unsigned int trials)
 
 const char *demo_flag(struct ml_result *res)
 {
-	int self = sched_getcpu(), other = ipc_other_cpu(self);
+	int self = sched_getcpu(), other = ml_other_cpu(self);
 	long v, a;
 
 	if (other < 0) {

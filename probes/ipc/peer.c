@@ -1,121 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * probes/ipc/peer.c - the other side: the peer's loop, forked, exec'd or a
- * thread, and how it opens its end; then starting, pinning, watching and
- * reaping it, and the signal handlers that clean up after it.  The lesson
- * is in probes/ipc/ipc.c.
+ * thread, and how it opens its end; then starting, watching and reaping
+ * it, through user/child.c (which also kills it when the run is
+ * interrupted).  The lesson is in probes/ipc/ipc.c.
  */
 #define _GNU_SOURCE
 #include "ipc.h"
 
-/* Peer lifecycle and signal handlers stay together: user/ will replace them. */
-
-/* ---- cleanup when interrupted ---------------------------------------- */
-
-/* What exists by name right now (struct ipc_reg in ipc.h). */
-struct ipc_reg ipc_reg = { .msqid = -1 };
-
-static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP };
-static struct sigaction saved_fatal[3], saved_pipe, saved_alarm;
-static bool handlers_on;
-
-/* Only async-signal-safe calls: unlink(), rmdir(), mq_unlink(), msgctl(). */
-static void remove_names(char paths[2][128], char *dir, char *shm,
-			 char mq[2][64], int msqid)
-{
-	for (int i = 0; i < 2; i++)
-		if (paths[i][0])
-			unlink(paths[i]);
-	if (dir && dir[0])
-		rmdir(dir);
-	if (shm && shm[0])
-		shm_unlink(shm);
-	for (int i = 0; mq && i < 2; i++)
-		if (mq[i][0])
-			mq_unlink(mq[i]);
-	if (msqid >= 0)
-		msgctl(msqid, IPC_RMID, NULL);
-}
-
-static void on_fatal_signal(int sig)
-{
-	int saved = errno;
-
-	if (ipc_reg.peer > 0) {
-		kill(ipc_reg.peer, SIGKILL);
-		waitpid(ipc_reg.peer, NULL, 0);	/* no zombie left either */
-	}
-	remove_names(ipc_reg.paths, ipc_reg.dir, ipc_reg.shm, ipc_reg.mq,
-		     ipc_reg.msqid);
-	signal(sig, SIG_DFL);
-	raise(sig);	/* delivered when we return: the default, death */
-	errno = saved;
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;	/* only there to make blocked calls return EINTR */
-}
-
-/*
- * For the life of a session: cleanup on fatal signals, EPIPE instead of
- * SIGPIPE, and a SIGALRM every 250 ms without SA_RESTART, so that any
- * blocking call returns EINTR and can check how long it has waited.
- */
-void ipc_handlers(bool on, bool watchdog)
-{
-	struct itimerval it = { { 0, 0 }, { 0, 0 } };
-	struct sigaction sa = { .sa_handler = on_fatal_signal };
-
-	if (on == handlers_on)
-		return;
-	handlers_on = on;
-	if (!on) {
-		const struct timespec zero = { 0, 0 };
-		sigset_t alrm, old;
-
-		/* a SIGALRM already pending must not meet the default
-		 * action, which is death */
-		sigemptyset(&alrm);
-		sigaddset(&alrm, SIGALRM);
-		pthread_sigmask(SIG_BLOCK, &alrm, &old);
-		setitimer(ITIMER_REAL, &it, NULL);
-		while (sigtimedwait(&alrm, NULL, &zero) > 0)
-			;
-		sigaction(SIGALRM, &saved_alarm, NULL);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		for (size_t i = 0; i < ML_ARRAY_SIZE(fatal_signals); i++)
-			sigaction(fatal_signals[i], &saved_fatal[i], NULL);
-		sigaction(SIGPIPE, &saved_pipe, NULL);
-		return;
-	}
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < ML_ARRAY_SIZE(fatal_signals); i++)
-		sigaction(fatal_signals[i], &sa, &saved_fatal[i]);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &saved_pipe);
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, &saved_alarm);
-	if (!watchdog)	/* spinning waits read the clock instead */
-		return;
-	it.it_interval.tv_usec = it.it_value.tv_usec = WATCHDOG_US;
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
-void unlink_early(void)
-{
-	remove_names(ipc_reg.paths, ipc_reg.dir, ipc_reg.shm, ipc_reg.mq, -1);
-	memset(ipc_reg.paths, 0, sizeof(ipc_reg.paths));
-	memset(ipc_reg.dir, 0, sizeof(ipc_reg.dir));
-	memset(ipc_reg.shm, 0, sizeof(ipc_reg.shm));
-	memset(ipc_reg.mq, 0, sizeof(ipc_reg.mq));
-}
-
 /* ---- the peer: one loop for forked, exec'd and thread peers ----------- */
 
 static struct ctl *peer_ctl;	/* in a peer process */
-static cpu_set_t allowed_cpus;	/* where we may run, before main() */
-static bool have_allowed;
 
 static void stall(struct ctl *k, bool thread)
 {
@@ -407,34 +302,30 @@ static __attribute__((noreturn)) void peer_main(struct ctl *k)
 }
 
 /*
- * The exec'd peer: this same binary, started with MODELAB_IPC_PEER=FD.
- * It becomes the peer before main() runs and never returns, so it works
- * in bin/modelab-ipc and in bin/modelab alike.
+ * The exec'd peer: this same binary, run by ml_child_spawn_helper() with
+ * the orders' descriptor as argv[1].  It becomes the peer before main()
+ * runs and never returns, so it works in bin/modelab-ipc and in
+ * bin/modelab alike (user/selfexec.c).
  */
-__attribute__((constructor)) static void ipc_peer_hook(void)
+static int peer_helper(int argc, char **argv)
 {
-	const char *v = getenv(PEER_ENV);
 	struct ctl *k;
 	char *end;
 	long fd;
 
-	if (!v) {
-		/* main() pins us to one CPU: remember where we may run
-		 * (taskset, cpuset), for the peers of -2cpu figures */
-		have_allowed = !sched_getaffinity(0, sizeof(allowed_cpus),
-						  &allowed_cpus);
-		return;
-	}
-	fd = strtol(v, &end, 10);
-	if (*end || fd < 0 || fd > INT_MAX)
-		_exit(126);
+	if (argc < 2)
+		return 2;
+	fd = strtol(argv[1], &end, 10);
+	if (end == argv[1] || *end || fd < 0 || fd > INT_MAX)
+		return 2;
 	k = mmap(NULL, sizeof(*k), PROT_READ | PROT_WRITE, MAP_SHARED,
 		 (int)fd, 0);
 	if (k == MAP_FAILED)
-		_exit(126);
+		return 2;
 	close((int)fd);
 	peer_main(k);
 }
+ML_HELPER("ipc-peer", peer_helper);
 
 /* ---- starting, watching and reaping the peer ------------------------ */
 
@@ -446,61 +337,16 @@ bool peer_exited(struct session *s, uint64_t grace_ns)
 	if (s->pid <= 0)
 		return false;
 	while (!s->reaped) {
-		if (waitpid(s->pid, &s->status, WNOHANG) == s->pid)
+		int r = ml_child_poll(s->pid, &s->status);
+
+		if (r > 0)
 			s->reaped = true;
-		else if (ml_monotonic_ns() >= end)
+		else if (r < 0 || ml_monotonic_ns() >= end)
 			break;
 		else
 			nanosleep(&ms1, NULL);
 	}
-	if (s->reaped)
-		ipc_reg.peer = 0;
 	return s->reaped;
-}
-
-/* The first CPU we may use that is not ours; -1 when there is none. */
-int ipc_other_cpu(int self)
-{
-	char line[256] = "";
-
-	for (int cpu = 0; have_allowed && cpu < CPU_SETSIZE; cpu++)
-		if (cpu != self && CPU_ISSET(cpu, &allowed_cpus))
-			return cpu;
-	if (have_allowed)
-		return -1;
-	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (f) {
-		char *p = fgets(line, sizeof(line), f) ? line : NULL;
-
-		fclose(f);
-		while (p && *p && *p != '\n') {
-			char *end;
-			long lo = strtol(p, &end, 10), hi = lo;
-
-			if (end == p)
-				break;
-			if (*end == '-')
-				hi = strtol(end + 1, &end, 10);
-			for (long cpu = lo; cpu <= hi; cpu++)
-				if (cpu != self && cpu < CPU_SETSIZE)
-					return (int)cpu;
-			p = *end == ',' ? end + 1 : end;
-		}
-		return -1;
-	}
-	for (long cpu = 0; cpu < online; cpu++)
-		if (cpu != self)
-			return (int)cpu;
-	return -1;
-}
-
-const char *ipc_tmp_dir(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	return t && *t ? t : "/tmp";
 }
 
 static void *peer_thread(void *arg)
@@ -522,9 +368,7 @@ static void *peer_thread(void *arg)
 int start_thread(struct session *s)
 {
 	struct chan *pc = &s->pc;
-	pthread_attr_t attr;
 	sigset_t all, old;
-	cpu_set_t set;
 	int rc;
 
 	chan_init(pc, s->mech, false);
@@ -537,16 +381,11 @@ int start_thread(struct session *s)
 	s->pbuf = malloc(s->size ? s->size : 1);
 	if (!s->pbuf)
 		return -1;
-	CPU_ZERO(&set);
-	CPU_SET(s->cpu, &set);
-	pthread_attr_init(&attr);
-	pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
 	/* the peer thread blocks every signal: SIGALRM is for us */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&s->thread, &attr, peer_thread, s);
+	rc = ml_thread_start(&s->thread, peer_thread, s, s->cpu);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
 	if (rc) {
 		errno = rc;
 		return -1;
@@ -555,38 +394,32 @@ int start_thread(struct session *s)
 	return 0;
 }
 
+/*
+ * A peer process, pinned to s->cpu by child.c: forked, or exec'd with
+ * the orders' memfd as its one descriptor (everything else of ours is
+ * close-on-exec).  A peer that cannot be pinned exits 126 (child.c).
+ */
 int start_process(struct session *s)
 {
-	enum peer_kind kind = mechs[s->mech].peer;
-	char env[48];
-	cpu_set_t set;
+	char fd[16];
+	char *argv[] = { "modelab-ipc-peer", fd, NULL };
+	int e;
 
-	snprintf(env, sizeof(env), "%s=%d", PEER_ENV, s->ctl_fd);
-	s->pid = fork();
+	if (mechs[s->mech].peer == FORKED) {
+		s->pid = ml_child_fork(s->cpu);
+		if (s->pid == 0)
+			peer_main(s->ctl);
+	} else {
+		snprintf(fd, sizeof(fd), "%d", s->ctl_fd);
+		if (fcntl(s->ctl_fd, F_SETFD, 0))
+			return -1;
+		s->pid = ml_child_spawn_helper("ipc-peer", argv, s->cpu);
+		e = errno;
+		fcntl(s->ctl_fd, F_SETFD, FD_CLOEXEC);
+		errno = e;
+	}
 	if (s->pid < 0)
 		return -1;
-	if (s->pid == 0) {
-		char *argv[] = { "modelab-ipc-peer", NULL };
-
-		signal(SIGINT, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
-		CPU_ZERO(&set);
-		CPU_SET(s->cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set)) {
-			peer_fail(s->ctl, -2, "cannot pin the peer");
-			_exit(1);
-		}
-		if (kind == FORKED)
-			peer_main(s->ctl);
-		/* exec'd: every descriptor but the orders is close-on-exec */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		fcntl(s->ctl_fd, F_SETFD, 0);
-		putenv(env);
-		execv("/proc/self/exe", argv);
-		peer_fail(s->ctl, -1, "exec /proc/self/exe");
-		_exit(127);
-	}
-	ipc_reg.peer = s->pid;
 	for (int i = 0; i < 2; i++) {
 		if (s->peer_fds[i] >= 0)
 			close(s->peer_fds[i]);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * probes/ipc/session.c - a session: one channel and its peer, for one
- * figure.  Our side's objects for each mechanism, the peer started and
- * waited for, and everything closed and removed again.  The lesson is in
- * probes/ipc/ipc.c.
+ * figure.  Our side's objects for each mechanism (named and registered
+ * through user/scratch.c), the peer started and waited for, and
+ * everything closed and removed again.  The lesson is in probes/ipc/ipc.c.
  */
 #define _GNU_SOURCE
 #include "ipc.h"
@@ -13,6 +13,98 @@
 static char skip_why[160];
 static unsigned int name_seq;
 char procfd_path[96];	/* pipe-one-way: what the peer opens */
+
+/*
+ * The open session's names, registered with user/scratch.c, which
+ * removes them if the run is interrupted; we remove them as soon as the
+ * peer has opened them.  The System V queue lives as long as the session.
+ */
+static struct {
+	char paths[2][128];	/* FIFOs */
+	char mq[2][64];
+	char shm[64];
+	char msq[16];		/* the queue's id, as registered */
+	int msqid;		/* -1: none */
+} names = { .msqid = -1 };
+
+static void unlink_early(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (names.paths[i][0]) {
+			unlink(names.paths[i]);
+			ml_scratch_forget(names.paths[i]);
+		}
+		if (names.mq[i][0]) {
+			mq_unlink(names.mq[i]);
+			ml_scratch_forget(names.mq[i]);
+		}
+	}
+	if (names.shm[0]) {
+		shm_unlink(names.shm);
+		ml_scratch_forget(names.shm);
+	}
+	memset(names.paths, 0, sizeof(names.paths));
+	memset(names.mq, 0, sizeof(names.mq));
+	memset(names.shm, 0, sizeof(names.shm));
+}
+
+static void remove_msg_queue(void)
+{
+	if (names.msqid >= 0) {
+		msgctl(names.msqid, IPC_RMID, NULL);
+		ml_scratch_forget(names.msq);
+	}
+	names.msqid = -1;
+	names.msq[0] = '\0';
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;	/* only there to make blocked calls return EINTR */
+}
+
+/*
+ * For the life of a session: EPIPE instead of SIGPIPE, and a SIGALRM
+ * every 250 ms without SA_RESTART, so that any blocking call returns
+ * EINTR and can check how long it has waited.  (An interrupted run is
+ * user/cleanup.c's: it kills the peer and removes the names.)
+ */
+static void session_signals(bool on, bool watchdog)
+{
+	static struct sigaction saved_pipe, saved_alarm;
+	static bool signals_on;
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+
+	if (on == signals_on)
+		return;
+	signals_on = on;
+	if (!on) {
+		const struct timespec zero = { 0, 0 };
+		sigset_t alrm, old;
+
+		/* a SIGALRM already pending must not meet the default
+		 * action, which is death */
+		sigemptyset(&alrm);
+		sigaddset(&alrm, SIGALRM);
+		pthread_sigmask(SIG_BLOCK, &alrm, &old);
+		setitimer(ITIMER_REAL, &it, NULL);
+		while (sigtimedwait(&alrm, NULL, &zero) > 0)
+			;
+		sigaction(SIGALRM, &saved_alarm, NULL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		sigaction(SIGPIPE, &saved_pipe, NULL);
+		return;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, &saved_pipe);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, &saved_alarm);
+	if (!watchdog)	/* spinning waits read the clock instead */
+		return;
+	it.it_interval.tv_usec = it.it_value.tv_usec = WATCHDOG_US;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
 
 static __attribute__((format(printf, 1, 2))) const char *skip(const char *fmt,
 							      ...)
@@ -78,10 +170,18 @@ void ipc_explain(struct session *s, int e)
 	}
 }
 
-static void set_name(char *dst, size_t len, const char *suffix)
+/* /modelab-PID-ipc-N and the suffix, for shm_open or mq_open */
+static int set_name(char *dst, size_t len, enum ml_scratch_kind kind,
+		    const char *suffix)
 {
-	snprintf(dst, len, "/modelab-ipc-%d-%u%s", (int)getpid(), name_seq,
-		 suffix);
+	char what[32];
+
+	snprintf(what, sizeof(what), "ipc-%u%s", name_seq, suffix);
+	if (ml_scratch_ipc_name(dst, len, kind, what)) {
+		dst[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 static void ring_init(struct ring *r, size_t slot, int pshared)
@@ -176,27 +276,22 @@ static int make_channel(struct session *s, const char **why)
 		k->fds[0] = c->wfd;	/* the same objects, both sides */
 		k->fds[1] = c->rfd;
 		return 0;
-	case FIFO:
-		if (snprintf(ipc_reg.dir, sizeof(ipc_reg.dir),
-			     "%s/modelab-ipc-%d-XXXXXX", ipc_tmp_dir(),
-			     (int)getpid()) >= (int)sizeof(ipc_reg.dir)) {
-			ipc_reg.dir[0] = '\0';
-			*why = skip("TMPDIR is too long a path");
-			return 1;
-		}
-		if (!mkdtemp(ipc_reg.dir)) {
-			*why = skip("cannot make a directory in %s: %s",
-				    ipc_tmp_dir(), strerror(errno));
-			ipc_reg.dir[0] = '\0';
-			return 1;
-		}
+	case FIFO:	/* in the run's directory: ml_scratch_dir() */
 		for (int i = 0; i < 2; i++) {
-			snprintf(ipc_reg.paths[i], sizeof(ipc_reg.paths[i]),
-				 "%s/%s", ipc_reg.dir,
+			char what[32];
+
+			snprintf(what, sizeof(what), "ipc-%u-%s", name_seq,
 				 i ? "to-parent" : "to-peer");
-			memcpy(k->names[i], ipc_reg.paths[i],
+			if (ml_scratch_path(names.paths[i],
+					    sizeof(names.paths[i]), what)) {
+				names.paths[i][0] = '\0';
+				*why = skip("cannot make a FIFO in %s: %s",
+					    ml_scratch_base(), strerror(errno));
+				return 1;
+			}
+			memcpy(k->names[i], names.paths[i],
 			       sizeof(k->names[i]));
-			if (mkfifo(ipc_reg.paths[i], 0600))
+			if (mkfifo(names.paths[i], 0600))
 				goto sys;
 		}
 		return 0;
@@ -205,11 +300,11 @@ static int make_channel(struct session *s, const char **why)
 		for (int i = 0; i < 2; i++) {
 			mqd_t q;
 
-			set_name(ipc_reg.mq[i], sizeof(ipc_reg.mq[i]),
-				 i ? "-b" : "-a");
-			memcpy(k->names[i], ipc_reg.mq[i],
-			       sizeof(ipc_reg.mq[i]));
-			q = mq_open(ipc_reg.mq[i], O_CREAT | O_EXCL | O_RDWR |
+			if (set_name(names.mq[i], sizeof(names.mq[i]),
+				     ML_SCRATCH_MQ, i ? "-b" : "-a"))
+				goto sys;
+			memcpy(k->names[i], names.mq[i], sizeof(names.mq[i]));
+			q = mq_open(names.mq[i], O_CREAT | O_EXCL | O_RDWR |
 				    O_CLOEXEC, 0600, &attr);
 			if (q == (mqd_t)-1 && (errno == ENOSYS ||
 					       errno == EACCES)) {
@@ -228,17 +323,20 @@ static int make_channel(struct session *s, const char **why)
 	case SYSV:
 		/* a key made of our pid, so that ipcs can say whose a
 		 * leftover queue would be; IPC_PRIVATE if it is taken */
-		ipc_reg.msqid = msgget(SYSV_KEY_BASE | (getpid() & 0xffffff),
-				       IPC_CREAT | IPC_EXCL | 0600);
-		if (ipc_reg.msqid < 0 && errno == EEXIST)
-			ipc_reg.msqid = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
-		if (ipc_reg.msqid < 0 && errno == ENOSYS) {
+		names.msqid = msgget(SYSV_KEY_BASE | (getpid() & 0xffffff),
+				     IPC_CREAT | IPC_EXCL | 0600);
+		if (names.msqid < 0 && errno == EEXIST)
+			names.msqid = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+		if (names.msqid < 0 && errno == ENOSYS) {
 			*why = skip("no System V IPC in this kernel");
 			return 1;
 		}
-		if (ipc_reg.msqid < 0)
+		if (names.msqid < 0)
 			goto sys;
-		c->msqid = k->msqid = ipc_reg.msqid;
+		if (ml_scratch_msg_queue(names.msq, sizeof(names.msq),
+					 names.msqid))
+			goto sys;
+		c->msqid = k->msqid = names.msqid;
 		c->wtype = 1;
 		c->rtype = 2;
 		c->scratch = malloc(sizeof(long) + slot);
@@ -259,9 +357,11 @@ static int make_channel(struct session *s, const char **why)
 	case SHM_SEM:
 	case SHM_FUTEX:
 	case SHM_SPIN:
-		set_name(ipc_reg.shm, sizeof(ipc_reg.shm), "");
-		memcpy(k->names[0], ipc_reg.shm, sizeof(ipc_reg.shm));
-		fd = shm_open(ipc_reg.shm,
+		if (set_name(names.shm, sizeof(names.shm), ML_SCRATCH_SHM,
+			     ""))
+			goto sys;
+		memcpy(k->names[0], names.shm, sizeof(names.shm));
+		fd = shm_open(names.shm,
 			      O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			*why = skip("no POSIX shared memory here: %s",
@@ -331,7 +431,12 @@ static int wait_ready(struct session *s, const char **why)
 	int r;
 
 	while (!(r = atomic_load(&s->ctl->ready))) {
-		if (peer_exited(s, 0)) {
+		if (peer_exited(s, 0) && WIFEXITED(s->status) &&
+		    WEXITSTATUS(s->status) == 126) {	/* child.c: no pin */
+			*why = skip("cannot pin the peer to CPU %d", s->cpu);
+			return 1;
+		}
+		if (s->reaped) {
 			ipc_explain(s, E_EOF);
 			return -1;
 		}
@@ -401,7 +506,7 @@ const char *session_open(struct session *s, enum mech m, size_t size,
 	s->rx_sum = s->tx_sum = SUM_SEED;
 	chan_init(&s->c, m, true);
 	name_seq++;
-	ipc_handlers(true, m != SHM_SPIN);
+	session_signals(true, m != SHM_SPIN);
 	s->buf = malloc(size ? size : 1);
 	if (kind == THREAD) {
 		s->ctl = calloc(1, sizeof(*s->ctl));
@@ -439,9 +544,9 @@ const char *session_open(struct session *s, enum mech m, size_t size,
 		goto out;
 	}
 	if (m == FIFO) {
-		s->c.wfd = open_fifo(s, ipc_reg.paths[0], O_WRONLY);
+		s->c.wfd = open_fifo(s, names.paths[0], O_WRONLY);
 		if (s->c.wfd >= 0)
-			s->c.rfd = open_fifo(s, ipc_reg.paths[1], O_RDONLY);
+			s->c.rfd = open_fifo(s, names.paths[1], O_RDONLY);
 		if (s->c.rfd < 0)
 			goto out;
 	}
@@ -500,15 +605,11 @@ void session_close(struct session *s)
 	}
 	if (s->pid > 0 && !s->reaped) {
 		kill(s->pid, SIGKILL);
-		while (waitpid(s->pid, &s->status, 0) < 0 && errno == EINTR)
-			;
+		ml_child_reap(s->pid, 5.0, &s->status);
 		s->reaped = true;
 	}
-	ipc_reg.peer = 0;
 	unlink_early();		/* whatever a failed setup left */
-	if (ipc_reg.msqid >= 0)
-		msgctl(ipc_reg.msqid, IPC_RMID, NULL);
-	ipc_reg.msqid = -1;
+	remove_msg_queue();
 	if (s->status_fd >= 0)
 		close(s->status_fd);
 	for (int i = 0; i < 2; i++) {
@@ -557,5 +658,5 @@ void session_close(struct session *s)
 	if (s->ctl_fd >= 0)
 		close(s->ctl_fd);
 	s->ctl = NULL;
-	ipc_handlers(false, false);
+	session_signals(false, false);
 }

@@ -5,14 +5,33 @@
 # leave no child running, no process at all of its own (every descendant
 # carries the run's MODELAB_TMPDIR in its environment: the process
 # family's orphans and daemons too, which are nobody's children), an
-# empty MODELAB_TMPDIR and no /dev/shm entry of its own (user/cleanup.c,
-# user/child.c, user/scratch.c).
+# empty MODELAB_TMPDIR, no /dev/shm entry and no POSIX message queue of
+# its own (user/cleanup.c, user/child.c, user/scratch.c).  ipc runs a few
+# figures (MODELAB_IPC_FIGURES) with exec'd peers, queues, shared memory
+# and FIFOs, so that a signal comes in the middle of a transfer.
 #
 # BIN=dir picks the programs to test (default: bin/).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/host/lib.sh
 ML=$BIN/modelab
+IPC_FIGURES='posix-mq-rtt-1cpu,shm-futex-rtt-2cpu,fifo-rtt-1cpu'
+
+# POSIX message queues are visible only through an mqueue mount: /dev/mqueue
+# when the system has one, else a private one (root, unshare -m), else none
+mkdir -p "$tmp/mq"
+if mountpoint -q /dev/mqueue 2>/dev/null; then
+	mq_of() { ls /dev/mqueue | grep -e "^modelab-$1-"; }
+elif [ "$(id -u)" -eq 0 ] &&
+	unshare -m sh -c "mount -t mqueue none '$tmp/mq'" 2>/dev/null; then
+	mq_of() {
+		unshare -m sh -c "mount -t mqueue none '$tmp/mq' && ls '$tmp/mq'" |
+			grep -e "^modelab-$1-"
+	}
+else
+	mq_of() { :; }
+	skip "no POSIX message queue left" "no /dev/mqueue, and not root to mount one"
+fi
 
 # Children of pid (every thread's), one per line.
 kids() { cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . ; }
@@ -47,8 +66,8 @@ interrupt() {
 	# --time 2: long enough a run for both delays.  Job control on while
 	# it starts: without, bash starts a background job ignoring SIGINT.
 	set -m
-	MODELAB_TMPDIR=$dir MODELAB_HOLD=$hold "$ML" run --time 2 "$@" \
-		>/dev/null 2>"$tmp/err" &
+	MODELAB_TMPDIR=$dir MODELAB_HOLD=$hold MODELAB_IPC_FIGURES=$IPC_FIGURES \
+		"$ML" run --time 2 "$@" >/dev/null 2>"$tmp/err" &
 	pid=$!
 	set +m
 	if [ -n "$hold" ]; then
@@ -78,11 +97,13 @@ interrupt() {
 	check "$what: MODELAB_TMPDIR is empty" test -z "$(ls -A "$dir")"
 	check "$what: no /dev/shm/*modelab-$pid-* left" \
 		test -z "$(ls /dev/shm 2>/dev/null | grep -e "modelab-$pid-")"
+	check "$what: no POSIX message queue modelab-$pid-* left" \
+		test -z "$(mq_of "$pid")"
 	rm -rf "$dir"
 }
 
 # memory is demonstrations only, about 0.1 s in all: earlier signals
-for family in syscall fault interrupt seccomp memory; do
+for family in syscall fault interrupt seccomp memory ipc; do
 	delays="0.3 1.5" term=1.0
 	[ "$family" = memory ] && delays="0.06 0.12" term=0.09
 	for delay in $delays; do

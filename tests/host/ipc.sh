@@ -14,7 +14,8 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/host/lib.sh
 P=$BIN/modelab-ipc
-TMPROOT=${TMPDIR:-/tmp}
+# the scratch rule (user/scratch.c): MODELAB_TMPDIR, else TMPDIR, else /tmp
+TMPROOT=${MODELAB_TMPDIR:-${TMPDIR:-/tmp}}
 ncpu=$(nproc)	# the CPUs we may use: online, affinity, cpuset
 
 # ---- where leftovers would be -------------------------------------------
@@ -32,17 +33,18 @@ else
 fi
 
 # leftovers PID: every name a run of PID could leave, one a line.  Names
-# hold the pid: /dev/shm/modelab-ipc-PID-N, $TMPDIR/modelab-ipc-PID-XXXXXX
-# (the FIFOs' directory), mqueues modelab-ipc-PID-N-a, and the System V
-# queue's key is 0x4d000000 | PID.  Peers, forked or exec'd, are named
+# hold the pid: /dev/shm/modelab-PID-ipc-N, the run's directory
+# $TMPROOT/modelab-PID-XXXXXX (the FIFOs ipc-N-to-peer, ipc-N-to-parent in
+# it), mqueues modelab-PID-ipc-N-a, and the System V queue's key is
+# 0x4d000000 | PID.  Peers, forked or exec'd, are named
 # ipcpeerPID (their comm).  All of it is per run: another run at the same
 # time does not disturb the check.
 leftovers() {
 	local pid=$1 key
-	ls -d /dev/shm/modelab-ipc-"$pid"-* "$TMPROOT"/modelab-ipc-"$pid"-* 2>/dev/null
+	ls -d /dev/shm/modelab-"$pid"-* "$TMPROOT"/modelab-"$pid"-* 2>/dev/null
 	key=$(printf '0x%08x' $((0x4d000000 | (pid & 0xffffff))))
 	ipcs -q 2>/dev/null | awk -v k="$key" '$1 == k { print "System V queue " k }'
-	mq_names | grep "^modelab-ipc-$pid-" | sed 's/^/mqueue /'
+	mq_names | grep "^modelab-$pid-" | sed 's/^/mqueue /'
 	pgrep -x "ipcpeer$pid" | sed 's/^/peer process /'
 }
 # no_leftovers NAME PID: passes when PID left nothing, else names it
@@ -54,9 +56,9 @@ no_leftovers() {
 }
 # names_of PID: the names that exist right now (for the window tests)
 names_of() {
-	ls -d /dev/shm/modelab-ipc-"$1"-* "$TMPROOT"/modelab-ipc-"$1"-* 2>/dev/null
+	ls -d /dev/shm/modelab-"$1"-ipc-* "$TMPROOT"/modelab-"$1"-*/ipc-* 2>/dev/null
 	ipcs -q 2>/dev/null | awk -v k="$(printf '0x%08x' $((0x4d000000 | ($1 & 0xffffff))))" '$1 == k'
-	mq_names | grep "^modelab-ipc-$1-"
+	mq_names | grep "^modelab-$1-ipc-"
 }
 
 # names_or_gone PID: PID has a name, or is no more (nothing to wait for)
@@ -214,8 +216,12 @@ done
 # In the window where a name exists and the peer has not opened it yet
 # (held open by MODELAB_IPC_TEST_STALL=open): the SIGINT handler removes it.
 for f in fifo-rtt-1cpu posix-mq-rtt-1cpu shm-sem-rtt-1cpu sysv-msg-rtt-1cpu; do
+	# job control on while it starts: without, bash starts a background
+	# job ignoring SIGINT, and user/cleanup.c leaves an ignored one alone
+	set -m
 	MODELAB_IPC_TEST_STALL=open MODELAB_IPC_FIGURES=$f "$P" --quick >/dev/null 2>&1 &
 	pid=$!
+	set +m
 	# the names come after the run's start-up, slower on a busy machine:
 	# wait for them as long as the run is there (the stall holds 5 s)
 	wait_until 30 names_or_gone $pid

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_scratch.c - scratch.c's one rule: which directory, the private run
- * directory in it, names registered and removed, remove_all idempotent,
- * and a forked child that removes nothing of its parent's.
+ * directory in it, names (and a System V queue) registered and removed,
+ * remove_all idempotent, and a forked child that removes nothing of its
+ * parent's.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,8 +99,9 @@ static void run_dir_is_private(void **state)
 static void registered_names_are_removed(void **state)
 {
 	char file[PATH_MAX], kept[PATH_MAX], shm[64], dir[PATH_MAX];
-	char want[64];
-	int fd;
+	char want[64], id[16];
+	struct msqid_ds ds;
+	int fd, msqid;
 
 	(void)state;
 	setenv("MODELAB_TMPDIR", base_a, 1);
@@ -117,6 +120,11 @@ static void registered_names_are_removed(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 
+	msqid = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	if (msqid >= 0)
+		assert_int_equal(ml_scratch_msg_queue(id, sizeof(id), msqid),
+				 0);
+
 	/* one the probe removes itself, then forgets */
 	assert_int_equal(ml_scratch_path(kept, sizeof(kept), "two"), 0);
 	ml_scratch_forget(kept);
@@ -126,6 +134,8 @@ static void registered_names_are_removed(void **state)
 	assert_false(exists(dir));
 	fd = shm_open(shm, O_RDWR | O_CLOEXEC, 0600);
 	assert_int_equal(fd, -1);
+	if (msqid >= 0)	/* System V IPC may be missing */
+		assert_int_equal(msgctl(msqid, IPC_STAT, &ds), -1);
 	ml_scratch_remove_all();	/* idempotent */
 	ml_scratch_remove_all();
 	assert_false(exists(dir));
