@@ -248,6 +248,7 @@ static const struct {
 	{ "CAP_CHECKPOINT_RESTORE", CAP_CHECKPOINT_RESTORE },
 };
 
+/* TODO(issue 14): judge caps by ml_sandbox_caps(), the command's set, not our CapEff. */
 /* Whether this process holds a capability, by its name: CapEff says. */
 static bool has_cap_named(const char *name)
 {

@@ -511,6 +511,14 @@ int ml_bpf_explain(FILE *out, void *ctx);
 /* ---- sandbox.c: `modelab sandbox` --------------------------------------- */
 
 int ml_sandbox_main(int argc, char **argv);
+/*
+ * The capabilities the sandboxed command holds (bit N = capability N): what
+ * --caps chose (Docker's 14 by default), less any modelab cannot give.
+ * For the profile's includes/excludes "caps".
+ */
+uint64_t ml_sandbox_caps(void);
+/* "docker", "none", "all" or "chown,CAP_KILL,...": a mask, or -1 with err. */
+int ml_caps_parse(const char *s, uint64_t *mask, char *err, size_t len);
 
 /* ---- report.c: text, JSON, CSV ----------------------------------------- */
 

@@ -98,5 +98,8 @@ bad_input "modelab: option '--time' needs a value" "$ML" run --time
 bad_input "modelab: --time: '-1' is not a number of seconds in (0, 60]" "$ML" run --time -1
 bad_input "modelab: --json and --csv exclude each other" "$ML" run --json --csv
 bad_input "syscall: unexpected argument 'extra'" "$BIN/modelab-syscall" extra
+bad_input "modelab sandbox: --caps: unknown capability 'sys_frob' (docker, none, all, or names such as chown,CAP_KILL)" \
+	"$ML" sandbox --deny uname --caps sys_frob -- true
+bad_input "modelab sandbox: --isolate: unknown value 'net' (pid, user)" "$ML" sandbox --deny uname --isolate=net -- true
 
 summary

@@ -127,6 +127,114 @@ else
 	skip "Podman's profile" "apt-get download golang-github-containers-common failed"
 fi
 
+# ---- the sandbox around the filter: the supervisor is no door ---------------
+# A filter refusing open, openat and openat2 does not stop a command that
+# can drive its unfiltered parent: tests/host/escape.c tries PTRACE_ATTACH
+# (then makes the parent open the secret and takes the descriptor with
+# pidfd_getfd), PTRACE_SEIZE, pidfd_getfd and process_vm_readv on its
+# parent and on the supervisor's pid (the last argument: `exec` keeps the
+# shell's $$).
+secret=modelab-secret-$RANDOM$RANDOM
+chmod 755 "$tmp"
+echo "$secret" >"$tmp/secret"
+chmod 644 "$tmp/secret"
+root=$([ "$(id -u)" = 0 ] && echo yes)
+# escape ARGS...: the escape under `sandbox --deny open,openat,openat2 ARGS`, in $tmp/esc
+escape() {
+	sh -c 'exec "$@" "$$"' sh "$ML" sandbox --deny open,openat,openat2 "$@" \
+		-- "$tmp/escape" "$tmp/secret" >"$tmp/esc" 2>&1
+}
+# shut N: exactly N attempts, every one refused (EPERM or ESRCH), the secret never read
+shut() {
+	[ "$(grep -cE ': refused \((EPERM|ESRCH)\)$' "$tmp/esc")" -eq "$1" ] &&
+		! grep -q 'went through' "$tmp/esc" && ! grep -qF "$secret" "$tmp/esc" && return
+	tr '\n' '|' <"$tmp/esc"
+	return 1
+}
+if ! cc -static -O2 -o "$tmp/escape" tests/host/escape.c 2>"$tmp/cc.err"; then
+	skip "escape tests" "cannot build a static tests/host/escape.c: $(head -n 1 "$tmp/cc.err")"
+else
+	if [ -n "$root" ] && [ "$(uname -m)" = x86_64 ]; then
+		escape --caps all
+		check "escape: with --caps all (CAP_SYS_PTRACE kept) the door is open: the secret read through the parent" \
+			grep -qxF "ESCAPED: $secret" "$tmp/esc"
+	else
+		skip "escape: --caps all opens the door" "needs root (CAP_SYS_PTRACE to keep) and x86-64 (escape.c injects openat there only)"
+	fi
+	escape
+	check "escape (default caps): open, ptrace attach and seize, pidfd_getfd, process_vm_readv on the supervisor all refused, secret unread" \
+		shut 5
+	escape --caps none
+	check "escape (--caps none): every door refused, secret unread" shut 5
+	if [ -n "$root" ] && command -v setpriv >/dev/null; then
+		# no capabilities on either side: non-dumpable is what shuts it
+		sh -c 'exec "$@" "$$"' sh setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$ML" sandbox --deny open,openat,openat2 -- "$tmp/escape" "$tmp/secret" >"$tmp/esc" 2>&1
+		check "escape as an unprivileged user (same uid, no caps): the non-dumpable supervisor refuses ptrace, pidfd_getfd, process_vm_readv" \
+			shut 5
+	else
+		skip "escape as an unprivileged user" "needs root and setpriv to become nobody"
+	fi
+fi
+
+# ---- capabilities and no_new_privs in the command -----------------------------
+# status KEY ARGS...: KEY's value in the command's /proc/self/status
+status() {
+	local key=$1
+	shift
+	"$ML" sandbox --deny getppid "$@" -- grep "^$key:" /proc/self/status 2>/dev/null | awk '{ print $2 }'
+}
+check "caps none: CapEff 0" test "$(status CapEff --caps none)" = 0000000000000000
+if [ -n "$root" ]; then
+	check "caps default: CapEff is Docker's 14 (0xa80425fb)" test "$(status CapEff)" = 00000000a80425fb
+	check "caps docker: CapEff, CapPrm and CapBnd are Docker's 14" \
+		test "$(status CapEff --caps docker)$(status CapPrm --caps docker)$(status CapBnd --caps docker)" = \
+		00000000a80425fb00000000a80425fb00000000a80425fb
+	check "caps chown,kill: exactly CHOWN and KILL (0x21)" test "$(status CapEff --caps chown,kill)" = 0000000000000021
+	check "caps CAP_CHOWN,Kill: names with or without CAP_, any case" \
+		test "$(status CapEff --caps CAP_CHOWN,Kill)" = 0000000000000021
+	check "caps docker: no ambient, no inheritable" \
+		test "$(status CapAmb --caps docker)$(status CapInh --caps docker)" = 00000000000000000000000000000000
+else
+	skip "caps docker, chown,kill" "not root: the command holds none whatever --caps says"
+fi
+check "no_new_privs: NoNewPrivs 1 in the command" test "$(status NoNewPrivs)" = 1
+
+# ---- --isolate: new PID (and mount, user) namespaces -----------------------------
+if ! out=$("$ML" sandbox --deny getppid --isolate -- true 2>&1); then
+	skip "--isolate" "$(printf '%s\n' "$out" | head -n 1) (user namespaces disabled? sysctl kernel.unprivileged_userns_clone, user.max_user_namespaces)"
+else
+	"$ML" sandbox --deny getppid --isolate -- sh -c 'echo $$; readlink /proc/self/ns/pid; grep NoNewPrivs /proc/self/status; ps -o pid= -p 1' \
+		>"$tmp/iso" 2>/dev/null
+	check "isolate: the command is pid 2 in a new PID namespace" \
+		test "$(sed -n 1p "$tmp/iso")" = 2 -a -n "$(sed -n 2p "$tmp/iso")" -a "$(sed -n 2p "$tmp/iso")" != "$(readlink /proc/self/ns/pid)"
+	check "isolate: /proc is the new namespace's: pid 1 is there (the init)" test "$(sed -n 4p "$tmp/iso" | tr -d ' ')" = 1
+	check "isolate: NoNewPrivs 1" grep -q 'NoNewPrivs:.1' "$tmp/iso"
+	out=$(sh -c 'exec "$@" "$$"' sh "$ML" sandbox --deny getppid --isolate -- sh -c 'kill -0 "$1"; echo "rc=$?"' sh 2>&1)
+	check "isolate: the command cannot signal the supervisor's pid (No such process)" \
+		bash -c "grep -q 'No such process' <<<'$out' && grep -q 'rc=1' <<<'$out'"
+	if [ -e "$tmp/escape" ]; then
+		escape --isolate
+		check "isolate: escape finds its parent is pid 1 (the init), refused; the supervisor's pid is not there (ESRCH)" \
+			bash -c "grep -q '^parent: 1$' '$tmp/esc' && [ \$(grep -c ': refused (ESRCH)$' '$tmp/esc') -eq 4 ] && ! grep -qF '$secret' '$tmp/esc'"
+	fi
+	out=$("$ML" sandbox --deny getppid --isolate=user -- sh -c 'id -u; cat /proc/self/uid_map' 2>/dev/null | tr -s ' \n' ' ')
+	check "isolate=user: root in a new user namespace, mapped to our uid" test "$out" = "0 0 $(id -u) 1 "
+	if [ -n "$root" ] && command -v setpriv >/dev/null; then
+		out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$ML" sandbox --deny getppid --isolate -- \
+			sh -c 'echo $$; id -u; cat /proc/self/uid_map /proc/self/gid_map' 2>&1 | tr -s ' \n' ' ')
+		if grep -q 'clone: ' <<<"$out"; then
+			skip "isolate as an unprivileged user" "$out"
+		else
+			check "isolate as an unprivileged user: a user namespace, uid and gid maps 0 -> 65534, pid 2" \
+				test "$out" = "2 0 0 65534 1 0 65534 1 modelab sandbox: 'sh' exited with status 0 "
+		fi
+	fi
+	"$ML" sandbox --deny uname --action kill --isolate -- uname >/dev/null 2>"$tmp/iso.err"
+	check "isolate: the command's end passes through the init (killed by SIGSYS, 159)" \
+		bash -c "[ $? -eq 159 ] && grep -q 'killed by signal 31' '$tmp/iso.err'"
+fi
+
 # ---- bad input: one line naming the problem, usage, exit 2, nothing run -------
 bad_sandbox() { refused 'usage: modelab sandbox' "$1" "$ML" sandbox "${@:2}"; }
 bad_sandbox "modelab sandbox: --deny: unknown syscall 'nosuch'" --deny nosuch -- touch "$tmp/ran"
@@ -142,6 +250,12 @@ bad_sandbox "modelab sandbox: --action does not apply to --profile: the profile 
 bad_sandbox "modelab sandbox: --profile: cannot open '/nonexistent.json': No such file or directory" \
 	--profile /nonexistent.json -- touch "$tmp/ran"
 bad_sandbox "modelab sandbox: unknown option '--frob'" --frob -- touch "$tmp/ran"
+bad_sandbox "modelab sandbox: --caps: unknown capability 'frob' (docker, none, all, or names such as chown,CAP_KILL)" \
+	--deny uname --caps chown,frob -- touch "$tmp/ran"
+bad_sandbox "modelab sandbox: --caps: an empty name in 'chown,,kill'" --deny uname --caps chown,,kill -- touch "$tmp/ran"
+bad_sandbox "modelab sandbox: --caps: 'none' goes alone, not in a list" --deny uname --caps none,kill -- touch "$tmp/ran"
+bad_sandbox "modelab sandbox: option '--caps' needs a value" --deny uname --caps
+bad_sandbox "modelab sandbox: --isolate: unknown value 'net' (pid, user)" --deny uname --isolate=net -- touch "$tmp/ran"
 check "no bad input ran its command" test ! -e "$tmp/ran"
 
 summary
