@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 /* ---- errno names -------------------------------------------------------- */
 
@@ -110,6 +113,12 @@ int ml_syscall_list_parse(const char *list, int *nrs, size_t max, size_t *n,
 
 /* ---- OCI / Docker profiles ---------------------------------------------- */
 
+/*
+ * Read the way crun reads linux.seccomp (src/libcrun/seccomp.c), with
+ * Docker's additions (archMap, includes/excludes, the old "name") read the
+ * way moby's profiles/seccomp/seccomp_linux.go turns them into OCI.
+ */
+
 static const struct {
 	const char *name;
 	uint32_t action;	/* ERRNO and TRACE take their data later */
@@ -135,9 +144,59 @@ static const struct {
 	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 };
 
+/* <linux/capability.h>, every name, by number */
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+};
+_Static_assert(ML_ARRAY_SIZE(cap_names) == CAP_LAST_CAP + 1,
+	       "one name for every capability of <linux/capability.h>");
+
+int ml_cap_parse(const char *name)
+{
+	for (size_t i = 0; i < ML_ARRAY_SIZE(cap_names); i++)
+		if (!strcmp(name, cap_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *ml_cap_name(int cap)
+{
+	return cap >= 0 && cap < (int)ML_ARRAY_SIZE(cap_names) ? cap_names[cap] :
+								 NULL;
+}
+
+/* The kernel refuses a longer program (linux/bpf_common.h). */
+#define ML_BPF_MAXINSNS 4096
+
+static long bpf_length(scmp_filter_ctx ctx);
+
+/* One rule as given to libseccomp, to add each only once. */
+struct rule_key {
+	int nr;
+	uint32_t action;
+	unsigned int nargs;
+	unsigned int used, split;	/* used: 0 marks a free slot */
+	struct scmp_arg_cmp cmp[6];
+};
+
 struct profile_ctx {
 	scmp_filter_ctx ctx;
+	struct rule_key *seen;	/* open addressing, nseen of cap used */
+	size_t nseen, cap;
 	struct ml_profile_info *info;
+	uint64_t caps;		/* the set includes/excludes.caps ask about */
+	uint32_t def_action;
+	int kernel[3];		/* uname's release, as moby parses it */
 	char *err;
 	size_t len;
 };
@@ -168,6 +227,31 @@ static int want_type(struct json_object *v, enum json_type t,
 	return ml_errorf(p->err, p->len, "profile: %s: expected %s", where, what);
 }
 
+/* An array whose every element is a string; null counts as empty. */
+static int want_strings(struct json_object *v, const char *where,
+			struct profile_ctx *p)
+{
+	char at[256];
+
+	if (!v || json_object_is_type(v, json_type_null))
+		return 0;
+	if (want_type(v, json_type_array, where, "an array", p))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		snprintf(at, sizeof(at), "%s[%zu]", where, i);
+		if (want_type(json_object_array_get_idx(v, i), json_type_string,
+			      at, "a string", p))
+			return -1;
+	}
+	return 0;
+}
+
+static size_t length_of(struct json_object *v)
+{
+	return v && json_object_is_type(v, json_type_array) ?
+		       json_object_array_length(v) : 0;
+}
+
 static int parse_action(struct json_object *v, const char *where,
 			uint32_t *action, struct profile_ctx *p)
 {
@@ -186,22 +270,31 @@ static int parse_action(struct json_object *v, const char *where,
 		    s);
 }
 
-/* ERRNO and TRACE carry a number: errnoRet, else the default. */
-static int with_data(uint32_t action, struct json_object *ret,
-		     const char *where, uint32_t fallback, uint32_t *out,
-		     struct profile_ctx *p)
+/*
+ * ERRNO and TRACE carry a number: errnoRet (defaultErrnoRet for the
+ * default action), else EPERM, as crun and the runtime spec say: a rule's
+ * ERRNO without errnoRet is EPERM whatever defaultErrnoRet is.  crun
+ * refuses the number beside any other action; so do we.
+ */
+static int with_data(uint32_t action, const char *name, struct json_object *ret,
+		     const char *where, uint32_t *out, struct profile_ctx *p)
 {
-	uint32_t data = fallback;
+	bool takes = action == SCMP_ACT_ERRNO(0) || action == SCMP_ACT_TRACE(0);
+	uint32_t data = EPERM;
 
 	if (ret) {
 		int64_t v;
 
 		if (want_type(ret, json_type_int, where, "an integer", p))
 			return -1;
-		v = json_object_get_int64(ret);
-		if (v < 0 || v > 0xffff)
+		if (!takes)
 			return ml_errorf(p->err, p->len,
-				    "profile: %s: %lld is out of range",
+				    "profile: %s: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a number, not %s",
+				    where, name);
+		v = json_object_get_int64(ret);
+		if (v < 0 || v > 4095)
+			return ml_errorf(p->err, p->len,
+				    "profile: %s: %lld is out of range (0 to 4095)",
 				    where, (long long)v);
 		data = (uint32_t)v;
 	}
@@ -214,137 +307,160 @@ static int with_data(uint32_t action, struct json_object *ret,
 	return 0;
 }
 
-/* Docker's "arches" use Go's names; ours is amd64. */
-static bool names_native_arch(struct json_object *arches)
+/* Whether the capabilities named are all (all) or any (!all) in p->caps. */
+static int caps_match(struct json_object *v, const char *where, bool all,
+		      bool *out, struct profile_ctx *p)
 {
-	for (size_t i = 0; i < json_object_array_length(arches); i++) {
-		const char *a =
-			json_object_get_string(json_object_array_get_idx(arches, i));
+	char at[256];
 
-		if (a && (!strcmp(a, "amd64") || !strcmp(a, "x86_64") ||
-			  !strcmp(a, "SCMP_ARCH_X86_64")))
-			return true;
-	}
-	return false;
-}
+	if (want_strings(v, where, p))
+		return -1;
+	*out = all;
+	for (size_t i = 0; i < length_of(v); i++) {
+		const char *s =
+			json_object_get_string(json_object_array_get_idx(v, i));
+		int cap = ml_cap_parse(s);
+		bool held;
 
-static const struct {
-	const char *name;
-	int cap;
-} cap_names[] = {
-	{ "CAP_DAC_READ_SEARCH", CAP_DAC_READ_SEARCH },
-	{ "CAP_NET_ADMIN", CAP_NET_ADMIN }, { "CAP_IPC_LOCK", CAP_IPC_LOCK },
-	{ "CAP_SYS_MODULE", CAP_SYS_MODULE }, { "CAP_SYS_RAWIO", CAP_SYS_RAWIO },
-	{ "CAP_SYS_CHROOT", CAP_SYS_CHROOT }, { "CAP_SYS_PTRACE", CAP_SYS_PTRACE },
-	{ "CAP_SYS_PACCT", CAP_SYS_PACCT }, { "CAP_SYS_ADMIN", CAP_SYS_ADMIN },
-	{ "CAP_SYS_BOOT", CAP_SYS_BOOT }, { "CAP_SYS_NICE", CAP_SYS_NICE },
-	{ "CAP_SYS_RESOURCE", CAP_SYS_RESOURCE },
-	{ "CAP_SYS_TIME", CAP_SYS_TIME },
-	{ "CAP_SYS_TTY_CONFIG", CAP_SYS_TTY_CONFIG },
-	{ "CAP_LEASE", CAP_LEASE }, { "CAP_AUDIT_WRITE", CAP_AUDIT_WRITE },
-	{ "CAP_SYSLOG", CAP_SYSLOG }, { "CAP_WAKE_ALARM", CAP_WAKE_ALARM },
-	{ "CAP_BLOCK_SUSPEND", CAP_BLOCK_SUSPEND },
-	{ "CAP_PERFMON", CAP_PERFMON }, { "CAP_BPF", CAP_BPF },
-	{ "CAP_CHECKPOINT_RESTORE", CAP_CHECKPOINT_RESTORE },
-};
-
-/* Whether this process holds a capability, by its name: CapEff says. */
-static bool has_cap_named(const char *name)
-{
-	unsigned long long eff = 0;
-	char line[128];
-	int cap = -1;
-	FILE *f;
-
-	for (size_t i = 0; name && i < ML_ARRAY_SIZE(cap_names); i++)
-		if (!strcmp(name, cap_names[i].name))
-			cap = cap_names[i].cap;
-	f = fopen("/proc/self/status", "re");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return cap >= 0 && (eff >> cap) & 1;
-}
-
-static bool kernel_at_least(const char *version)
-{
-	struct utsname u;
-	int a = 0, b = 0, x = 0, y = 0;
-
-	if (uname(&u) || sscanf(version, "%d.%d", &a, &b) < 1)
-		return false;
-	sscanf(u.release, "%d.%d", &x, &y);
-	return x > a || (x == a && y >= b);
-}
-
-/*
- * Docker's includes/excludes: a rule applies when every condition of
- * "includes" holds (our arch among its arches, every cap held, the kernel
- * at least minKernel) and none of "excludes" does.
- */
-static int applies(struct json_object *rule, const char *where, bool *yes,
-		   struct profile_ctx *p)
-{
-	static const char *const keys[] = { "arches", "caps", "minKernel",
-					    NULL };
-	struct json_object *inc, *exc, *v;
-	char at[96];
-
-	*yes = true;
-	if (json_object_object_get_ex(rule, "includes", &inc)) {
-		snprintf(at, sizeof(at), "%s.includes", where);
-		if (want_type(inc, json_type_object, at, "an object", p) ||
-		    only_keys(inc, at, keys, p))
-			return -1;
-		if (json_object_object_get_ex(inc, "arches", &v) &&
-		    json_object_array_length(v) && !names_native_arch(v))
-			*yes = false;
-		if (json_object_object_get_ex(inc, "caps", &v))
-			for (size_t i = 0; i < json_object_array_length(v); i++)
-				*yes &= has_cap_named(json_object_get_string(
-					json_object_array_get_idx(v, i)));
-		if (json_object_object_get_ex(inc, "minKernel", &v) &&
-		    !kernel_at_least(json_object_get_string(v)))
-			*yes = false;
-	}
-	if (json_object_object_get_ex(rule, "excludes", &exc)) {
-		snprintf(at, sizeof(at), "%s.excludes", where);
-		if (want_type(exc, json_type_object, at, "an object", p) ||
-		    only_keys(exc, at, keys, p))
-			return -1;
-		if (json_object_object_get_ex(exc, "arches", &v) &&
-		    names_native_arch(v))
-			*yes = false;
-		if (json_object_object_get_ex(exc, "caps", &v))
-			for (size_t i = 0; i < json_object_array_length(v); i++)
-				if (has_cap_named(json_object_get_string(
-					    json_object_array_get_idx(v, i))))
-					*yes = false;
+		snprintf(at, sizeof(at), "%s[%zu]", where, i);
+		if (cap < 0)
+			return ml_errorf(p->err, p->len,
+				    "profile: %s: unknown capability '%s'", at, s);
+		held = (p->caps >> cap) & 1;
+		if (all && !held)
+			*out = false;
+		if (!all && held)
+			*out = true;
 	}
 	return 0;
 }
 
+/* moby's kernel.ParseRelease: "5.8", "5.8.3", "4.15-rc1"; -1 when not N.N */
+static int parse_release(const char *s, int v[3])
+{
+	v[0] = v[1] = v[2] = 0;
+	return sscanf(s, "%d.%d.%d", &v[0], &v[1], &v[2]) >= 2 ? 0 : -1;
+}
+
+/* moby's kernelGreaterEqualThan: the running kernel is at least v. */
+static int kernel_at_least(struct json_object *v, const char *where, bool *out,
+			   struct profile_ctx *p)
+{
+	int want[3];
+
+	if (want_type(v, json_type_string, where, "a string", p))
+		return -1;
+	if (parse_release(json_object_get_string(v), want))
+		return ml_errorf(p->err, p->len,
+			    "profile: %s: '%s' is not a kernel version (\"<kernel>.<major>[.<minor>]\")",
+			    where, json_object_get_string(v));
+	*out = true;
+	for (int i = 0; i < 3; i++) {
+		if (p->kernel[i] != want[i]) {
+			*out = p->kernel[i] > want[i];
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Docker's includes/excludes (moby's setupSeccomp): a rule is dropped when
+ * excludes names our architecture ("amd64", Go's name), any capability in
+ * the set, or a minKernel the running kernel reaches; or when includes
+ * names architectures without ours, a capability not in the set, or a
+ * minKernel newer than the running kernel.
+ */
+static int condition(struct json_object *rule, const char *key,
+		     const char *where, bool *keep, struct profile_ctx *p)
+{
+	static const char *const keys[] = { "arches", "caps", "minKernel",
+					    NULL };
+	bool inc = !strcmp(key, "includes"), yes = false;
+	struct json_object *c, *v;
+	char at[128], at2[160];
+
+	if (!json_object_object_get_ex(rule, key, &c) ||
+	    json_object_is_type(c, json_type_null))
+		return 0;
+	snprintf(at, sizeof(at), "%s.%s", where, key);
+	if (want_type(c, json_type_object, at, "an object", p) ||
+	    only_keys(c, at, keys, p))
+		return -1;
+	if (json_object_object_get_ex(c, "arches", &v)) {
+		bool ours = false;
+
+		snprintf(at2, sizeof(at2), "%s.arches", at);
+		if (want_strings(v, at2, p))
+			return -1;
+		for (size_t i = 0; i < length_of(v); i++)
+			ours |= !strcmp(json_object_get_string(
+						json_object_array_get_idx(v, i)),
+					"amd64");
+		if (length_of(v) && ours != inc)
+			*keep = false;
+	}
+	if (json_object_object_get_ex(c, "caps", &v)) {
+		snprintf(at2, sizeof(at2), "%s.caps", at);
+		if (caps_match(v, at2, inc, &yes, p))
+			return -1;
+		if (length_of(v) && yes != inc)
+			*keep = false;
+	}
+	if (json_object_object_get_ex(c, "minKernel", &v) &&
+	    !(json_object_is_type(v, json_type_string) &&
+	      !*json_object_get_string(v))) {
+		snprintf(at2, sizeof(at2), "%s.minKernel", at);
+		if (kernel_at_least(v, at2, &yes, p))
+			return -1;
+		if (yes != inc)
+			*keep = false;
+	}
+	return 0;
+}
+
+static int parse_u64(struct json_object *a, const char *key, const char *at,
+		     bool required, scmp_datum_t *out, struct profile_ctx *p)
+{
+	struct json_object *v;
+
+	*out = 0;
+	if (!json_object_object_get_ex(a, key, &v))
+		return required ? ml_errorf(p->err, p->len,
+					    "profile: %s.%s: missing", at, key) :
+				  0;
+	if (!json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 0)
+		return ml_errorf(p->err, p->len,
+			    "profile: %s.%s: expected an unsigned integer", at,
+			    key);
+	*out = (scmp_datum_t)json_object_get_uint64(v);
+	return 0;
+}
+
+/* *split: two comparisons on one argument, which crun turns into one rule each */
 static int parse_args(struct json_object *args, const char *where,
-		      struct scmp_arg_cmp *cmp, unsigned int *n,
+		      struct scmp_arg_cmp *cmp, unsigned int *n, bool *split,
 		      struct profile_ctx *p)
 {
 	static const char *const keys[] = { "index", "value", "valueTwo",
 					    "op", NULL };
+	unsigned int count[6] = { 0 };
 	char at[128];
 
 	*n = 0;
+	*split = false;
 	if (!args || json_object_is_type(args, json_type_null))
 		return 0;
 	if (want_type(args, json_type_array, where, "an array", p))
 		return -1;
 	if (json_object_array_length(args) > 6)
-		return ml_errorf(p->err, p->len, "profile: %s: more than 6 args",
-			    where);
+		return ml_errorf(p->err, p->len,
+			    "profile: %s: %zu comparisons; at most 6 (crun ignores the rest)",
+			    where, json_object_array_length(args));
 	for (size_t i = 0; i < json_object_array_length(args); i++) {
 		struct json_object *a = json_object_array_get_idx(args, i);
-		struct json_object *idx, *val, *two, *op;
+		struct json_object *idx, *op;
 		const char *ops;
 		bool found = false;
 
@@ -354,24 +470,21 @@ static int parse_args(struct json_object *args, const char *where,
 			return -1;
 		if (!json_object_object_get_ex(a, "index", &idx) ||
 		    !json_object_is_type(idx, json_type_int) ||
-		    json_object_get_int(idx) < 0 || json_object_get_int(idx) > 5)
+		    json_object_get_int64(idx) < 0 ||
+		    json_object_get_int64(idx) > 5)
 			return ml_errorf(p->err, p->len,
 				    "profile: %s.index: expected 0 to 5", at);
-		if (!json_object_object_get_ex(a, "value", &val) ||
-		    !json_object_is_type(val, json_type_int))
-			return ml_errorf(p->err, p->len,
-				    "profile: %s.value: expected an integer",
-				    at);
+		cmp[i].arg = (unsigned int)json_object_get_int(idx);
+		if (count[cmp[i].arg]++)
+			*split = true;
+		if (parse_u64(a, "value", at, true, &cmp[i].datum_a, p) ||
+		    parse_u64(a, "valueTwo", at, false, &cmp[i].datum_b, p))
+			return -1;
 		if (!json_object_object_get_ex(a, "op", &op) ||
 		    !json_object_is_type(op, json_type_string))
 			return ml_errorf(p->err, p->len,
 				    "profile: %s.op: expected a string", at);
 		ops = json_object_get_string(op);
-		cmp[i].arg = (unsigned int)json_object_get_int(idx);
-		cmp[i].datum_a = (scmp_datum_t)json_object_get_uint64(val);
-		cmp[i].datum_b = 0;
-		if (json_object_object_get_ex(a, "valueTwo", &two))
-			cmp[i].datum_b = (scmp_datum_t)json_object_get_uint64(two);
 		for (size_t k = 0; k < ML_ARRAY_SIZE(profile_ops); k++) {
 			if (!strcmp(ops, profile_ops[k].name)) {
 				cmp[i].op = profile_ops[k].op;
@@ -387,19 +500,116 @@ static int parse_args(struct json_object *args, const char *where,
 	return 0;
 }
 
-static int parse_rule(struct json_object *rule, size_t i, uint32_t def_errno,
-		      struct profile_ctx *p)
+static size_t key_hash(const struct rule_key *k)
+{
+	const unsigned char *b = (const unsigned char *)k;
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/*
+ * Whether this exact rule was added before (then true), remembering it.
+ * libseccomp copies its whole rule database on every rule it adds, so
+ * 100,000 copies of one rule would take minutes; the filter is the same.
+ */
+static bool seen_before(const struct rule_key *k, struct profile_ctx *p)
+{
+	size_t i;
+
+	if (p->nseen * 2 >= p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 1024;
+		struct rule_key *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return false;	/* no memory: libseccomp merges it */
+		for (size_t j = 0; j < p->cap; j++) {
+			if (!p->seen[j].used)
+				continue;
+			for (i = key_hash(&p->seen[j]) % cap; t[i].used;
+			     i = (i + 1) % cap)
+				;
+			t[i] = p->seen[j];
+		}
+		free(p->seen);
+		p->seen = t;
+		p->cap = cap;
+	}
+	for (i = key_hash(k) % p->cap; p->seen[i].used; i = (i + 1) % p->cap)
+		if (!memcmp(&p->seen[i], k, sizeof(*k)))
+			return true;
+	p->seen[i] = *k;
+	p->nseen++;
+	return false;
+}
+
+/*
+ * Past the kernel's limit already?  Checked every 256 new rules once there
+ * are 1024: a filter that only grows stops there, not after minutes.
+ */
+static int too_long_yet(struct profile_ctx *p)
+{
+	long n;
+
+	if (p->nseen < 1024 || p->nseen % 256)
+		return 0;
+	n = bpf_length(p->ctx);
+	if (n > ML_BPF_MAXINSNS)
+		return ml_errorf(p->err, p->len,
+			    "profile: the filter would be at least %ld instructions; the kernel takes at most %d (BPF_MAXINSNS)",
+			    n, ML_BPF_MAXINSNS);
+	return 0;
+}
+
+static int add_rules(uint32_t action, int nr, const char *name,
+		     const char *at, struct scmp_arg_cmp *cmp,
+		     unsigned int nargs, bool split, struct profile_ctx *p)
+{
+	struct rule_key k;
+	int rc = 0;
+
+	memset(&k, 0, sizeof(k));
+	k.nr = nr;
+	k.action = action;
+	k.used = 1;
+	k.split = split;
+	k.nargs = nargs;
+	if (nargs)
+		memcpy(k.cmp, cmp, nargs * sizeof(*cmp));
+	if (seen_before(&k, p)) {
+		p->info->rules_added++;
+		return 0;
+	}
+	if (!split) {
+		rc = seccomp_rule_add_array(p->ctx, action, nr, nargs, cmp);
+	} else {
+		/* crun and runc: each comparison its own rule, so "or" */
+		for (unsigned int i = 0; i < nargs && !rc; i++)
+			rc = seccomp_rule_add_array(p->ctx, action, nr, 1,
+						    &cmp[i]);
+	}
+	if (rc)
+		return ml_errorf(p->err, p->len,
+			    "profile: %s: libseccomp refused a rule for '%s': %s",
+			    at, name, strerror(-rc));
+	p->info->rules_added++;
+	return too_long_yet(p);
+}
+
+static int parse_rule(struct json_object *rule, size_t i, struct profile_ctx *p)
 {
 	static const char *const keys[] = { "names", "name", "action",
-					    "errnoRet", "errno", "args",
-					    "includes", "excludes", "comment",
-					    NULL };
-	struct json_object *names, *name, *act, *ret = NULL, *args = NULL;
+					    "errnoRet", "errno", "args", "includes",
+					    "excludes", "comment", NULL };
+	struct json_object *names = NULL, *name = NULL, *act, *ret = NULL;
+	struct json_object *args = NULL;
 	struct scmp_arg_cmp cmp[6];
 	char where[64], at[96];
 	unsigned int nargs;
 	uint32_t action;
-	bool yes;
+	bool keep = true, split;
 
 	snprintf(where, sizeof(where), "syscalls[%zu]", i);
 	if (want_type(rule, json_type_object, where, "an object", p) ||
@@ -412,173 +622,193 @@ static int parse_rule(struct json_object *rule, size_t i, uint32_t def_errno,
 		return -1;
 	json_object_object_get_ex(rule, "errnoRet", &ret);
 	snprintf(at, sizeof(at), "%s.errnoRet", where);
-	if (with_data(action, ret, at, def_errno, &action, p))
+	if (with_data(action, json_object_get_string(act), ret, at, &action, p))
 		return -1;
 	json_object_object_get_ex(rule, "args", &args);
 	snprintf(at, sizeof(at), "%s.args", where);
-	if (parse_args(args, at, cmp, &nargs, p) || applies(rule, where, &yes, p))
+	if (parse_args(args, at, cmp, &nargs, &split, p) ||
+	    condition(rule, "excludes", where, &keep, p) ||
+	    condition(rule, "includes", where, &keep, p))
 		return -1;
-	if (!json_object_object_get_ex(rule, "names", &names)) {
-		/* the old Docker format: one "name" */
-		if (!json_object_object_get_ex(rule, "name", &name))
-			return ml_errorf(p->err, p->len,
-				    "profile: %s.names: missing", where);
-		names = NULL;
-	} else {
-		snprintf(at, sizeof(at), "%s.names", where);
-		if (want_type(names, json_type_array, at, "an array", p))
-			return -1;
-		name = NULL;
-	}
-	if (!yes) {
+	json_object_object_get_ex(rule, "name", &name);
+	json_object_object_get_ex(rule, "names", &names);
+	snprintf(at, sizeof(at), "%s.name", where);
+	if (name && want_type(name, json_type_string, at, "a string", p))
+		return -1;
+	snprintf(at, sizeof(at), "%s.names", where);
+	if (names && (want_type(names, json_type_array, at, "an array", p) ||
+		      want_strings(names, at, p)))
+		return -1;
+	if (!names && !name)
+		return ml_errorf(p->err, p->len, "profile: %s.names: missing",
+			    where);
+	if (!keep) {
 		p->info->rules_skipped++;
 		return 0;
 	}
+	if (split)
+		p->info->rules_split++;
+	/* "name" is Docker's old format; beside "names", crun ignores it */
 	for (size_t k = 0; k < (names ? json_object_array_length(names) : 1);
 	     k++) {
-		struct json_object *n = names ? json_object_array_get_idx(names, k) :
-						name;
+		const char *s = json_object_get_string(
+			names ? json_object_array_get_idx(names, k) : name);
 		int nr;
 
-		snprintf(at, sizeof(at), "%s.names[%zu]", where, k);
-		if (want_type(n, json_type_string, at, "a string", p))
-			return -1;
-		nr = seccomp_syscall_resolve_name(json_object_get_string(n));
+		if (names)
+			snprintf(at, sizeof(at), "%s.names[%zu]", where, k);
+		else
+			snprintf(at, sizeof(at), "%s.name", where);
+		nr = seccomp_syscall_resolve_name(s);
 		if (nr == __NR_SCMP_ERROR) {
 			/* profiles name calls newer than our libseccomp */
 			p->info->names_unknown++;
 			continue;
 		}
-		if (seccomp_rule_add_array(p->ctx, action, nr, nargs, cmp)) {
-			/* a rule that repeats the default action is refused */
+		if (action == p->def_action) {
+			/* crun skips these; libseccomp would refuse them */
 			p->info->rules_redundant++;
 			continue;
 		}
-		p->info->rules_added++;
+		if (add_rules(action, nr, s, at, cmp, nargs, split, p))
+			return -1;
 	}
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	uint32_t token;
-} arches[] = {
-	{ "SCMP_ARCH_X86", SCMP_ARCH_X86 },
-	{ "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64 },
-	{ "SCMP_ARCH_X32", SCMP_ARCH_X32 },
-	{ "SCMP_ARCH_ARM", SCMP_ARCH_ARM },
-	{ "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64 },
-	{ "SCMP_ARCH_MIPS", SCMP_ARCH_MIPS },
-	{ "SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64 },
-	{ "SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32 },
-	{ "SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL },
-	{ "SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64 },
-	{ "SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32 },
-	{ "SCMP_ARCH_PPC", SCMP_ARCH_PPC },
-	{ "SCMP_ARCH_PPC64", SCMP_ARCH_PPC64 },
-	{ "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE },
-	{ "SCMP_ARCH_S390", SCMP_ARCH_S390 },
-	{ "SCMP_ARCH_S390X", SCMP_ARCH_S390X },
-	{ "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64 },
-};
-
-/* Adds an architecture the profile names, when it is one of ours. */
-static int add_arch(struct json_object *v, const char *where,
-		    struct profile_ctx *p)
+/* crun's way: "SCMP_ARCH_X86_64" to "x86_64" to libseccomp's token; 0 if unknown */
+static uint32_t arch_token(const char *s)
 {
-	const char *s;
+	char low[32];
+	size_t i;
 
-	if (want_type(v, json_type_string, where, "a string", p))
-		return -1;
-	s = json_object_get_string(v);
-	for (size_t i = 0; i < ML_ARRAY_SIZE(arches); i++) {
-		if (strcmp(s, arches[i].name))
-			continue;
-		/* only arches this machine can run: x86-64 and its subarches */
-		if (arches[i].token == SCMP_ARCH_X86 ||
-		    arches[i].token == SCMP_ARCH_X32) {
-			int rc = seccomp_arch_add(p->ctx, arches[i].token);
+	if (!strncmp(s, "SCMP_ARCH_", 10))
+		s += 10;
+	for (i = 0; s[i] && i < sizeof(low) - 1; i++)
+		low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' :
+							      s[i]);
+	low[i] = '\0';
+	return seccomp_arch_resolve_name(low);
+}
 
-			if (rc && rc != -EEXIST)
-				return ml_errorf(p->err, p->len,
-					    "profile: %s: cannot add %s", where,
-					    s);
-		}
+/* Adds an architecture; one libseccomp does not know is counted, not added. */
+static int add_arch(const char *s, const char *where, struct profile_ctx *p)
+{
+	uint32_t token = arch_token(s);
+	int rc;
+
+	if (!token) {
+		p->info->arches_ignored++;
 		return 0;
 	}
-	return ml_errorf(p->err, p->len, "profile: %s: unknown architecture '%s'",
-		    where, s);
+	rc = seccomp_arch_add(p->ctx, token);
+	if (rc && rc != -EEXIST)
+		return ml_errorf(p->err, p->len, "profile: %s: cannot add %s: %s",
+			    where, s, strerror(-rc));
+	return 0;
 }
 
 static int parse_arches(struct json_object *root, struct profile_ctx *p)
 {
-	struct json_object *v;
-	char at[96];
+	static const char *const keys[] = { "architecture", "subArchitectures",
+					    NULL };
+	struct json_object *list = NULL, *map = NULL;
+	char at[64], at2[160];
+	bool found = false;
 
-	if (json_object_object_get_ex(root, "architectures", &v)) {
-		if (want_type(v, json_type_array, "architectures", "an array",
-			      p))
+	json_object_object_get_ex(root, "architectures", &list);
+	json_object_object_get_ex(root, "archMap", &map);
+	if (want_strings(list, "architectures", p))
+		return -1;
+	if (map && !json_object_is_type(map, json_type_null) &&
+	    want_type(map, json_type_array, "archMap", "an array", p))
+		return -1;
+	if (length_of(list) && length_of(map))
+		return ml_errorf(p->err, p->len,
+			    "profile: archMap: give architectures or archMap, not both (as Docker requires)");
+	for (size_t i = 0; i < length_of(list); i++) {
+		snprintf(at, sizeof(at), "architectures[%zu]", i);
+		if (add_arch(json_object_get_string(
+				     json_object_array_get_idx(list, i)),
+			     at, p))
 			return -1;
-		for (size_t i = 0; i < json_object_array_length(v); i++) {
-			snprintf(at, sizeof(at), "architectures[%zu]", i);
-			if (add_arch(json_object_array_get_idx(v, i), at, p))
-				return -1;
-		}
 	}
-	if (json_object_object_get_ex(root, "archMap", &v)) {
-		static const char *const keys[] = { "architecture",
-						    "subArchitectures", NULL };
+	/* Docker: only the entry for this machine, its arch and subarches */
+	for (size_t i = 0; i < length_of(map); i++) {
+		struct json_object *m = json_object_array_get_idx(map, i);
+		struct json_object *a, *subs = NULL;
+		const char *name;
 
-		if (want_type(v, json_type_array, "archMap", "an array", p))
+		snprintf(at, sizeof(at), "archMap[%zu]", i);
+		if (want_type(m, json_type_object, at, "an object", p) ||
+		    only_keys(m, at, keys, p))
 			return -1;
-		for (size_t i = 0; i < json_object_array_length(v); i++) {
-			struct json_object *m = json_object_array_get_idx(v, i);
-			struct json_object *a, *subs;
-
-			snprintf(at, sizeof(at), "archMap[%zu]", i);
-			if (want_type(m, json_type_object, at, "an object", p) ||
-			    only_keys(m, at, keys, p))
+		snprintf(at2, sizeof(at2), "%s.architecture", at);
+		if (!json_object_object_get_ex(m, "architecture", &a))
+			return ml_errorf(p->err, p->len, "profile: %s: missing",
+				    at2);
+		if (want_type(a, json_type_string, at2, "a string", p))
+			return -1;
+		json_object_object_get_ex(m, "subArchitectures", &subs);
+		snprintf(at2, sizeof(at2), "%s.subArchitectures", at);
+		if (want_strings(subs, at2, p))
+			return -1;
+		name = json_object_get_string(a);
+		if (found || arch_token(name) != seccomp_arch_native())
+			continue;
+		found = true;
+		if (add_arch(name, at, p))
+			return -1;
+		for (size_t k = 0; k < length_of(subs); k++) {
+			snprintf(at2, sizeof(at2), "%s.subArchitectures[%zu]",
+				 at, k);
+			if (add_arch(json_object_get_string(
+					     json_object_array_get_idx(subs, k)),
+				     at2, p))
 				return -1;
-			if (!json_object_object_get_ex(m, "architecture", &a))
-				return ml_errorf(p->err, p->len,
-					    "profile: %s.architecture: missing",
-					    at);
-			if (add_arch(a, at, p))
-				return -1;
-			/* a map entry for another machine brings nothing */
-			if (strcmp(json_object_get_string(a), "SCMP_ARCH_X86_64"))
-				continue;
-			if (json_object_object_get_ex(m, "subArchitectures",
-						      &subs)) {
-				if (want_type(subs, json_type_array, at,
-					      "an array", p))
-					return -1;
-				for (size_t k = 0;
-				     k < json_object_array_length(subs); k++)
-					if (add_arch(json_object_array_get_idx(subs, k),
-						     at, p))
-						return -1;
-			}
 		}
 	}
 	return 0;
 }
 
-static const char *const top_keys[] = { "defaultAction", "defaultErrnoRet",
-					"defaultErrno", "architectures",
-					"archMap", "flags", "syscalls", NULL };
+/* How many instructions the filter would be; -1 when it cannot say. */
+static long bpf_length(scmp_filter_ctx ctx)
+{
+	int fd = memfd_create("modelab-bpf", MFD_CLOEXEC);
+	struct stat st;
+	long n = -1;
 
-void *ml_profile_parse(const char *json, struct ml_profile_info *info,
-		       char *err, size_t len)
+	if (fd < 0)
+		return -1;
+	if (!seccomp_export_bpf(ctx, fd) && !fstat(fd, &st))
+		n = (long)(st.st_size / 8);	/* struct sock_filter */
+	close(fd);
+	return n;
+}
+
+/* containers/common writes "defaultErrno" and "errno" (names, for people) beside the numbers; crun ignores them */
+static const char *const top_keys[] = { "defaultAction", "defaultErrnoRet",
+					"defaultErrno", "architectures", "archMap", "flags",
+					"syscalls", NULL };
+
+void *ml_profile_parse_caps(const char *json, uint64_t caps,
+			    struct ml_profile_info *info, char *err, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new();
-	struct json_object *root, *v, *calls;
-	struct profile_ctx p = { NULL, info, err, len };
-	uint32_t def_action, def_errno = EPERM;
+	struct json_object *root, *v, *calls, *def_ret = NULL;
+	struct profile_ctx p = { .info = info, .caps = caps, .err = err,
+				 .len = len };
+	struct utsname u;
+	long insns;
 
 	memset(info, 0, sizeof(*info));
 	if (!tok) {
 		ml_errorf(err, len, "profile: out of memory");
+		return NULL;
+	}
+	if (uname(&u) || parse_release(u.release, p.kernel)) {
+		ml_errorf(err, len, "profile: cannot read this kernel's version");
+		json_tokener_free(tok);
 		return NULL;
 	}
 	/* the terminating NUL included: the tokener knows the text ended */
@@ -601,38 +831,34 @@ void *ml_profile_parse(const char *json, struct ml_profile_info *info,
 		      &p) ||
 	    only_keys(root, "", top_keys, &p))
 		goto bad;
-	if (json_object_object_get_ex(root, "defaultErrnoRet", &v)) {
-		if (want_type(v, json_type_int, "defaultErrnoRet",
-			      "an integer", &p))
-			goto bad;
-		def_errno = (uint32_t)json_object_get_int(v);
-	}
 	if (!json_object_object_get_ex(root, "defaultAction", &v)) {
 		ml_errorf(err, len, "profile: defaultAction: missing");
 		goto bad;
 	}
-	if (parse_action(v, "defaultAction", &def_action, &p) ||
-	    with_data(def_action, NULL, "defaultAction", def_errno,
-		      &def_action, &p))
+	json_object_object_get_ex(root, "defaultErrnoRet", &def_ret);
+	if (parse_action(v, "defaultAction", &p.def_action, &p) ||
+	    with_data(p.def_action, json_object_get_string(v), def_ret,
+		      "defaultErrnoRet", &p.def_action, &p))
 		goto bad;
-	p.ctx = seccomp_init(def_action);
+	p.ctx = seccomp_init(p.def_action);
 	if (!p.ctx) {
 		ml_errorf(err, len, "profile: libseccomp refused the default action");
 		goto bad;
 	}
-	if (json_object_object_get_ex(root, "flags", &v)) {
-		if (want_type(v, json_type_array, "flags", "an array", &p))
+	if (json_object_object_get_ex(root, "flags", &v) &&
+	    !json_object_is_type(v, json_type_null)) {
+		if (want_strings(v, "flags", &p))
 			goto bad;
 		for (size_t i = 0; i < json_object_array_length(v); i++) {
 			const char *f = json_object_get_string(
 				json_object_array_get_idx(v, i));
 
-			if (f && !strcmp(f, "SECCOMP_FILTER_FLAG_LOG")) {
+			if (!strcmp(f, "SECCOMP_FILTER_FLAG_LOG")) {
 				seccomp_attr_set(p.ctx, SCMP_FLTATR_CTL_LOG, 1);
 				continue;
 			}
 			ml_errorf(err, len, "profile: flags[%zu]: unsupported flag '%s'",
-			     i, f ? f : "(not a string)");
+			     i, f);
 			goto bad;
 		}
 	}
@@ -645,20 +871,41 @@ void *ml_profile_parse(const char *json, struct ml_profile_info *info,
 			goto bad;
 		for (size_t i = 0; i < json_object_array_length(calls); i++)
 			if (parse_rule(json_object_array_get_idx(calls, i), i,
-				       def_errno, &p))
+				       &p))
 				goto bad;
 	}
+	insns = bpf_length(p.ctx);
+	if (insns < 0) {
+		ml_errorf(err, len, "profile: libseccomp could not generate the filter");
+		goto bad;
+	}
+	info->bpf_insns = (size_t)insns;
+	if (insns > ML_BPF_MAXINSNS) {
+		ml_errorf(err, len,
+		     "profile: the filter would be %ld instructions; the kernel takes at most %d (BPF_MAXINSNS)",
+		     insns, ML_BPF_MAXINSNS);
+		goto bad;
+	}
 	json_object_put(root);
+	free(p.seen);
 	return p.ctx;
 bad:
 	if (p.ctx)
 		seccomp_release(p.ctx);
 	json_object_put(root);
+	free(p.seen);
 	return NULL;
 }
 
-void *ml_profile_load(const char *path, struct ml_profile_info *info,
-		      char *err, size_t len)
+void *ml_profile_parse(const char *json, struct ml_profile_info *info,
+		       char *err, size_t len)
+{
+	return ml_profile_parse_caps(json, ML_CAPS_DOCKER_DEFAULT, info, err,
+				     len);
+}
+
+void *ml_profile_load_caps(const char *path, uint64_t caps,
+			   struct ml_profile_info *info, char *err, size_t len)
 {
 	FILE *f = fopen(path, "re");
 	char *text = NULL;
@@ -678,7 +925,14 @@ void *ml_profile_load(const char *path, struct ml_profile_info *info,
 		return NULL;
 	}
 	fclose(f);
-	ctx = ml_profile_parse(text, info, err, len);
+	ctx = ml_profile_parse_caps(text, caps, info, err, len);
 	free(text);
 	return ctx;
+}
+
+void *ml_profile_load(const char *path, struct ml_profile_info *info,
+		      char *err, size_t len)
+{
+	return ml_profile_load_caps(path, ML_CAPS_DOCKER_DEFAULT, info, err,
+				    len);
 }
