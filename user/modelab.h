@@ -484,7 +484,28 @@ struct ml_profile_info {
 	size_t rules_redundant;	/* same action as the default: no rule */
 	size_t rules_skipped;	/* includes/excludes did not match us */
 	size_t names_unknown;	/* syscalls this libseccomp does not know */
+	size_t rules_split;	/* two comparisons on one argument: one rule each */
+	size_t arches_ignored;	/* architectures libseccomp does not know */
+	size_t bpf_insns;	/* the program's length, in instructions */
 };
+
+/*
+ * The capabilities includes/excludes.caps are checked against (a bit per
+ * CAP_*): Docker's 14 defaults unless the caller passes the container's.
+ */
+#define ML_CAP_BIT(c) (1ULL << (c))
+#define ML_CAPS_DOCKER_DEFAULT                                              \
+	(ML_CAP_BIT(0) /* CHOWN */ | ML_CAP_BIT(1) /* DAC_OVERRIDE */ |     \
+	 ML_CAP_BIT(4) /* FSETID */ | ML_CAP_BIT(3) /* FOWNER */ |          \
+	 ML_CAP_BIT(27) /* MKNOD */ | ML_CAP_BIT(13) /* NET_RAW */ |        \
+	 ML_CAP_BIT(6) /* SETGID */ | ML_CAP_BIT(7) /* SETUID */ |          \
+	 ML_CAP_BIT(31) /* SETFCAP */ | ML_CAP_BIT(8) /* SETPCAP */ |       \
+	 ML_CAP_BIT(10) /* NET_BIND_SERVICE */ | ML_CAP_BIT(18) /* SYS_CHROOT */ | \
+	 ML_CAP_BIT(5) /* KILL */ | ML_CAP_BIT(29) /* AUDIT_WRITE */)
+/* "CAP_CHOWN" to 0 ... "CAP_CHECKPOINT_RESTORE" to 40; -1 when unknown. */
+int ml_cap_parse(const char *name);
+/* The name of capability number cap, or NULL. */
+const char *ml_cap_name(int cap);
 
 /* "EACCES" or "13" (1 to 4095); -1 when neither. */
 int ml_errno_parse(const char *s);
@@ -502,6 +523,11 @@ void *ml_profile_parse(const char *json, struct ml_profile_info *info,
 		       char *err, size_t len);
 void *ml_profile_load(const char *path, struct ml_profile_info *info,
 		      char *err, size_t len);
+/* The same, includes/excludes.caps checked against caps (ML_CAP_BIT). */
+void *ml_profile_parse_caps(const char *json, uint64_t caps,
+			    struct ml_profile_info *info, char *err, size_t len);
+void *ml_profile_load_caps(const char *path, uint64_t caps,
+			   struct ml_profile_info *info, char *err, size_t len);
 
 /* ---- bpf.c: a classic-BPF seccomp program, for people ------------------ */
 

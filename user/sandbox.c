@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include "modelab.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -49,31 +50,6 @@ struct sandbox_opts {
 
 /* ---- capabilities ------------------------------------------------------------ */
 
-/* Every name of <linux/capability.h>, without its CAP_ prefix. */
-static const char *const cap_names[] = {
-	[CAP_CHOWN] = "CHOWN", [CAP_DAC_OVERRIDE] = "DAC_OVERRIDE",
-	[CAP_DAC_READ_SEARCH] = "DAC_READ_SEARCH", [CAP_FOWNER] = "FOWNER",
-	[CAP_FSETID] = "FSETID", [CAP_KILL] = "KILL", [CAP_SETGID] = "SETGID",
-	[CAP_SETUID] = "SETUID", [CAP_SETPCAP] = "SETPCAP",
-	[CAP_LINUX_IMMUTABLE] = "LINUX_IMMUTABLE",
-	[CAP_NET_BIND_SERVICE] = "NET_BIND_SERVICE",
-	[CAP_NET_BROADCAST] = "NET_BROADCAST", [CAP_NET_ADMIN] = "NET_ADMIN",
-	[CAP_NET_RAW] = "NET_RAW", [CAP_IPC_LOCK] = "IPC_LOCK",
-	[CAP_IPC_OWNER] = "IPC_OWNER", [CAP_SYS_MODULE] = "SYS_MODULE",
-	[CAP_SYS_RAWIO] = "SYS_RAWIO", [CAP_SYS_CHROOT] = "SYS_CHROOT",
-	[CAP_SYS_PTRACE] = "SYS_PTRACE", [CAP_SYS_PACCT] = "SYS_PACCT",
-	[CAP_SYS_ADMIN] = "SYS_ADMIN", [CAP_SYS_BOOT] = "SYS_BOOT",
-	[CAP_SYS_NICE] = "SYS_NICE", [CAP_SYS_RESOURCE] = "SYS_RESOURCE",
-	[CAP_SYS_TIME] = "SYS_TIME", [CAP_SYS_TTY_CONFIG] = "SYS_TTY_CONFIG",
-	[CAP_MKNOD] = "MKNOD", [CAP_LEASE] = "LEASE",
-	[CAP_AUDIT_WRITE] = "AUDIT_WRITE", [CAP_AUDIT_CONTROL] = "AUDIT_CONTROL",
-	[CAP_SETFCAP] = "SETFCAP", [CAP_MAC_OVERRIDE] = "MAC_OVERRIDE",
-	[CAP_MAC_ADMIN] = "MAC_ADMIN", [CAP_SYSLOG] = "SYSLOG",
-	[CAP_WAKE_ALARM] = "WAKE_ALARM", [CAP_BLOCK_SUSPEND] = "BLOCK_SUSPEND",
-	[CAP_AUDIT_READ] = "AUDIT_READ", [CAP_PERFMON] = "PERFMON",
-	[CAP_BPF] = "BPF", [CAP_CHECKPOINT_RESTORE] = "CHECKPOINT_RESTORE",
-};
-
 #define BIT(c) (1ULL << (c))
 /* Docker's default (moby oci/caps/defaults.go): 0xa80425fb */
 #define DOCKER_CAPS							\
@@ -82,7 +58,21 @@ static const char *const cap_names[] = {
 	 BIT(CAP_SETGID) | BIT(CAP_SETUID) | BIT(CAP_SETFCAP) |		\
 	 BIT(CAP_SETPCAP) | BIT(CAP_NET_BIND_SERVICE) |			\
 	 BIT(CAP_SYS_CHROOT) | BIT(CAP_KILL) | BIT(CAP_AUDIT_WRITE))
-#define ALL_CAPS ((BIT(ML_ARRAY_SIZE(cap_names) - 1) << 1) - 1)
+#define ALL_CAPS ((BIT(CAP_LAST_CAP) << 1) - 1)
+
+/* A capability by its name without CAP_, in any case; 64 when unknown. */
+static size_t cap_number(const char *name)
+{
+	char full[64] = "CAP_";
+	size_t i;
+	int c;
+
+	for (i = 0; name[i] && i + 5 < sizeof(full); i++)
+		full[i + 4] = (char)toupper((unsigned char)name[i]);
+	full[i + 4] = '\0';
+	c = name[i] ? -1 : ml_cap_parse(full);
+	return c < 0 ? 64 : (size_t)c;
+}
 
 int ml_caps_parse(const char *s, uint64_t *mask, char *err, size_t len)
 {
@@ -105,10 +95,8 @@ int ml_caps_parse(const char *s, uint64_t *mask, char *err, size_t len)
 			return ml_errorf(err, len, "--caps: an empty name in '%s'", s);
 		if (!strncasecmp(name, "CAP_", 4))
 			name += 4;
-		for (c = 0; c < ML_ARRAY_SIZE(cap_names); c++)
-			if (!strcasecmp(name, cap_names[c]))
-				break;
-		if (c < ML_ARRAY_SIZE(cap_names))
+		c = cap_number(name);
+		if (c < 64)
 			*mask |= BIT(c);
 		else if (!strcasecmp(p, "docker"))
 			*mask |= DOCKER_CAPS;
@@ -177,7 +165,7 @@ static int lock_down(uint64_t keep)
 		/* without CAP_SETPCAP we hold nothing, and no_new_privs keeps it so */
 		if (prctl(PR_CAPBSET_DROP, c) && (have & BIT(CAP_SETPCAP))) {
 			fprintf(stderr, "modelab sandbox: cannot drop CAP_%s from the bounding set: %s\n",
-				c < ML_ARRAY_SIZE(cap_names) ? cap_names[c] : "?",
+				ml_cap_name((int)c) ? ml_cap_name((int)c) + 4 : "?",
 				strerror(errno));
 			return -1;
 		}
@@ -314,7 +302,8 @@ static scmp_filter_ctx build(const struct sandbox_opts *o, char *err,
 	size_t n;
 
 	if (o->profile) {
-		ctx = ml_profile_load(o->profile, &info, err, len);
+		ctx = ml_profile_load_caps(o->profile, ml_sandbox_caps(), &info,
+					   err, len);
 		if (ctx && o->explain)
 			printf("# profile %s: %zu rules, %zu redundant with the default, %zu not for this process, %zu names unknown to libseccomp\n",
 			       o->profile, info.rules_added,

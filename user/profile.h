@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * profile.h - what profile.c (reading an OCI seccomp profile) and rules.c
+ * (adding its rules to libseccomp) share.
+ */
+#ifndef MODELAB_PROFILE_H
+#define MODELAB_PROFILE_H
+
+#include "modelab.h"
+
+#include <seccomp.h>
+
+/* The kernel refuses a longer program (linux/bpf_common.h). */
+#define ML_BPF_MAXINSNS 4096
+
+/* One rule as given to libseccomp, to add each only once. */
+struct rule_key {
+	int nr;
+	uint32_t action;
+	unsigned int nargs;
+	unsigned int used, split;	/* used: 0 marks a free slot */
+	struct scmp_arg_cmp cmp[6];
+};
+
+struct profile_ctx {
+	scmp_filter_ctx ctx;
+	struct rule_key *seen;	/* open addressing, nseen of cap used */
+	size_t nseen, cap;
+	struct ml_profile_info *info;
+	uint64_t caps;		/* the set includes/excludes.caps ask about */
+	uint32_t def_action;
+	int kernel[3];		/* uname's release, as moby parses it */
+	char *err;
+	size_t len;
+};
+
+/*
+ * Adds a rule (or, split, one rule per comparison, as crun does) unless
+ * the very same was added before; refuses a filter past BPF_MAXINSNS.
+ */
+int ml_profile_add_rules(uint32_t action, int nr, const char *name,
+			 const char *at, struct scmp_arg_cmp *cmp,
+			 unsigned int nargs, bool split, struct profile_ctx *p);
+/* How many instructions the filter would be; -1 when it cannot say. */
+long ml_profile_bpf_length(scmp_filter_ctx ctx);
+
+#endif
