@@ -131,6 +131,16 @@ sandbox "notify: the supervisor prints and refuses" 1 "uname\(0x[0-9a-f]+.*-> re
 	--deny uname --action notify -- uname
 sandbox "notify: the supervisor prints and allows" 0 "uname\(.*-> allowed" \
 	--deny uname --action notify --notify-allow uname -- uname
+# the supervisor decodes like strace: strings read from the caller, flags by name
+sandbox "notify: openat decoded (AT_FDCWD, the path, O_RDONLY)" 0 \
+	'openat\(AT_FDCWD, "/etc/hostname", O_RDONLY\) -> allowed' \
+	--deny openat --action notify --notify-allow openat -- cat /etc/hostname
+sandbox "notify: unlinkat decoded and refused" 1 \
+	'unlinkat\(AT_FDCWD, "/nonexistent-modelab", 0\) -> refused \(EPERM\)' \
+	--deny unlinkat --action notify -- rm -f /nonexistent-modelab
+sandbox "notify: execve decoded with its argv" 0 \
+	'execve\("[^"]*true", \["true", "--version"\], 0x[0-9a-f]+\) -> allowed' \
+	--deny execve --action notify --notify-allow execve -- true --version
 if [ -n "${MODELAB_SANITIZED:-}" ]; then
 	skip "sandbox: allow-list without execve" "a sanitizer's runtime needs mmap once the filter is in"
 else
