@@ -348,15 +348,30 @@ static const char *missing(enum door d, char *buf, size_t len)
 	int got;
 
 	if (!known[d]) {
+		char hint[96] = "";
+		FILE *f;
+
 		got = attempt(&f_none, d, how, sizeof(how));
 		known[d] = got == 0 ? 1 : -1;
+		if (d == DOOR_X32 && got == -ENOSYS)
+			snprintf(hint, sizeof(hint), ": this kernel has no x32 ABI (CONFIG_X86_X32_ABI, syscall.x32=y)");
+		if (d >= DOOR_URING_OPENAT && d <= DOOR_URING_SOCKET &&
+		    got < 0 && got != NO_ANSWER) {
+			int off = -1;
+
+			f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
+			if (f && fscanf(f, "%d", &off) != 1)
+				off = -1;
+			if (f)
+				fclose(f);
+			if (off > 0)
+				snprintf(hint, sizeof(hint), ": io_uring is off here (kernel.io_uring_disabled = %d)",
+					 off);
+			else
+				snprintf(hint, sizeof(hint), ": io_uring is off or too old here (5.6 for OPENAT2, 5.19 for SOCKET)");
+		}
 		snprintf(why[d], sizeof(why[d]), "without any filter it was %s%s",
-			 how,
-			 d == DOOR_X32 ?
-				 ": this kernel has no x32 ABI (CONFIG_X86_X32_ABI, syscall.x32=y)" :
-			 d >= DOOR_URING_OPENAT && d <= DOOR_URING_SOCKET ?
-				 ": io_uring is off or too old here (kernel.io_uring_disabled, 5.6 for OPENAT2, 5.19 for SOCKET)" :
-				 "");
+			 how, hint);
 	}
 	if (known[d] > 0)
 		return NULL;
