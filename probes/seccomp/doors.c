@@ -424,6 +424,12 @@ const char *demo_doors(struct ml_result *res)
 			      c->want == 0 ? "a door a deny-list leaves open was shut" :
 					     "a door was shut, but not the way the notes say";
 	}
+	if (sh_fd >= 0)
+		close(sh_fd);
+	if (low_args)
+		munmap(low_args, 4096);
+	sh_fd = -1;
+	low_args = NULL;
 	ml_result_extra(res, "doors_open", "attempts that went through a filter",
 			(double)leaks);
 	ml_result_extra(res, "doors_shut", "attempts a filter stopped",
