@@ -237,7 +237,9 @@ static int attempt(const struct filter *f, enum door d, char *how,
 	struct outcome o;
 
 	sc_in_child(child_door, &a, &o);
-	if (o.killed) {
+	/* a report is the attempt's outcome, even if the child died after
+	 * it (a sanitizer's exit path under an allow-list) */
+	if (o.killed && (!o.reported || o.r.ret == -2)) {
 		snprintf(how, len, "killed by SIG%s", sigabbrev_np(o.sig));
 		return 128 + o.sig;
 	}
