@@ -36,4 +36,31 @@ void ml_cleanup_in_child(void);
 /* selfexec.c: the helper of that name in this program, or NULL. */
 const struct ml_helper *ml_helper_find(const char *name);
 
+/*
+ * decode.c: a system call's arguments spelled out like strace, for the
+ * notify supervisor.  read fetches len bytes at addr of the caller's
+ * memory into buf and returns how many it got (-1: none); strings,
+ * structures and argv are read through it.  Calls decode.c does not know
+ * keep their six arguments in hex.
+ */
+typedef ssize_t ml_mem_read(void *cookie, uint64_t addr, void *buf,
+			    size_t len);
+size_t ml_decode_call(char *buf, size_t len, const char *name,
+		      const uint64_t args[6], ml_mem_read *read, void *cookie);
+/* The pieces, for the unit test: each writes into buf and returns it. */
+const char *ml_decode_open_flags(uint64_t flags, char *buf, size_t len);
+const char *ml_decode_dirfd(uint64_t fd, char *buf, size_t len);
+const char *ml_decode_family(uint64_t family, char *buf, size_t len);
+const char *ml_decode_at_flags(uint64_t flags, char *buf, size_t len);
+const char *ml_decode_sock_type(uint64_t type, char *buf, size_t len);
+/* Reads the memory of a notifying process, then checks that its
+ * notification id (cookie: struct ml_notif_mem) is still valid. */
+struct ml_notif_mem {
+	int fd;			/* the listener */
+	uint64_t id;		/* the notification */
+	pid_t pid;
+};
+ssize_t ml_notif_mem_read(void *cookie, uint64_t addr, void *buf,
+			  size_t len);
+
 #endif /* MODELAB_INTERNAL_H */

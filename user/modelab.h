@@ -272,7 +272,7 @@ struct ml_result {
 	struct ml_hist hist;
 	struct ml_witness w;	/* what was counted per op, untimed */
 	bool demonstration;	/* fig->demonstrate ran: no timing */
-	char notes[4096];	/* what a demonstration did and saw, lines */
+	char notes[8192];	/* what a demonstration did and saw, lines */
 	size_t nextra;
 	struct ml_extra {
 		char key[32];		/* JSON key: stable */

@@ -16,7 +16,7 @@
  * mount (and user) namespaces under a tiny init, where the parent has no pid.
  */
 #define _GNU_SOURCE
-#include "modelab.h"
+#include "internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -347,8 +347,10 @@ static void supervise(int fd, const int *allowed, size_t nallowed)
 {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
+	struct ml_notif_mem mem;
+	uint64_t args[6];
 	bool allow = false;
-	char *name;
+	char *name, call[1024];
 
 	if (seccomp_notify_alloc(&req, &resp))
 		return;
@@ -359,15 +361,12 @@ static void supervise(int fd, const int *allowed, size_t nallowed)
 	for (size_t i = 0; i < nallowed; i++)
 		allow |= allowed[i] == req->data.nr;
 	name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
-	fprintf(stderr,
-		"modelab sandbox: pid %u: %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) -> %s\n",
-		req->pid, name ? name : "?",
-		(unsigned long long)req->data.args[0],
-		(unsigned long long)req->data.args[1],
-		(unsigned long long)req->data.args[2],
-		(unsigned long long)req->data.args[3],
-		(unsigned long long)req->data.args[4],
-		(unsigned long long)req->data.args[5],
+	/* strings read from the caller, like strace (decode.c) */
+	mem = (struct ml_notif_mem){ fd, req->id, (pid_t)req->pid };
+	for (int i = 0; i < 6; i++)
+		args[i] = req->data.args[i];
+	ml_decode_call(call, sizeof(call), name, args, ml_notif_mem_read, &mem);
+	fprintf(stderr, "modelab sandbox: pid %u: %s -> %s\n", req->pid, call,
 		allow ? "allowed" : "refused (EPERM)");
 	free(name);
 	resp->id = req->id;

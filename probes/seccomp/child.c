@@ -42,7 +42,7 @@ long call_getppid(void)
 void sc_collect(pid_t pid, int fd, struct outcome *o)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int status;
+	int status = 0;
 
 	memset(o, 0, sizeof(*o));
 	if (poll(&p, 1, CHILD_TIMEOUT_MS) == 1)
@@ -53,6 +53,8 @@ void sc_collect(pid_t pid, int fd, struct outcome *o)
 	ml_child_reap(pid, CHILD_TIMEOUT_MS / 1000.0, &status);
 	o->killed = WIFSIGNALED(status);
 	o->sig = o->killed ? WTERMSIG(status) : 0;
+	o->exited = WIFEXITED(status);
+	o->code = o->exited ? WEXITSTATUS(status) : 0;
 }
 
 /*

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * probes/seccomp/demos.c - the demonstrations: every action on getppid
- * (and a supervisor for notify), which of two filters wins, the doors a
- * filter on one syscall leaves open, and a refused call still entering the
- * kernel.  Each checks its claim of the notes in a child and records it.
+ * (and a supervisor for notify), which of two filters wins, and a refused
+ * call still entering the kernel (the doors are in doors.c).  Each checks
+ * its claim of the notes in a child and records it.
  */
 #define _GNU_SOURCE
 #include "seccomp_lab.h"
@@ -11,8 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
-#include <linux/openat2.h>
-#include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <seccomp.h>
@@ -26,7 +24,6 @@
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP 1		/* si_code of a seccomp SIGSYS (glibc hides it) */
 #endif
-#define PROC_FILE "/proc/self/status"	/* exists wherever procfs does */
 
 /* ---- demonstration: every action on getppid ------------------------------ */
 
@@ -242,176 +239,6 @@ const char *demo_precedence(struct ml_result *res)
 	ml_result_extra(res, "orders_wrong", "orders where the weaker won",
 			(double)wrong);
 	return wrong ? "a weaker action won" : NULL;
-}
-
-/* ---- demonstration: doors ------------------------------------------------- */
-
-struct door_test {
-	const char *const *names;	/* syscalls to deny, NULL-terminated */
-	bool allow_list;		/* names are allowed instead */
-	int door;
-};
-
-enum { DOOR_OPEN, DOOR_OPENAT, DOOR_OPENAT2, DOOR_CLONE3, DOOR_FORK,
-       DOOR_INT80 };
-
-static const char *const door_names[] = { "open", "openat", "openat2",
-					  "clone3", "fork (clone)",
-					  "int 0x80 (32-bit getppid)" };
-
-static long try_door(int door)
-{
-	struct open_how how = { .flags = O_RDONLY };
-	struct clone_args ca = { .exit_signal = SIGCHLD };
-	long ret = -1;
-
-	switch (door) {
-	case DOOR_OPEN:
-		ret = syscall(SYS_open, PROC_FILE, O_RDONLY);
-		break;
-	case DOOR_OPENAT:
-		ret = syscall(SYS_openat, AT_FDCWD, PROC_FILE, O_RDONLY);
-		break;
-	case DOOR_OPENAT2:
-		ret = syscall(SYS_openat2, AT_FDCWD, PROC_FILE, &how,
-			      sizeof(how));
-		break;
-	case DOOR_CLONE3:
-	case DOOR_FORK:
-		ret = door == DOOR_CLONE3 ?
-			      syscall(SYS_clone3, &ca, sizeof(ca)) :
-			      syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-		if (ret == 0)
-			_exit(0);	/* the new process: done */
-		if (ret > 0)
-			waitpid((pid_t)ret, NULL, 0);
-		break;
-	case DOOR_INT80:
-#if defined(__x86_64__)
-		/* i386 getppid is 64; the 32-bit entry takes eax, not rax */
-		__asm__ volatile("int $0x80"
-				 : "=a"(ret)
-				 : "a"(64)
-				 : "memory");
-#endif
-		break;
-	}
-	return ret;
-}
-
-static void child_door(void *arg, struct report *r)
-{
-	const struct door_test *t = arg;
-	scmp_filter_ctx ctx;
-	int rc = 0;
-
-	ctx = seccomp_init(t->allow_list ? SCMP_ACT_ERRNO(EACCES) :
-					   SCMP_ACT_ALLOW);
-	if (!ctx) {
-		r->ret = -2;
-		return;
-	}
-	for (const char *const *n = t->names; *n && !rc; n++)
-		rc = seccomp_rule_add(ctx,
-				      t->allow_list ? SCMP_ACT_ALLOW :
-						      SCMP_ACT_ERRNO(EACCES),
-				      seccomp_syscall_resolve_name(*n), 0);
-	if (!rc)
-		rc = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (rc) {
-		r->ret = -2;
-		return;
-	}
-	errno = 0;
-	r->ret = try_door(t->door);
-	r->err = r->ret < 0 ? errno : 0;
-}
-
-/* Tries door t->door under t's filter: 1 open, 0 shut, -1 no answer. */
-static int door_open(struct door_test *t, char *how, size_t len)
-{
-	struct outcome o;
-
-	sc_in_child(child_door, t, &o);
-	if (o.killed) {
-		snprintf(how, len, "killed by %s", strsignal(o.sig));
-		return 0;
-	}
-	if (!o.reported || o.r.ret == -2) {
-		snprintf(how, len, "the filter could not be built");
-		return -1;
-	}
-	if (o.r.ret >= 0) {
-		snprintf(how, len, "went through");
-		return 1;
-	}
-	snprintf(how, len, "refused (%s)",
-		 o.r.err ? strerror(o.r.err) : "raw error");
-	return 0;
-}
-
-const char *demo_doors(struct ml_result *res)
-{
-	static const char *const deny_open[] = { "open", NULL };
-	static const char *const deny_all_open[] = { "open", "openat",
-						     "openat2", NULL };
-	static const char *const deny_fork[] = { "fork", "vfork", "clone",
-						 NULL };
-	static const char *const deny_all_fork[] = { "fork", "vfork", "clone",
-						     "clone3", NULL };
-	static const char *const deny_getppid[] = { "getppid", NULL };
-	/* just enough to report and exit: everything else is refused */
-	static const char *const allow_list[] = { "write", "exit_group",
-						  "exit", "rt_sigreturn",
-						  "getppid", "wait4", NULL };
-	static const struct {
-		const char *const *names;
-		bool allow_list;
-		int door;
-		int want_open;	/* 1: the door leaks, 0: it is shut */
-		const char *what;
-	} cases[] = {
-		{ deny_open, false, DOOR_OPENAT, 1, "deny-list {open}" },
-		{ deny_open, false, DOOR_OPENAT2, 1, "deny-list {open}" },
-		{ deny_all_open, false, DOOR_OPEN, 0, "deny-list {open, openat, openat2}" },
-		{ deny_all_open, false, DOOR_OPENAT, 0, "deny-list {open, openat, openat2}" },
-		{ deny_all_open, false, DOOR_OPENAT2, 0, "deny-list {open, openat, openat2}" },
-		{ deny_fork, false, DOOR_CLONE3, 1, "deny-list {fork, vfork, clone}" },
-		{ deny_all_fork, false, DOOR_CLONE3, 0, "deny-list {fork, vfork, clone, clone3}" },
-		{ deny_getppid, false, DOOR_INT80, 0, "deny-list {getppid}, x86-64 filter" },
-		{ allow_list, true, DOOR_OPEN, 0, "allow-list" },
-		{ allow_list, true, DOOR_OPENAT, 0, "allow-list" },
-		{ allow_list, true, DOOR_OPENAT2, 0, "allow-list" },
-		{ allow_list, true, DOOR_CLONE3, 0, "allow-list" },
-		{ allow_list, true, DOOR_FORK, 0, "allow-list" },
-		{ allow_list, true, DOOR_INT80, 0, "allow-list" },
-	};
-	const char *why = NULL;
-	size_t leaks = 0;
-
-	for (size_t i = 0; i < ML_ARRAY_SIZE(cases); i++) {
-		struct door_test t = { cases[i].names, cases[i].allow_list,
-				       cases[i].door };
-		char how[96];
-		int open = door_open(&t, how, sizeof(how));
-
-		ml_result_note(res, "%-40s %-26s %s%s", cases[i].what,
-			       door_names[cases[i].door], how,
-			       open == 1 && cases[i].want_open ?
-				       "  <- the deny-list leaks" :
-				       "");
-		leaks += open == 1;
-		if (open != cases[i].want_open && !why)
-			why = open == 1 ? "a door the filter should shut stayed open" :
-					  "a door a deny-list leaves open was shut";
-	}
-	ml_result_extra(res, "doors_open", "doors that let the call through",
-			(double)leaks);
-	ml_result_note(res, "int 0x80 enters through the 32-bit table, where getppid is 64, not 110: a filter that");
-	ml_result_note(res, "checked numbers without the architecture would judge the wrong call. libseccomp's");
-	ml_result_note(res, "filters check seccomp_data.arch first and kill on an architecture they do not name.");
-	return why;
 }
 
 /* ---- demonstration: a refused call still enters the kernel ---------------- */

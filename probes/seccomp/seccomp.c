@@ -19,17 +19,43 @@
  *   precedence       two stacked filters in both orders: the stronger
  *                    action wins, kill > trap > errno > trace > log > allow,
  *                    whatever the order of installation.
- *   doors            a deny-list leaks: denying open leaves openat and
- *                    openat2; denying fork, vfork and clone leaves clone3;
- *                    a filter for x86-64 alone would leave the 32-bit
- *                    int 0x80 door, which libseccomp shuts by killing any
- *                    call from an architecture the filter does not name.
+ *   doors            a deny-list leaks; every door below is tried in a
+ *                    child under its filter and judged from outside
+ *                    (went through, refused with an errno, killed by a
+ *                    signal); a door this kernel lacks is skipped, with
+ *                    the reason, after one try without any filter:
+ *     open/openat/openat2  denying open leaves openat and openat2.
+ *     clone3         denying fork, vfork and clone leaves clone3.
+ *     execveat       denying execve leaves execveat (an fd with
+ *                    AT_EMPTY_PATH, or a path).
+ *     io_uring       IORING_OP_OPENAT, _OPENAT2 and _SOCKET run in the
+ *                    kernel without passing the syscall table: a deny on
+ *                    openat or socket never sees them, and neither does an
+ *                    allow-list that allows io_uring_setup/io_uring_enter;
+ *                    only an allow-list without io_uring_* stops them.
+ *     int 0x80       the 32-bit table (getppid is 64 there): libseccomp
+ *                    checks seccomp_data.arch first and kills a call from
+ *                    an architecture the filter does not name.
+ *     socketcall     i386 socketcall(SYS_SOCKET, args*) hides socket's
+ *                    arguments behind a pointer: with x86 in the filter,
+ *                    libseccomp turns a rule on socket's family into one on
+ *                    socketcall's first argument alone, so a deny of
+ *                    AF_INET refuses every family there, and an allow of
+ *                    AF_UNIX lets AF_INET through.
+ *     x32            numbers with 0x40000000 set: libseccomp's x86-64
+ *                    filter kills them, even where the kernel has no x32
+ *                    (ENOSYS without a filter; syscall.x32=y in the VM).
+ *     the parent     the sandboxed command's parent is a door of its own: see
+ *                    user/sandbox.c.
  *                    An allow-list shuts every door nobody thought of.
  *   denied-enters-kernel  with modelab.ko: a call that a filter refuses
  *                    still entered kernel mode.  The module's sys_exit
  *                    tracepoint counts it leaving; its sys_enter
  *                    tracepoint never sees it, because seccomp runs first
  *                    and a refused call skips the rest of the entry work.
+ *   (modelab sandbox --action notify prints each call it is handed as
+ *   strace would, openat(AT_FDCWD, "/etc/hostname", O_RDONLY): strings
+ *   read from the caller, then its notification id checked; user/decode.c)
  *
  * WHAT IT COSTS (getppid in a worker child that carries the filters)
  *   no-filter, then filters with 10, 100 and 400 rules in libseccomp's

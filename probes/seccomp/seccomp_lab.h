@@ -32,6 +32,8 @@ struct outcome {
 	bool reported;		/* the child wrote its report */
 	bool killed;
 	int sig;		/* when killed */
+	bool exited;
+	int code;		/* exit status, when exited */
 	struct report r;
 };
 
@@ -53,9 +55,16 @@ enum action sc_classify(const struct outcome *o);
 const char *demo_actions(struct ml_result *res);
 const char *demo_notify(struct ml_result *res);
 const char *demo_precedence(struct ml_result *res);
-const char *demo_doors(struct ml_result *res);
 const char *demo_denied(struct ml_result *res);
 int sc_setup_module(struct ml_ctx *ctx);
+
+/* ---- doors.c, uring.c: the doors a deny-list leaves open --------------- */
+
+const char *demo_doors(struct ml_result *res);
+
+enum sc_uring_op { SC_URING_OPENAT, SC_URING_OPENAT2, SC_URING_SOCKET };
+
+long sc_uring(enum sc_uring_op op, const char *path, const char **stage);
 
 /* ---- costs.c: what filtering costs --------------------------------------- */
 

@@ -231,7 +231,7 @@ else
 fi
 QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -m 1024 -smp 2
       -kernel "$KERNEL" -initrd "$INITRD" "${DRIVE[@]}"
-      -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable ${MODELAB_VM_APPEND:-}"
+      -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable syscall.x32=y ${MODELAB_VM_APPEND:-}"
       -nographic -no-reboot)
 
 cleanup() {
