@@ -181,31 +181,30 @@ static int caps_match(struct json_object *v, const char *where, bool all,
 }
 
 /* moby's kernel.ParseRelease: "5.8", "5.8.3", "4.15-rc1"; -1 when not N.N */
-static int parse_release(const char *s, int v[3])
+/*
+ * moby's parseRelease: "kernel.major" only, so that 3.12.25-gentoo and
+ * 3.12-1-amd64 are the same 3.12; anything after is ignored.
+ */
+static int parse_release(const char *s, int v[2])
 {
-	v[0] = v[1] = v[2] = 0;
-	return sscanf(s, "%d.%d.%d", &v[0], &v[1], &v[2]) >= 2 ? 0 : -1;
+	v[0] = v[1] = 0;
+	return sscanf(s, "%d.%d", &v[0], &v[1]) == 2 ? 0 : -1;
 }
 
 /* moby's kernelGreaterEqualThan: the running kernel is at least v. */
 static int kernel_at_least(struct json_object *v, const char *where, bool *out,
 			   struct profile_ctx *p)
 {
-	int want[3];
+	int want[2];
 
 	if (want_type(v, json_type_string, where, "a string", p))
 		return -1;
 	if (parse_release(json_object_get_string(v), want))
 		return ml_errorf(p->err, p->len,
-			    "profile: %s: '%s' is not a kernel version (\"<kernel>.<major>[.<minor>]\")",
+			    "profile: %s: '%s' is not a kernel version (\"<kernel>.<major>\")",
 			    where, json_object_get_string(v));
-	*out = true;
-	for (int i = 0; i < 3; i++) {
-		if (p->kernel[i] != want[i]) {
-			*out = p->kernel[i] > want[i];
-			break;
-		}
-	}
+	*out = p->kernel[0] > want[0] ||
+	       (p->kernel[0] == want[0] && p->kernel[1] >= want[1]);
 	return 0;
 }
 

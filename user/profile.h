@@ -29,7 +29,7 @@ struct profile_ctx {
 	struct ml_profile_info *info;
 	uint64_t caps;		/* the set includes/excludes.caps ask about */
 	uint32_t def_action;
-	int kernel[3];		/* uname's release, as moby parses it */
+	int kernel[2];		/* uname's release, as moby parses it */
 	char *err;
 	size_t len;
 };

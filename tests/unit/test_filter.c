@@ -231,7 +231,7 @@ static const struct {
 	  "profile: syscalls[0].excludes.caps[1]: unknown capability 'chown'" },
 	/* 3: minKernel is a version */
 	{ RULE("'action': 'SCMP_ACT_ERRNO', 'includes': {'minKernel': 'five'}"),
-	  "profile: syscalls[0].includes.minKernel: 'five' is not a kernel version (\"<kernel>.<major>[.<minor>]\")" },
+	  "profile: syscalls[0].includes.minKernel: 'five' is not a kernel version (\"<kernel>.<major>\")" },
 	{ RULE("'action': 'SCMP_ACT_ERRNO', 'excludes': {'minKernel': 5}"),
 	  "profile: syscalls[0].excludes.minKernel: expected a string" },
 	/* 7: a string (or number) where an array is expected */
@@ -410,17 +410,20 @@ static void min_kernel_equal_and_caller_caps(void **state)
 {
 	struct utsname u;
 	int a = 0, b = 0, c = 0;
-	char inc[256], exc[256];
+	char inc[256], exc[256], patch[256];
 
 	(void)state;
 	assert_int_equal(uname(&u), 0);
 	assert_true(sscanf(u.release, "%d.%d.%d", &a, &b, &c) >= 2);
 	snprintf(inc, sizeof(inc), RULE("'action': 'SCMP_ACT_ERRNO', 'includes': {'minKernel': '%d.%d.%d'}"), a, b, c);
 	snprintf(exc, sizeof(exc), RULE("'action': 'SCMP_ACT_ERRNO', 'excludes': {'minKernel': '%d.%d'}"), a, b);
+	/* moby looks at kernel.major only: a newer patch level still counts */
+	snprintf(patch, sizeof(patch), RULE("'action': 'SCMP_ACT_ERRNO', 'includes': {'minKernel': '%d.%d.%d'}"), a, b, c + 1);
 	{
 		const struct profile_case eq[] = {
 			{ inc, 1, 0, 0, 0, false, { { GETPPID, 0, EPERM } } },
 			{ exc, 0, 1, 0, 0, false, { { GETPPID, 0, 0 } } },
+			{ patch, 1, 0, 0, 0, false, { { GETPPID, 0, EPERM } } },
 		};
 		const struct profile_case admin = {
 			RULE("'action': 'SCMP_ACT_ERRNO', 'includes': {'caps': ['CAP_SYS_ADMIN']}"),
@@ -428,6 +431,7 @@ static void min_kernel_equal_and_caller_caps(void **state)
 
 		check_case(&eq[0], ML_CAPS_DOCKER_DEFAULT);
 		check_case(&eq[1], ML_CAPS_DOCKER_DEFAULT);
+		check_case(&eq[2], ML_CAPS_DOCKER_DEFAULT);
 		check_case(&admin, ML_CAP_BIT(CAP_SYS_ADMIN));
 	}
 	/* every capability of <linux/capability.h> by name, both ways */
