@@ -17,6 +17,10 @@
  *   -w CMD   write CMD to /proc/modelab in one write(2)
  *   -u CMD   as -w, but drop to uid 65534 before open(2)
  *   -P CMD   as -w, but open as root and drop to uid 65534 before write(2)
+ *   -x PROG ARGS...  exec PROG with SIGINT and SIGQUIT back to their
+ *            default action: a shell without job control starts its
+ *            background jobs ignoring them, and an ignored signal stays
+ *            ignored across exec (what nohup relies on)
  *
  * -w/-u/-P print "OK" or the errno name (e.g. "EINVAL") and exit 0; the
  * other actions print one "ok ..." line each and exit 1 on a mismatch.
@@ -248,7 +252,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* "+": no reordering, so that -r's second operand stays in place. */
-	while ((opt = getopt(argc, argv, "+Sp:T:f:s:tr:w:u:P:")) != -1) {
+	while ((opt = getopt(argc, argv, "+Sp:T:f:s:tr:w:u:P:x")) != -1) {
 		switch (opt) {
 		case 'S': stop = 1; break;
 		case 'p': getppids = number(optarg); break;
@@ -268,6 +272,16 @@ int main(int argc, char **argv)
 		case 'u':
 		case 'P':
 			return write_cmd(optarg, opt);
+		case 'x':
+			if (optind >= argc) {
+				fprintf(stderr, "guest-actions: -x PROG [ARG...]\n");
+				return 2;
+			}
+			signal(SIGINT, SIG_DFL);
+			signal(SIGQUIT, SIG_DFL);
+			execvp(argv[optind], argv + optind);
+			perror("guest-actions: -x");
+			return 127;
 		default:
 			fprintf(stderr, "usage: see tests/vm/guest-actions.c\n");
 			return 2;
