@@ -15,11 +15,13 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -114,16 +116,23 @@ pid_t ml_child_spawn_helper(const char *helper, char *const argv[], int cpu)
 	return pid;
 }
 
-static void sleep_ms(long ms)
+/*
+ * Waits until pid may have ended or ms have passed: on a pidfd, which
+ * becomes readable the moment the child exits (Linux 5.3), else asleep.
+ */
+static void await_exit(int pidfd, long ms)
 {
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
-	nanosleep(&ts, NULL);
+	if (pidfd < 0 || poll(&p, 1, (int)ms) < 0)
+		nanosleep(&ts, NULL);
 }
 
 int ml_child_reap(pid_t pid, double timeout_s, int *status)
 {
 	uint64_t deadline = ml_monotonic_ns() + (uint64_t)(timeout_s * 1e9);
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	long nap = 1;
 	int st = 0, rc = 0;
 	pid_t r;
@@ -133,6 +142,8 @@ int ml_child_reap(pid_t pid, double timeout_s, int *status)
 		if (r == pid)
 			break;
 		if (r < 0 && errno != EINTR) {
+			if (pidfd >= 0)
+				close(pidfd);
 			forget(pid);
 			return -1;
 		}
@@ -144,10 +155,12 @@ int ml_child_reap(pid_t pid, double timeout_s, int *status)
 			break;
 		}
 		if (r == 0) {
-			sleep_ms(nap);
+			await_exit(pidfd, nap);
 			nap = nap < 10 ? nap * 2 : 10;
 		}
 	}
+	if (pidfd >= 0)
+		close(pidfd);
 	forget(pid);
 	if (status)
 		*status = st;
