@@ -12,6 +12,9 @@
 #   make dkms-remove   and out of it again
 #   make vm         a shell in the lab VM with the module loaded
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make grade      grade the labs (LAB=NAME one lab, WORK=dir its tree)
+#   make starter    the students' copy without solutions (LAB=, DEST=)
+#   make grade-selftest  every lab's starter below full marks, solution full
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -43,7 +46,7 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 .PHONY: all deps run test test-unit test-host test-asan test-vm test-clang bench \
 	modules modules-check vm static install clean test-kernels \
-	dkms-install dkms-remove test-dkms
+	dkms-install dkms-remove test-dkms grade starter grade-selftest
 
 all: $(PROGRAMS)
 
@@ -125,6 +128,7 @@ test: deps
 	$(MAKE) test-host
 	$(MAKE) test-asan
 	$(MAKE) modules-check
+	$(MAKE) grade-selftest
 	$(MAKE) test-vm
 
 # cmocka unit tests, built with ASan and UBSan against the library sources.
@@ -158,6 +162,22 @@ test-vm:
 # part of `make test`: it downloads ~1 GB into MODELAB_KCACHE once.
 test-kernels:
 	@bash scripts/kernels.sh $(KERNELS)
+
+# ---- the labs (labs/NAME: handouts, solution/, grade.sh) -------------------
+# make grade [LAB=NAME [WORK=dir]]: one line per check, Score: X/Y, and
+# build/grade/NAME.json; exit 0 only at full marks.  WORK defaults to the
+# lab's solution/.  make starter [LAB=NAME] [DEST=dir]: the students' copy,
+# every solution region a TODO (scripts/starter.sh).
+DEST ?= build/starter
+
+grade:
+	@WORK=$(WORK) sh scripts/grade.sh $(LAB)
+
+starter:
+	@sh scripts/starter.sh $(DEST) $(LAB)
+
+grade-selftest:
+	@sh scripts/grade-selftest.sh
 
 # ---- installing ---------------------------------------------------------
 # DKMS rebuilds the module for each new kernel.  DKMS_KVER: the kernel to

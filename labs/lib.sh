@@ -1,0 +1,88 @@
+# labs/lib.sh - what every labs/NAME/grade.sh shares: one line per check,
+# the score, the result file.  A grade.sh is
+#
+#	. "$(dirname "$0")/../lib.sh"
+#	grade_begin NAME              # WORK: the student's tree
+#	check "what is checked" 5 FUNCTION ARGS...
+#	...
+#	grade_end                     # Score, build/grade/NAME.json, exit status
+#
+# check NAME POINTS CMD...: CMD runs in a fresh bash under `timeout`
+# (CHECK_TIMEOUT seconds, default 60), with every function of grade.sh and
+# every exported variable (export what a check reads).  Status 0 earns the
+# points; otherwise the check earns 0 and its message is CMD's last line of
+# output (a check says why it failed, e.g. `why "no lab1.json in $WORK"`).
+# Checks assert counts, exit statuses, exact errors and orderings the
+# hardware guarantees, never a timing.
+#
+# Environment: WORK (default labs/NAME/solution), GRADE_OUT (default
+# build/grade), CHECK_TIMEOUT.
+
+# why MESSAGE...: print the failure's reason and end the check (status 1).
+# A check that calls another check runs it in a subshell: `(other) || why ...`
+why() {
+	echo "$*"
+	exit 1
+}
+
+grade_begin() {
+	LAB=$1
+	LABDIR=$(cd "$(dirname "$0")" && pwd)
+	TOP=$(cd "$LABDIR/../.." && pwd)
+	WORK=${WORK:-$LABDIR/solution}
+	[ -d "$WORK" ] || { echo "grade: $LAB: no work tree at $WORK" >&2; exit 2; }
+	WORK=$(cd "$WORK" && pwd)
+	GRADE_OUT=${GRADE_OUT:-$TOP/build/grade}
+	CHECK_TIMEOUT=${CHECK_TIMEOUT:-60}
+	mkdir -p "$GRADE_OUT"
+	GRADE_TMP=$(mktemp -d)
+	export LAB LABDIR TOP WORK GRADE_TMP
+	trap 'grade_cleanup; rm -rf "$GRADE_TMP"' EXIT
+	_checks=$GRADE_TMP/checks.jsonl
+	: > "$_checks"
+	_score=0
+	_max=0
+	echo "grading $LAB in $WORK"
+}
+
+# A grade.sh may define grade_cleanup (kill what the student's programs
+# left running); this one does nothing.
+grade_cleanup() { :; }
+
+check() {
+	local name=$1 points=$2 out rc earned msg
+	shift 2
+	out=$(cd "$WORK" && timeout -k 5 "$CHECK_TIMEOUT" \
+		bash -c "$(declare -f); \"\$@\"" check "$@" 2>&1 </dev/null)
+	rc=$?
+	_max=$((_max + points))
+	if [ $rc -eq 0 ]; then
+		earned=$points
+		msg=
+		printf '%s ... ok [%d/%d]\n' "$name" "$points" "$points"
+	else
+		earned=0
+		if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+			msg="timed out after ${CHECK_TIMEOUT} s"
+		else
+			msg=$(printf '%s\n' "$out" | grep . | tail -n 1)
+			[ -n "$msg" ] || msg="failed with status $rc"
+		fi
+		printf '%s ... FAIL [0/%d]: %s\n' "$name" "$points" "$msg"
+	fi
+	_score=$((_score + earned))
+	jq -nc --arg name "$name" --argjson points "$points" \
+		--argjson earned "$earned" --arg msg "$msg" \
+		'{name: $name, points: $points, earned: $earned, ok: ($earned == $points),
+		  message: (if $msg == "" then null else $msg end)}' >> "$_checks"
+}
+
+grade_end() {
+	local out=$GRADE_OUT/$LAB.json
+	jq -s --arg lab "$LAB" --arg work "$WORK" \
+		--argjson score "$_score" --argjson max "$_max" \
+		'{lab: $lab, work: $work, score: $score, max: $max,
+		  full_marks: ($score == $max), checks: .}' "$_checks" > "$out"
+	echo "Score: $_score/$_max"
+	[ "$_score" -eq "$_max" ]
+}
