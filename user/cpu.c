@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 static cpu_set_t allowed;
 static bool allowed_known;
@@ -44,6 +45,32 @@ int ml_pin_cpu(int cpu)
 	if (sched_setaffinity(0, sizeof(set), &set))
 		return -1;
 	return cpu;
+}
+
+int ml_allowed_cpus(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	remember_allowed();
+	buf[0] = '\0';
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		int last = cpu;
+		int n;
+
+		if (!CPU_ISSET(cpu, &allowed))
+			continue;
+		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &allowed))
+			last++;
+		n = last > cpu ? snprintf(buf + used, len - used, "%s%d-%d",
+					  used ? "," : "", cpu, last) :
+				 snprintf(buf + used, len - used, "%s%d",
+					  used ? "," : "", cpu);
+		if (n < 0 || (size_t)n >= len - used)
+			return -1;
+		used += (size_t)n;
+		cpu = last;
+	}
+	return used ? 0 : -1;
 }
 
 int ml_other_cpu(int self)

@@ -40,8 +40,15 @@ static int select_one(const struct ml_probe *const *probes, size_t nprobes,
 	sel->probe = find_probe(probes, nprobes, name);
 	sel->figure = slash ? slash + 1 : NULL;
 	if (!sel->probe) {
-		snprintf(err, errlen,
-			 "unknown probe '%s' ('modelab list' names them)", name);
+		size_t used = (size_t)snprintf(err, errlen,
+					       "unknown probe '%s' (", name);
+
+		for (size_t i = 0; i < nprobes && used < errlen; i++)
+			used += (size_t)snprintf(err + used, errlen - used,
+						 "%s%s", i ? ", " : "",
+						 probes[i]->name);
+		if (used < errlen)
+			snprintf(err + used, errlen - used, ")");
 		return -1;
 	}
 	for (size_t f = 0; sel->figure && f < sel->probe->nfigures; f++)
@@ -49,27 +56,46 @@ static int select_one(const struct ml_probe *const *probes, size_t nprobes,
 			return 0;
 	if (sel->figure) {
 		snprintf(err, errlen,
-			 "unknown figure '%s' of probe '%s' ('modelab list' names them)",
-			 sel->figure, name);
+			 "unknown figure '%s' of probe '%s' ('modelab list %s' names them)",
+			 sel->figure, name, name);
 		return -1;
 	}
 	return 0;
 }
 
-static void list_probes(const struct ml_probe *const *probes, size_t nprobes)
+static bool *wanted(const struct selection *chosen, size_t nchosen,
+		    const struct ml_probe *probe);
+
+/* All probes, or those chosen (a PROBE/FIGURE: that figure alone). */
+static void list_probes(const struct ml_probe *const *probes, size_t nprobes,
+			const struct selection *chosen, size_t nchosen)
 {
 	for (size_t i = 0; i < nprobes; i++) {
-		printf("%s: %s\n", probes[i]->name, probes[i]->summary);
-		for (size_t f = 0; f < probes[i]->nfigures; f++)
-			printf("  %-30s %s\n", probes[i]->figures[f].name,
-			       probes[i]->figures[f].what);
+		const struct ml_probe *p = probes[i];
+		bool *want = NULL;
+
+		if (nchosen) {
+			want = wanted(chosen, nchosen, p);
+			if (!want)
+				continue;
+		}
+		for (size_t f = 0, head = 0; f < p->nfigures; f++) {
+			if (want && !want[f])
+				continue;
+			if (!head++)
+				printf("%s: %s\n", p->name, p->summary);
+			printf("  %-30s %s\n", p->figures[f].name,
+			       p->figures[f].what);
+		}
+		free(want);
 	}
 }
 
+/* One line naming the problem, one saying where the help is: exit 2. */
 static int usage_error(const char *prog, bool single, const char *msg)
 {
-	fprintf(stderr, "%s: %s\n", prog, msg);
-	ml_usage(stderr, prog, single);
+	fprintf(stderr, "%s: %s\ntry '%s%s --help'\n", prog, msg,
+		single ? "modelab-" : "", prog);
 	return 2;
 }
 
@@ -307,13 +333,12 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 		return usage_error(prog, single_probe, err);
 	switch (o.command) {
 	case ML_CMD_HELP:
+		if (o.nselect)
+			return ml_command_help(stdout, o.select[0]) ? 2 : 0;
 		ml_usage(stdout, prog, single_probe);
 		return 0;
 	case ML_CMD_VERSION:
 		printf("modelab %s\n", MODELAB_VERSION);
-		return 0;
-	case ML_CMD_LIST:
-		list_probes(probes, nprobes);
 		return 0;
 	default:
 		break;
@@ -324,6 +349,10 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 			return usage_error(prog, single_probe, err);
 		nchosen++;
 	}
+	if (o.command == ML_CMD_LIST) {
+		list_probes(probes, nprobes, chosen, nchosen);
+		return 0;
+	}
 	for (size_t i = 0; !o.nselect && i < nprobes && i < ML_MAX_SELECT; i++)
 		chosen[nchosen++] = (struct selection){ probes[i], NULL };
 
@@ -333,8 +362,15 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 		return usage_error(prog, single_probe, err);
 	cpu = ml_pin_cpu(o.cpu);
 	if (cpu < 0) {
-		snprintf(err, sizeof(err), "cannot pin to CPU %d: %s", o.cpu,
-			 strerror(errno));
+		char cpus[128];
+
+		if (o.cpu >= 0 && !ml_allowed_cpus(cpus, sizeof(cpus)))
+			snprintf(err, sizeof(err),
+				 "cannot pin to CPU %d: this machine's allowed CPUs are %s",
+				 o.cpu, cpus);
+		else
+			snprintf(err, sizeof(err), "cannot pin to CPU %d: %s",
+				 o.cpu, strerror(errno));
 		return usage_error(prog, single_probe, err);
 	}
 	if (ml_clock_init(&clock, o.clock, o.quick ? 20 : 100)) {

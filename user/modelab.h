@@ -317,6 +317,8 @@ int ml_measure_group(const struct ml_clock *clock,
 /* Pin the calling thread to cpu (-1: the CPU it runs on now).  Returns the
  * CPU pinned to, or -1 with errno set. */
 int ml_pin_cpu(int cpu);
+/* the CPUs allowed at start as the kernel lists them ("0-3,6"); 0 or -1 */
+int ml_allowed_cpus(char *buf, size_t len);
 /*
  * A CPU other than self that this thread may run on (the allowed-CPU mask
  * read before pinning); -1 when there is none.
@@ -537,6 +539,7 @@ int ml_bpf_explain(FILE *out, void *ctx);
 /* ---- sandbox.c: `modelab sandbox` --------------------------------------- */
 
 int ml_sandbox_main(int argc, char **argv);
+void ml_sandbox_usage(FILE *out);
 /*
  * The capabilities the sandboxed command holds (bit N = capability N): what
  * --caps chose (Docker's 14 by default), less any modelab cannot give.
@@ -600,6 +603,8 @@ struct ml_options {
 int ml_parse_options(int argc, char **argv, bool single_probe,
 		     struct ml_options *o, char *err, size_t errlen);
 void ml_usage(FILE *out, const char *prog, bool single_probe);
+/* `modelab help COMMAND`: run, list, env, sandbox; -1 for any other */
+int ml_command_help(FILE *out, const char *command);
 
 /* ---- util.c: small shared helpers ---------------------------------------- */
 

@@ -44,33 +44,96 @@ static const struct {
 	{ "version", ML_CMD_VERSION },
 };
 
+static const char options_text[] =
+	"options:\n"
+	"  --json, --csv     machine-readable report (schema: README.md)\n"
+	"  --quick           short run, about 50 ms a figure\n"
+	"  --time SECONDS    time budget per figure (default 0.4)\n"
+	"  --cpu N           pin to CPU N (default: the CPU it starts on)\n"
+	"  --clock tsc|monotonic  force the time base (default: TSC if invariant)\n"
+	"  --histogram       draw each figure's histogram\n"
+	"  --no-kernel       ignore /proc/modelab even when it is there\n"
+	"  --kernel-counts FILE  the kernel's counts from a CSV report taken\n"
+	"                    in the lab VM (make run does this)\n"
+	"  -h, --help        this text\n"
+	"  -V, --version     print the version\n";
+
+/* Every variable a figure reads (getenv in user/ and probes/). */
+static const char environment_text[] =
+	"environment:\n"
+	"  MODELAB_TMPDIR    the directory of the scratch files (before TMPDIR)\n"
+	"  TMPDIR            the same when MODELAB_TMPDIR is not set (else /tmp)\n"
+	"  MODELAB_BLOCKDEV  the block device interrupt/device-read reads\n"
+	"                    (O_DIRECT, read-only); not set: the figure is skipped\n"
+	"  MODELAB_IPC_FIGURES  only the ipc figures matching these patterns\n"
+	"                    (comma-separated, such as 'pipe-*,shm-*')\n"
+	"  MODELAB_LIBEXEC   the directory of modelab-exit0, which the process\n"
+	"                    figures exec (default: beside the program)\n"
+	"  MODELAB_HOLD      FIGURE: that process demonstration waits there up\n"
+	"                    to 60 s, for a test to interrupt it\n";
+
 void ml_usage(FILE *out, const char *prog, bool single_probe)
 {
 	if (single_probe)
 		fprintf(out, "usage: %s [OPTION...]\n", prog);
 	else
 		fprintf(out,
-			"usage: %s [OPTION...] COMMAND [PROBE...]\n"
+			"usage: %s [OPTION...] COMMAND [ARG...]\n"
 			"commands:\n"
-			"  run [PROBE...]    measure the probes (all when none is named)\n"
-			"  list              name the probes and what each figure measures\n"
+			"  run [PROBE|PROBE/FIGURE...]  measure the probes (all when none\n"
+			"                    is named), or one figure: run syscall/getppid-syscall\n"
+			"  list [PROBE...]   name the probes and what each figure measures\n"
 			"  env               print the environment every figure depends on\n"
-			"  sandbox ...       run a command under a seccomp filter ('modelab sandbox --help')\n"
-			"  help, version\n",
+			"  sandbox ...       run a command under a seccomp filter\n"
+			"  help [COMMAND]    this text, or one command's (run, list, env, sandbox)\n"
+			"  version           print the version\n",
 			prog);
-	fprintf(out,
-		"options:\n"
-		"  --json, --csv     machine-readable report (schema: README.md)\n"
-		"  --quick           short run, about 50 ms a figure\n"
-		"  --time SECONDS    time budget per figure (default 0.4)\n"
-		"  --cpu N           pin to CPU N (default: the CPU it starts on)\n"
-		"  --clock tsc|monotonic  force the time base (default: TSC if invariant)\n"
-		"  --histogram       draw each figure's histogram\n"
-		"  --no-kernel       ignore /proc/modelab even when it is there\n"
-		"  --kernel-counts FILE  the kernel's counts from a CSV report taken\n"
-		"                    in the lab VM (make run does this)\n"
-		"  -h, --help        this text\n"
-		"  -V, --version     print the version\n");
+	fputs(options_text, out);
+	fputs(environment_text, out);
+	fputs("exit status: 0; 1 when a figure failed; 2 on bad input\n", out);
+	if (!single_probe)
+		fputs("more: 'modelab help COMMAND', man modelab\n", out);
+}
+
+static bool is_topic(const char *word)
+{
+	return !strcmp(word, "run") || !strcmp(word, "list") ||
+	       !strcmp(word, "env") || !strcmp(word, "sandbox");
+}
+
+int ml_command_help(FILE *out, const char *command)
+{
+	if (!strcmp(command, "run")) {
+		fputs("usage: modelab [OPTION...] run [PROBE|PROBE/FIGURE...]\n"
+		      "Measure the probes named, or all; PROBE/FIGURE measures one\n"
+		      "figure of a probe (run syscall/getppid-syscall), and several\n"
+		      "figures of one probe share their rounds.  'modelab list' names\n"
+		      "them.  The report goes to stdout: a table, or --json, --csv.\n"
+		      "Exit status: 0; 1 when a figure failed (each named on stderr);\n"
+		      "2 on bad input.\n",
+		      out);
+		fputs(options_text, out);
+		fputs(environment_text, out);
+	} else if (!strcmp(command, "list")) {
+		fputs("usage: modelab list [PROBE|PROBE/FIGURE...]\n"
+		      "Name the probes (all, or those named) and, under each, its\n"
+		      "figures and what each one measures.  The names are those\n"
+		      "'modelab run' takes.\n",
+		      out);
+	} else if (!strcmp(command, "env")) {
+		fputs("usage: modelab [OPTION...] env\n"
+		      "Print the environment every figure depends on: the CPU and\n"
+		      "the one pinned to, the kernel, the clock and the TSC, a\n"
+		      "hypervisor, the governor, the mitigations, /proc/modelab.\n"
+		      "--json and --csv print it as the report's environment;\n"
+		      "--cpu and --clock apply.\n",
+		      out);
+	} else if (!strcmp(command, "sandbox")) {
+		ml_sandbox_usage(out);
+	} else {
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_cpu(const char *s, int *cpu)
@@ -190,7 +253,15 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 				return ml_errorf(err, errlen,
 					    "unknown command '%s'", argv[i]);
 			have_cmd = true;
-		} else if (single_probe || o->command != ML_CMD_RUN) {
+		} else if (o->command == ML_CMD_HELP && !single_probe &&
+			   !o->nselect) {
+			if (!is_topic(argv[i]))
+				return ml_errorf(err, errlen,
+					    "help: unknown command '%s' (run, list, env, sandbox)",
+					    argv[i]);
+			o->select[o->nselect++] = argv[i];
+		} else if (single_probe || (o->command != ML_CMD_RUN &&
+					    o->command != ML_CMD_LIST)) {
 			return ml_errorf(err, errlen, "unexpected argument '%s'",
 				    argv[i]);
 		} else if (o->nselect == ML_MAX_SELECT) {

@@ -189,7 +189,7 @@ static int lock_down(uint64_t keep)
 	return 0;
 }
 
-static void sandbox_usage(FILE *out)
+void ml_sandbox_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: modelab sandbox (--allow LIST | --deny LIST | --profile FILE)\n"
@@ -561,7 +561,7 @@ int ml_sandbox_main(int argc, char **argv)
 
 	rc = parse(argc, argv, &o, err, sizeof(err));
 	if (rc > 0) {
-		sandbox_usage(stdout);
+		ml_sandbox_usage(stdout);
 		return 0;
 	}
 	if (!rc && o.notify_allow &&
@@ -571,8 +571,8 @@ int ml_sandbox_main(int argc, char **argv)
 		rc = -1;
 	ctx = rc ? NULL : build(&o, err, sizeof(err));
 	if (!ctx) {
-		fprintf(stderr, "modelab sandbox: %s\n", err);
-		sandbox_usage(stderr);
+		fprintf(stderr, "modelab sandbox: %s\ntry 'modelab help sandbox'\n",
+			err);
 		return 2;
 	}
 	if (o.explain) {

@@ -29,6 +29,30 @@ check "version prints the version" \
 	test "$("$ML" --version)" = "modelab 0.1.0"
 check "list names every syscall figure" \
 	bash -c "'$ML' list | grep -q 'getppid-syscall' && '$ML' list | grep -q 'clock_gettime-vdso'"
+check "list PROBE lists that probe alone" \
+	test "$("$ML" list ipc | grep -v '^ ' | cut -d: -f1)" = ipc
+check "list PROBE/FIGURE lists that figure alone" \
+	test "$("$ML" list syscall/getppid-syscall | wc -l)" -eq 2
+
+# ---- help -------------------------------------------------------------------
+check "help is --help" test "$("$ML" help)" = "$("$ML" --help)"
+check "--help names PROBE/FIGURE, help COMMAND and the environment" \
+	bash -c "'$ML' --help | grep -q 'PROBE/FIGURE' && '$ML' --help | grep -q 'help \[COMMAND\]' &&
+		'$ML' --help | grep -q '^environment:'"
+for c in run list env sandbox; do
+	check "help $c: its usage, exit 0" \
+		bash -c "'$ML' help $c | head -n 1 | grep -q '^usage: modelab .*$c'"
+done
+check "help sandbox is sandbox --help" \
+	test "$("$ML" help sandbox)" = "$("$ML" sandbox --help)"
+# every variable read (getenv) is in --help, but for the internal ones
+internal='MODELAB_HELPER MODELAB_IPC_TEST_STALL MODELAB_IPC_TEST_DIE'
+read_env=$(grep -rhoE 'getenv\("[A-Z_]+"\)|define [A-Z_]+_ENV "[A-Z_]+"' user probes |
+	grep -oE '"[A-Z_]+"' | tr -d '"' | sort -u)
+help_env=$("$ML" --help | sed -n '/^environment:/,/^[^ ]/s/^  \([A-Z_][A-Z_]*\) .*/\1/p' | sort -u)
+check "--help names every variable modelab reads" \
+	test "$(comm -23 <(echo "$read_env") <(printf '%s\n' $internal | sort) | tr '\n' ' ')" = \
+	"$(echo "$help_env" | tr '\n' ' ')"
 
 # ---- the JSON report ----------------------------------------------------
 "$ML" run --quick --json syscall fault >"$tmp/run.json" 2>"$tmp/run.err"
@@ -83,23 +107,28 @@ check "--clock monotonic is reported, with no TSC frequency" \
 check "--cpu pins to the CPU asked for" \
 	test "$("$ML" env --json --cpu 0 | jq .environment.cpu)" = 0
 
-# ---- bad input: one line naming the problem, usage, exit 2 ----------------
-# bad_input "EXPECTED MESSAGE" ARGS...: exit 2, the message, the usage
-bad_input() { refused usage: "$@"; }
+# ---- bad input: one line naming the problem, where the help is, exit 2 ----
+# bad_input "EXPECTED MESSAGE" ARGS...: exit 2, the message, the try-line
+bad_input() { refused "try 'modelab --help'" "$@"; }
+cpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)
 bad_input "modelab: missing command" "$ML"
 bad_input "modelab: unknown command 'frob'" "$ML" frob
-bad_input "modelab: unknown probe 'nosuch' ('modelab list' names them)" "$ML" run nosuch
+bad_input "modelab: unknown probe 'nosuch' (syscall, fault, interrupt, seccomp, process, memory, ipc)" "$ML" run nosuch
 bad_input "modelab: unknown option '--frob'" "$ML" run --frob
-bad_input "modelab: unknown figure 'nope' of probe 'syscall' ('modelab list' names them)" "$ML" run syscall/nope
-bad_input "modelab: unknown probe 'nope' ('modelab list' names them)" "$ML" run nope/getppid
+bad_input "modelab: unknown figure 'nope' of probe 'syscall' ('modelab list syscall' names them)" "$ML" run syscall/nope
+bad_input "modelab: unknown probe 'nope' (syscall, fault, interrupt, seccomp, process, memory, ipc)" "$ML" run nope/getppid
+bad_input "modelab: unknown probe 'nosuch' (syscall, fault, interrupt, seccomp, process, memory, ipc)" "$ML" list syscall nosuch
+bad_input "modelab: help: unknown command 'frob' (run, list, env, sandbox)" "$ML" help frob
 bad_input "modelab: --cpu: 'abc' is not a CPU number" "$ML" run --cpu abc
-bad_input "modelab: cannot pin to CPU 1000: Invalid argument" "$ML" run --cpu 1000
+bad_input "modelab: cannot pin to CPU 1000: this machine's allowed CPUs are $cpus" "$ML" run --cpu 1000
 bad_input "modelab: option '--time' needs a value" "$ML" run --time
 bad_input "modelab: --time: '-1' is not a number of seconds in (0, 60]" "$ML" run --time -1
 bad_input "modelab: --json and --csv exclude each other" "$ML" run --json --csv
-bad_input "syscall: unexpected argument 'extra'" "$BIN/modelab-syscall" extra
-bad_input "modelab sandbox: --caps: unknown capability 'sys_frob' (docker, none, all, or names such as chown,CAP_KILL)" \
+refused "try 'modelab-syscall --help'" "syscall: unexpected argument 'extra'" "$BIN/modelab-syscall" extra
+refused "try 'modelab help sandbox'" \
+	"modelab sandbox: --caps: unknown capability 'sys_frob' (docker, none, all, or names such as chown,CAP_KILL)" \
 	"$ML" sandbox --deny uname --caps sys_frob -- true
-bad_input "modelab sandbox: --isolate: unknown value 'net' (pid, user)" "$ML" sandbox --deny uname --isolate=net -- true
+refused "try 'modelab help sandbox'" "modelab sandbox: --isolate: unknown value 'net' (pid, user)" \
+	"$ML" sandbox --deny uname --isolate=net -- true
 
 summary

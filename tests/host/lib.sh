@@ -64,18 +64,17 @@ median() { jq -r --arg f "$1" '.figures[] | select(.figure == $f) | .median_ns' 
 # less A B: figure A's median is below figure B's.
 less() { below "$(median "$1")" "$(median "$2")"; }
 
-# refused USAGE "EXPECTED MESSAGE" CMD...: CMD exits 2, its first line on
-# stderr is the message and a line starting with USAGE follows (bad input).
+# refused TRY "EXPECTED MESSAGE" CMD...: CMD exits 2 and says two lines on
+# stderr: the message, then TRY (where the help is), not the whole usage.
 refused() {
-	local usage=$1 want=$2 out rc
+	local try=$1 want=$2 out rc
 	shift 2
 	out=$("$@" 2>&1 >/dev/null)
 	rc=$?
-	if [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$out" | head -n 1)" = "$want" ] &&
-		printf '%s\n' "$out" | grep -q "^$usage"; then
+	if [ "$rc" -eq 2 ] && [ "$out" = "$want"$'\n'"$try" ]; then
 		pass "bad input: $*"
 	else
-		fail "bad input: $*" "exit $rc, said: $(printf '%s' "$out" | head -n 1)"
+		fail "bad input: $*" "exit $rc, said: $(printf '%s' "$out" | head -n 2 | tr '\n' '|')"
 	fi
 }
 

@@ -295,8 +295,8 @@ else
 		bash -c "[ $? -eq 159 ] && grep -q 'killed by signal 31' '$tmp/iso.err'"
 fi
 
-# ---- bad input: one line naming the problem, usage, exit 2, nothing run -------
-bad_sandbox() { refused 'usage: modelab sandbox' "$1" "$ML" sandbox "${@:2}"; }
+# ---- bad input: one line naming the problem, where the help is, exit 2, nothing run
+bad_sandbox() { refused "try 'modelab help sandbox'" "$1" "$ML" sandbox "${@:2}"; }
 bad_sandbox "modelab sandbox: --deny: unknown syscall 'nosuch'" --deny nosuch -- touch "$tmp/ran"
 bad_sandbox "modelab sandbox: --action: unknown action 'maybe' (errno[:NAME], kill, trap, log, notify)" \
 	--deny uname --action maybe -- touch "$tmp/ran"

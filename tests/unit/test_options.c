@@ -42,8 +42,12 @@ static const struct bad_case bad[] = {
 	  "--clock: 'hpet' is not tsc or monotonic" },
 	{ false, { "modelab", "--json", "--csv", "run" },
 	  "--json and --csv exclude each other" },
-	{ false, { "modelab", "list", "syscall" },
+	{ false, { "modelab", "env", "syscall" },
 	  "unexpected argument 'syscall'" },
+	{ false, { "modelab", "help", "frob" },
+	  "help: unknown command 'frob' (run, list, env, sandbox)" },
+	{ false, { "modelab", "help", "run", "list" },
+	  "unexpected argument 'list'" },
 	{ true, { "modelab-syscall", "run" }, "unexpected argument 'run'" },
 };
 
@@ -141,6 +145,23 @@ static void help_and_version_win_over_the_rest(void **state)
 	assert_int_equal(parse_ok(true, version).command, ML_CMD_VERSION);
 }
 
+static void list_and_help_take_their_words(void **state)
+{
+	const char *list[MAX_ARGS] = { "modelab", "list", "syscall",
+				       "ipc/pipe-rtt-1cpu" };
+	const char *help[MAX_ARGS] = { "modelab", "help", "sandbox" };
+	struct ml_options o = parse_ok(false, list);
+
+	(void)state;
+	assert_int_equal(o.command, ML_CMD_LIST);
+	assert_int_equal(o.nselect, 2);
+	assert_string_equal(o.select[1], "ipc/pipe-rtt-1cpu");
+	o = parse_ok(false, help);
+	assert_int_equal(o.command, ML_CMD_HELP);
+	assert_int_equal(o.nselect, 1);
+	assert_string_equal(o.select[0], "sandbox");
+}
+
 static void a_probe_program_needs_no_command(void **state)
 {
 	const char *args[MAX_ARGS] = { "modelab-syscall", "--quick" };
@@ -159,6 +180,7 @@ int main(void)
 		cmocka_unit_test(defaults_are_text_all_probes_any_cpu),
 		cmocka_unit_test(value_options_parse_their_values),
 		cmocka_unit_test(help_and_version_win_over_the_rest),
+		cmocka_unit_test(list_and_help_take_their_words),
 		cmocka_unit_test(a_probe_program_needs_no_command),
 	};
 
