@@ -209,6 +209,8 @@ test-dkms:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/modelab.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf build bin

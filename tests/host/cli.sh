@@ -54,6 +54,31 @@ check "--help names every variable modelab reads" \
 	test "$(comm -23 <(echo "$read_env") <(printf '%s\n' $internal | sort) | tr '\n' ' ')" = \
 	"$(echo "$help_env" | tr '\n' ' ')"
 
+# ---- the man page: renders cleanly and names what --help names -----------------
+# man_render FILE: plain text; man_warnings FILE: what the renderer warns
+if command -v man >/dev/null && command -v groff >/dev/null; then
+	man_render() { MANWIDTH=80 man -l "$1" 2>/dev/null | col -b; }
+	man_warnings() { MANROFFSEQ= man --warnings -l "$1" 2>&1 >/dev/null; }
+elif command -v groff >/dev/null; then
+	man_render() { groff -man -Tascii -P -cbou "$1" 2>/dev/null; }
+	man_warnings() { groff -man -Tascii -ww -z "$1" 2>&1; }
+elif command -v mandoc >/dev/null; then
+	man_render() { mandoc -Tascii "$1" | col -b; }
+	man_warnings() { mandoc -Tlint -W warning "$1" 2>&1; }
+fi
+# section NAME: the first word of each item (7 columns in) of that section
+man_items() { man_render docs/modelab.1 | sed -n "/^$1\$/,/^[A-Z]/s/^       \([a-zA-Z_][a-zA-Z_]*\).*/\1/p" | sort; }
+help_commands=$("$ML" --help | sed -n '/^commands:/,/^[^ ]/s/^  \([a-z][a-z]*\) .*/\1/p' | sort)
+if ! declare -F man_render >/dev/null; then
+	skip "the man page" "neither man, groff nor mandoc is installed"
+else
+	check "docs/modelab.1 renders without a warning" test -z "$(man_warnings docs/modelab.1)"
+	check "the man page's COMMANDS are those of --help" \
+		test "$(man_items COMMANDS | tr '\n' ' ')" = "$(echo "$help_commands" | tr '\n' ' ')"
+	check "the man page's ENVIRONMENT is that of --help" \
+		test "$(man_items ENVIRONMENT | tr '\n' ' ')" = "$(echo "$help_env" | tr '\n' ' ')"
+fi
+
 # ---- the JSON report ----------------------------------------------------
 "$ML" run --quick --json syscall fault >"$tmp/run.json" 2>"$tmp/run.err"
 check "run --json exits 0" test $? -eq 0
