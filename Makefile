@@ -211,6 +211,9 @@ install: all
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/modelab.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 contrib/bash-completion/modelab \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/modelab
 
 clean:
 	rm -rf build bin

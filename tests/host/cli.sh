@@ -79,6 +79,22 @@ else
 		test "$(man_items ENVIRONMENT | tr '\n' ' ')" = "$(echo "$help_env" | tr '\n' ' ')"
 fi
 
+# ---- bash completion --------------------------------------------------------
+# completes "WORDS...": what contrib/bash-completion/modelab offers for the
+# last word of `modelab WORDS...`, one a line
+completes() {
+	bash -c '. contrib/bash-completion/modelab && COMP_WORDS=("$@") &&
+		COMP_CWORD=$(($# - 1)) && _modelab && printf "%s\n" "${COMPREPLY[@]}"' _ "$ML" "$@"
+}
+check "completion: 'modelab run sys<TAB>' offers syscall" \
+	bash -c "$(declare -f completes); ML='$ML'; completes run sys | grep -qx syscall"
+check "completion: 'modelab run syscall/getppid-s<TAB>' offers the figure" \
+	test "$(completes run syscall/getppid-s)" = syscall/getppid-syscall
+check "completion: every command of --help" \
+	test "$(completes '' | sort | tr '\n' ' ')" = "$(echo "$help_commands" | tr '\n' ' ')"
+check "completion: the options of --help" \
+	test "$(completes run --cl)" = --clock
+
 # ---- the JSON report ----------------------------------------------------
 "$ML" run --quick --json syscall fault >"$tmp/run.json" 2>"$tmp/run.err"
 check "run --json exits 0" test $? -eq 0
