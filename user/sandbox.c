@@ -317,6 +317,14 @@ static scmp_filter_ctx build(const struct sandbox_opts *o, char *err,
 				  MAX_NAMES, &n,
 				  o->allow ? "--allow" : "--deny", err, len))
 		return NULL;
+	for (size_t i = 0; action == SCMP_ACT_NOTIFY && o->deny && i < n; i++) {
+		if (nrs[i] != SCMP_SYS(sendmsg))
+			continue;
+		/* see notify_channel() */
+		ml_errorf(err, len,
+			  "--deny sendmsg with --action notify: the command hands the supervisor its listener with sendmsg, which would wait for the supervisor itself");
+		return NULL;
+	}
 	ctx = seccomp_init(o->allow ? action : SCMP_ACT_ALLOW);
 	if (!ctx) {
 		ml_errorf(err, len, "libseccomp refused the action");
@@ -392,10 +400,47 @@ static int report_end(const char *cmd, int status)
 	return 128 + WTERMSIG(status);
 }
 
+/*
+ * With --action notify the command hands the listener to the supervisor
+ * with sendmsg, after the filter is loaded: a filter that sent sendmsg to
+ * the supervisor would wait for an answer nobody can give yet.  So that
+ * one sendmsg, on this descriptor alone, is allowed; the socket is
+ * close-on-exec, and the number is out of the way of the command's own.
+ */
+#define NOTIFY_SOCK_FD 1000
+
+static int notify_channel(scmp_filter_ctx ctx, int sock)
+{
+	uint32_t def = SCMP_ACT_ALLOW;
+	int rc = 0;
+
+	if (dup3(sock, NOTIFY_SOCK_FD, O_CLOEXEC) < 0)
+		return -1;
+	close(sock);
+	/* a deny-list allows it by default: nothing to add */
+	if (seccomp_attr_get(ctx, SCMP_FLTATR_ACT_DEFAULT, &def) ||
+	    def != SCMP_ACT_ALLOW)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
+				      SCMP_A0(SCMP_CMP_EQ, NOTIFY_SOCK_FD));
+	/* -EEXIST: sendmsg is allowed already */
+	if (rc && rc != -EEXIST) {
+		errno = -rc;
+		return -1;
+	}
+	return NOTIFY_SOCK_FD;
+}
+
 /* The command's side, after lock_down: the filter, then the command. */
 static void __attribute__((noreturn))
 command(scmp_filter_ctx ctx, const struct sandbox_opts *o, int notify_sock)
 {
+	if (notify_sock >= 0) {
+		notify_sock = notify_channel(ctx, notify_sock);
+		if (notify_sock < 0) {
+			perror("modelab sandbox: the notify channel");
+			_exit(126);
+		}
+	}
 	if (seccomp_load(ctx)) {
 		fprintf(stderr, "modelab sandbox: the kernel refused the filter\n");
 		_exit(126);

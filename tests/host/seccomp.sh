@@ -131,6 +131,12 @@ sandbox "notify: the supervisor prints and refuses" 1 "uname\(0x[0-9a-f]+.*-> re
 	--deny uname --action notify -- uname
 sandbox "notify: the supervisor prints and allows" 0 "uname\(.*-> allowed" \
 	--deny uname --action notify --notify-allow uname -- uname
+# an allow-list without sendmsg: the listener still reaches the supervisor
+# (the one sendmsg that hands it over is allowed), and every other call of
+# the command is the supervisor's to answer
+check "notify: an allow-list without sendmsg does not hang the hand-over" \
+	timeout 20 "$ML" sandbox --allow execve,brk,arch_prctl,mmap,mprotect,munmap,read,write,exit_group,openat,fstat,close,newfstatat,pread64,access,set_tid_address,set_robust_list,rseq,prlimit64,getrandom \
+	--action notify --notify-allow uname -- true
 # the supervisor decodes like strace: strings read from the caller, flags by name
 sandbox "notify: openat decoded (AT_FDCWD, the path, O_RDONLY)" 0 \
 	'openat\(AT_FDCWD, "/etc/hostname", O_RDONLY\) -> allowed' \
@@ -305,6 +311,7 @@ bad_sandbox "modelab sandbox: give exactly one of --allow, --deny and --profile"
 bad_sandbox "modelab sandbox: give exactly one of --allow, --deny and --profile" -- touch "$tmp/ran"
 bad_sandbox "modelab sandbox: missing COMMAND" --deny uname
 bad_sandbox "modelab sandbox: --notify-allow needs --action notify" --deny uname --notify-allow uname -- touch "$tmp/ran"
+bad_sandbox "modelab sandbox: --deny sendmsg with --action notify: the command hands the supervisor its listener with sendmsg, which would wait for the supervisor itself" --deny uname,sendmsg --action notify -- touch "$tmp/ran"
 bad_sandbox "modelab sandbox: --action does not apply to --profile: the profile names its actions" \
 	--profile tests/host/profiles/uname-eacces.json --action kill -- touch "$tmp/ran"
 bad_sandbox "modelab sandbox: --profile: cannot open '/nonexistent.json': No such file or directory" \
