@@ -12,6 +12,9 @@
 # every exported variable (export what a check reads).  Status 0 earns the
 # points; otherwise the check earns 0 and its message is CMD's last line of
 # output (a check says why it failed, e.g. `why "no lab1.json in $WORK"`).
+# A check that passes because there is nothing to test here (a kernel
+# without the feature) ends its output with a line `SKIP: why`: full
+# points, and that line is its message.
 # Checks assert counts, exit statuses, exact errors and orderings the
 # hardware guarantees, never a timing.
 #
@@ -58,8 +61,8 @@ check() {
 	_max=$((_max + points))
 	if [ $rc -eq 0 ]; then
 		earned=$points
-		msg=
-		printf '%s ... ok [%d/%d]\n' "$name" "$points" "$points"
+		msg=$(printf '%s\n' "$out" | grep . | tail -n 1 | grep '^SKIP: ')
+		printf '%s ... ok [%d/%d]%s\n' "$name" "$points" "$points" "${msg:+ ($msg)}"
 	else
 		earned=0
 		if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then

@@ -14,7 +14,9 @@
 #	<!-- BEGIN SOLUTION: ... -->                      ->  <!-- TODO: ... -->
 #
 # Files named in labs/LAB/solution-only (one path a line, relative to
-# solution/) are what the student produces whole: left out.  An unbalanced
+# solution/) are what the student produces whole: left out.  A file
+# NAME.starter is the starter's NAME (for a file with no comment syntax,
+# such as JSON: NAME itself is then solution-only).  An unbalanced
 # marker is an error, and no marker survives into the copy.
 set -eu
 cd "$(dirname "$0")/.."
@@ -52,9 +54,10 @@ for lab in "$@"; do
 		if [ -f "$src/solution-only" ] && grep -qxF "$f" "$src/solution-only"; then
 			continue
 		fi
-		mkdir -p "$out/$(dirname "$f")"
-		strip "$src/solution/$f" "$out/$f"
-		[ -x "$src/solution/$f" ] && chmod +x "$out/$f"
+		to=${f%.starter}
+		mkdir -p "$out/$(dirname "$to")"
+		strip "$src/solution/$f" "$out/$to"
+		[ -x "$src/solution/$f" ] && chmod +x "$out/$to"
 		true
 	done
 	if grep -rq 'SOLUTION' "$out"; then
