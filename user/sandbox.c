@@ -406,11 +406,15 @@ static int report_end(const char *cmd, int status)
  * the supervisor would wait for an answer nobody can give yet.  So that
  * one sendmsg, on this descriptor alone, is allowed; the socket is
  * close-on-exec, and the number is out of the way of the command's own.
+ * (A command that made descriptor 1000 a socket of its own could sendmsg
+ * on it unseen: the price of a listener handed over after the filter.)
  */
 #define NOTIFY_SOCK_FD 1000
 
 static int notify_channel(scmp_filter_ctx ctx, int sock)
 {
+	const struct scmp_arg_cmp on_it = { .arg = 0, .op = SCMP_CMP_EQ,
+					    .datum_a = NOTIFY_SOCK_FD };
 	uint32_t def = SCMP_ACT_ALLOW;
 	int rc = 0;
 
@@ -420,8 +424,8 @@ static int notify_channel(scmp_filter_ctx ctx, int sock)
 	/* a deny-list allows it by default: nothing to add */
 	if (seccomp_attr_get(ctx, SCMP_FLTATR_ACT_DEFAULT, &def) ||
 	    def != SCMP_ACT_ALLOW)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
-				      SCMP_A0(SCMP_CMP_EQ, NOTIFY_SOCK_FD));
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+					    SCMP_SYS(sendmsg), 1, &on_it);
 	/* -EEXIST: sendmsg is allowed already */
 	if (rc && rc != -EEXIST) {
 		errno = -rc;
