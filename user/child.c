@@ -132,7 +132,7 @@ static void await_exit(int pidfd, long ms)
 int ml_child_reap(pid_t pid, double timeout_s, int *status)
 {
 	uint64_t deadline = ml_monotonic_ns() + (uint64_t)(timeout_s * 1e9);
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int pidfd = -2;	/* opened only if the child is still running */
 	long nap = 1;
 	int st = 0, rc = 0;
 	pid_t r;
@@ -142,10 +142,8 @@ int ml_child_reap(pid_t pid, double timeout_s, int *status)
 		if (r == pid)
 			break;
 		if (r < 0 && errno != EINTR) {
-			if (pidfd >= 0)
-				close(pidfd);
-			forget(pid);
-			return -1;
+			rc = -1;
+			break;
 		}
 		if (r == 0 && ml_monotonic_ns() >= deadline) {
 			kill(pid, SIGKILL);	/* the watchdog */
@@ -155,6 +153,8 @@ int ml_child_reap(pid_t pid, double timeout_s, int *status)
 			break;
 		}
 		if (r == 0) {
+			if (pidfd == -2)	/* -1 after: naps instead */
+				pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 			await_exit(pidfd, nap);
 			nap = nap < 10 ? nap * 2 : 10;
 		}
@@ -162,7 +162,7 @@ int ml_child_reap(pid_t pid, double timeout_s, int *status)
 	if (pidfd >= 0)
 		close(pidfd);
 	forget(pid);
-	if (status)
+	if (status && rc >= 0)
 		*status = st;
 	return rc;
 }
