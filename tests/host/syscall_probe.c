@@ -106,11 +106,20 @@ static void start_case(struct probe_case *c)
 		return;
 	}
 	if (c->pid == 0) {
+		sigset_t all;
 		long rc;
 		int e;
 
 		close(fds[0]);
 		report_fd = fds[1];
+		/*
+		 * Every signal but the alarm blocked: a call that makes a
+		 * child (clone's low byte is its exit signal) would otherwise
+		 * race that child's death signal against our report.
+		 */
+		sigfillset(&all);
+		sigdelset(&all, SIGALRM);
+		sigprocmask(SIG_BLOCK, &all, NULL);
 		alarm(2);
 		errno = 0;
 		rc = syscall((long)c->v[0], c->v[1], c->v[2], c->v[3], c->v[4],
