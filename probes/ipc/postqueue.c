@@ -92,7 +92,7 @@ static void *poster(void *arg)
 	int me = (int)(intptr_t)arg;
 
 	for (unsigned int i = 0; i < POSTS; i++)
-		while (!post_message((struct post){me, i}))
+		while (!post_message((struct post){ me, i }))
 			sched_yield(); /* full: PostMessage would fail too */
 	return NULL;
 }
@@ -109,32 +109,23 @@ const char *demo_post_queue(struct ml_result *res)
 	if (ml_thread_start(&rt, receiver, NULL, -1))
 		return "cannot start the receiving thread";
 	while (started < POSTERS &&
-	       !ml_thread_start(&pt[started], poster, (void *)(intptr_t)started,
-				-1))
+	       !ml_thread_start(&pt[started], poster, (void *)(intptr_t)started, -1))
 		started++;
 	for (int i = 0; i < started; i++)
 		pthread_join(pt[i], NULL);
-	while (!post_message((struct post){MSG_QUIT, 0}))
+	while (!post_message((struct post){ MSG_QUIT, 0 }))
 		sched_yield();
 	pthread_join(rt, NULL);
 	if (started < POSTERS)
 		return "cannot start the posting threads";
 	for (int i = 0; i < POSTERS; i++)
 		total += got[i];
-	ml_result_note(res,
-		       "%d threads posted %d messages each to one thread's "
-		       "queue (%d slots, a mutex and a condition variable): it "
-		       "got %ld, %ld lost, %ld out of its sender's order",
+	ml_result_note(res, "%d threads posted %d messages each to one thread's queue (%d slots, a mutex and a condition variable): it got %ld, %ld lost, %ld out of its sender's order",
 		       POSTERS, POSTS, QUEUE_SLOTS, total,
 		       (long)POSTERS * POSTS - total, out_of_order);
-	ml_result_note(res,
-		       "a post never waited for the receiver; %ld posts found "
-		       "the queue full and were refused (retried), as "
-		       "PostMessage fails past its quota",
+	ml_result_note(res, "a post never waited for the receiver; %ld posts found the queue full and were refused (retried), as PostMessage fails past its quota",
 		       q.refused);
-	ml_result_note(res,
-		       "the receiver slept %ld times, only on an empty queue; "
-		       "a post woke it only when the queue had been empty",
+	ml_result_note(res, "the receiver slept %ld times, only on an empty queue; a post woke it only when the queue had been empty",
 		       q.sleeps);
 	ml_result_extra(res, "expected", "messages posted",
 			(double)POSTERS * POSTS);
@@ -172,7 +163,7 @@ static int manual_fd;
 
 static void *poll_waiter(void *unused)
 {
-	struct pollfd p = {.fd = manual_fd, .events = POLLIN};
+	struct pollfd p = { .fd = manual_fd, .events = POLLIN };
 	int n;
 
 	(void)unused;
@@ -214,19 +205,12 @@ const char *demo_eventfd_event(struct ml_result *res)
 	close(efd);
 	close(sem);
 	close(manual_fd);
-	ml_result_note(res,
-		       "auto-reset (a plain eventfd): 3 sets, then one read "
-		       "returned %ld and the next %s: one wake-up takes every "
-		       "set, and the read resets it",
+	ml_result_note(res, "auto-reset (a plain eventfd): 3 sets, then one read returned %ld and the next %s: one wake-up takes every set, and the read resets it",
 		       counter, again == -EAGAIN ? "EAGAIN" : "something else");
-	ml_result_note(res,
-		       "EFD_SEMAPHORE: 3 sets, reads returned %ld, %ld, %ld, "
-		       "then %s: one waiter a set",
+	ml_result_note(res, "EFD_SEMAPHORE: 3 sets, reads returned %ld, %ld, %ld, then %s: one waiter a set",
 		       s[0], s[1], s[2],
 		       s[3] == -EAGAIN ? "EAGAIN" : "something else");
-	ml_result_note(res,
-		       "manual-reset (an eventfd nobody reads): one set, and "
-		       "%d of %d threads polling it woke",
+	ml_result_note(res, "manual-reset (an eventfd nobody reads): one set, and %d of %d threads polling it woke",
 		       woken, POSTERS);
 	ml_result_extra(res, "counter_read",
 			"auto-reset: the read after 3 sets", (double)counter);
