@@ -8,7 +8,7 @@
 #               (what the student produced), taken from WORK; for an
 #               in-tree lab (labs/NAME/in-tree: the work is the project
 #               tree), work.diff (`git diff` against the upstream, else
-#               HEAD) and the untracked files
+#               the first commit: the starter's) and the untracked files
 #   grade.txt   the grader's output;  grade.json  its build/grade/NAME.json
 #   MANIFEST    every file above with its sha256 (`sha256sum -c MANIFEST`)
 #
@@ -46,7 +46,10 @@ cp "$GRADE_OUT/$lab.json" "$pack/grade.json" 2>/dev/null ||
 missing=
 if [ $intree = 1 ]; then
 	if git -C "$WORK" rev-parse --git-dir > /dev/null 2>&1; then
-		base=$(git -C "$WORK" merge-base HEAD '@{upstream}' 2>/dev/null || echo HEAD)
+		# a clone of the project: against its upstream; the starter's
+		# copy (one commit): against that first commit
+		base=$(git -C "$WORK" merge-base HEAD '@{upstream}' 2>/dev/null ||
+			git -C "$WORK" rev-list --max-parents=0 HEAD | tail -n 1)
 		git -C "$WORK" diff "$base" > "$pack/work.diff"
 		git -C "$WORK" ls-files --others --exclude-standard | while read -r f; do
 			mkdir -p "$pack/work/$(dirname "$f")"

@@ -182,8 +182,12 @@ const char *demo_eventfd_event(struct ml_result *res)
 	int started = 0, woken = 0;
 
 	manual_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (efd < 0 || sem < 0 || manual_fd < 0)
+	if (efd < 0 || sem < 0 || manual_fd < 0) {
+		close(efd); /* close(-1) is a harmless EBADF */
+		close(sem);
+		close(manual_fd);
 		return "eventfd failed";
+	}
 	for (int i = 0; i < 3; i++) {
 		set_event(efd);
 		set_event(sem);
