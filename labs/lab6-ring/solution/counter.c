@@ -39,17 +39,26 @@ static void *count(void *arg)
 int main(int argc, char **argv)
 {
 	pthread_t thread[MAX_THREADS];
-	int threads = argc == 3 ? atoi(argv[1]) : 0, cpus = 0;
+	int threads = 0, cpus = 0;
 	int cpu[CPU_SETSIZE];
 	cpu_set_t allowed, one;
+	char *end = "";
 
-	increments = argc == 3 ? atol(argv[2]) : 0;
-	if (threads < 1 || threads > MAX_THREADS || increments < 1 ||
-	    (long)threads * increments > 1000000000) {
+	if (argc != 3) {
+		fprintf(stderr, "usage: counter THREADS INCREMENTS\n");
+		return 2;
+	}
+	threads = (int)strtol(argv[1], &end, 10);
+	if (*end || threads < 1 || threads > MAX_THREADS) {
+		fprintf(stderr, "counter: THREADS must be 1 to %d, not '%s'\n",
+			MAX_THREADS, argv[1]);
+		return 2;
+	}
+	increments = strtol(argv[2], &end, 10);
+	if (*end || increments < 1 || increments > 1000000000 / threads) {
 		fprintf(stderr,
-			"usage: counter THREADS INCREMENTS (1 to %d threads, "
-			"at most 10^9 in all)\n",
-			MAX_THREADS);
+			"counter: INCREMENTS must be 1 to 10^9 / THREADS, not '%s'\n",
+			argv[2]);
 		return 2;
 	}
 	if (sched_getaffinity(0, sizeof(allowed), &allowed)) {
