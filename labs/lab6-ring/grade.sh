@@ -137,17 +137,19 @@ sleeps() {
 # counts_exactly: 5 runs of 4 threads x 1,000,000 increments, pinned to
 # different CPUs when there are two; every total exact
 counts_exactly() {
-	local run out cpus=$(nproc) want
+	local run out got cpus want=4000000 on=$(nproc)
 	[ -x "$B/counter" ] || why "no ./counter (the build failed)"
-	[ "$cpus" -lt 4 ] || cpus=4
-	want="counter 4000000 of 4000000 on $cpus CPUs"
+	[ "$on" -lt 4 ] || on=4
 	for run in 1 2 3 4 5; do
 		out=$(timeout 30 "$B/counter" 4 1000000 2>&1 < /dev/null) ||
 			why "run $run: ./counter 4 1000000 failed (status $?): $out"
-		[ "$out" = "$want" ] ||
-			why "run $run: '$out', not '$want': updates lost"
+		read -r got cpus <<< "$(echo "$out" | sed -n 's/^counter \([0-9]*\) of 4000000 on \([0-9]*\) CPUs$/\1 \2/p')"
+		[ -n "$got" ] || why "run $run printed '$out', not 'counter C of 4000000 on K CPUs'"
+		[ "$got" = $want ] ||
+			why "run $run: counter $got of $want: $((want - got)) updates lost"
+		[ "$cpus" = "$on" ] || why "run $run: the threads ran on $cpus CPUs, not $on"
 	done
-	echo "5 runs: $want"
+	echo "5 runs: counter $want of $want on $on CPUs"
 }
 
 check "build: make gives ./ring and ./counter" 5 builds
