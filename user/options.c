@@ -85,7 +85,10 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 			"  list [PROBE...]   name the probes and what each figure measures\n"
 			"  env               print the environment every figure depends on\n"
 			"  sandbox ...       run a command under a seccomp filter\n"
-			"  help [COMMAND]    this text, or one command's (run, list, env, sandbox)\n"
+			"  kernel [COMMAND]  write COMMAND to /proc/modelab (root), or list\n"
+			"                    the commands modelab.ko accepts\n"
+			"  help [COMMAND]    this text, or one command's (run, list, env,\n"
+			"                    sandbox, kernel)\n"
 			"  version           print the version\n",
 			prog);
 	fputs(options_text, out);
@@ -98,7 +101,8 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 static bool is_topic(const char *word)
 {
 	return !strcmp(word, "run") || !strcmp(word, "list") ||
-	       !strcmp(word, "env") || !strcmp(word, "sandbox");
+	       !strcmp(word, "env") || !strcmp(word, "sandbox") ||
+	       !strcmp(word, "kernel");
 }
 
 int ml_command_help(FILE *out, const char *command)
@@ -130,6 +134,16 @@ int ml_command_help(FILE *out, const char *command)
 		      out);
 	} else if (!strcmp(command, "sandbox")) {
 		ml_sandbox_usage(out);
+	} else if (!strcmp(command, "kernel")) {
+		fputs("usage: modelab kernel [COMMAND [ARG...]]\n"
+		      "Write COMMAND ARG... to /proc/modelab in one write (root\n"
+		      "only), e.g. 'modelab kernel watch-tree 42'; with no\n"
+		      "COMMAND, list the commands modelab.ko accepts (it lists\n"
+		      "them in /proc/modelab-help).  A refused command is named\n"
+		      "with its errno, followed by that list.\n"
+		      "Exit status: 0; 1 when the module is not loaded; 2 when it\n"
+		      "refused the command.\n",
+		      out);
 	} else {
 		return -1;
 	}
@@ -257,7 +271,7 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			   !o->nselect) {
 			if (!is_topic(argv[i]))
 				return ml_errorf(err, errlen,
-					    "help: unknown command '%s' (run, list, env, sandbox)",
+					    "help: unknown command '%s' (run, list, env, sandbox, kernel)",
 					    argv[i]);
 			o->select[o->nselect++] = argv[i];
 		} else if (single_probe || (o->command != ML_CMD_RUN &&
