@@ -94,6 +94,21 @@ check "completion: every command of --help" \
 	test "$(completes '' | sort | tr '\n' ' ')" = "$(echo "$help_commands" | tr '\n' ' ')"
 check "completion: the options of --help" \
 	test "$(completes run --cl)" = --clock
+check "completion: 'modelab list fa<TAB>' offers fault" test "$(completes list fa)" = fault
+check "completion: 'modelab help s<TAB>': the topics of --help" test "$(completes help s)" = sandbox
+check "completion: an option's value is not the command" \
+	test "$(completes --json-out x.json run sys)" = syscall
+touch "$tmp/report-out.json"
+check "completion: --json-out takes a file" \
+	test "$(completes run --json-out "$tmp/report-o")" = "$tmp/report-out.json"
+# the last CPU this suite may use, alone: --cpu offers what the mask allows
+cpu=$(sed -n 's/^Cpus_allowed_list:.*[,-]\([0-9]*\)$/\1/p; s/^Cpus_allowed_list:[[:space:]]*\([0-9]*\)$/\1/p' /proc/self/status)
+if command -v taskset >/dev/null; then
+	check "completion: --cpu offers the CPUs allowed (taskset -c $cpu: $cpu alone)" \
+		test "$(taskset -c "$cpu" bash -c "$(declare -f completes); ML='$ML'; completes run --cpu ''")" = "$cpu"
+else
+	skip "completion: --cpu under a CPU mask" "no taskset (apt-get install util-linux)"
+fi
 
 # ---- the JSON report ----------------------------------------------------
 "$ML" run --quick --json syscall fault >"$tmp/run.json" 2>"$tmp/run.err"
