@@ -56,7 +56,9 @@ key() {
 	[ -n "$kernel" ] && hash_files kernel "$kernel"
 	hash_files guest "$TOP/tests/vm/init.sh" "$TOP/tests/vm/run.sh"
 	[ -n "${MODELAB_VM_KO:-}" ] && hash_files setting "$MODELAB_VM_KO"
-	for v in MODELAB_KVM MODELAB_VM_APPEND MODELAB_VM_MODDIR; do
+	# MODELAB_KVM: only 1 changes anything (tests/vm/run.sh)
+	[ "${MODELAB_KVM:-0}" != 1 ] || echo "setting MODELAB_KVM on"
+	for v in MODELAB_VM_APPEND MODELAB_VM_MODDIR; do
 		eval "val=\${$v:-}"
 		[ -z "$val" ] ||
 			echo "setting $v $(printf %s "$val" | sha256sum | cut -d' ' -f1)"

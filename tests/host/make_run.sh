@@ -62,6 +62,10 @@ check "another kernel version: counted again" test "$(MODELAB_TOP=$T \
 	"changed since the last count: the kernel (version)"
 check "MODELAB_KVM=1: counted again" test "$(MODELAB_KVM=1 cache check "$counts")" = \
 	"changed since the last count: the VM settings (MODELAB_KVM)"
+check "MODELAB_KVM=0, TCG as before: reused" \
+	test "$(MODELAB_KVM=0 cache check "$counts" | cut -d' ' -f1)" = reusing
+check "MODELAB_VM_APPEND: counted again" test "$(MODELAB_VM_APPEND=loglevel=7 cache check "$counts")" = \
+	"changed since the last count: the VM settings (MODELAB_VM_APPEND)"
 printf 'x' >> "$T/kmod/main.c"
 printf 'x' >> "$T/tests/vm/run.sh"
 check "two kinds changed: both named" test "$(reason)" = \
