@@ -422,8 +422,11 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 			prog);
 		return 2;
 	}
-	/* so does a --json-out file that cannot be written */
-	if (o.json_out && !(json_out = fopen(o.json_out, "w"))) {
+	/*
+	 * So does a --json-out file that cannot be written.  Closed on exec:
+	 * the helpers the figures start get no descriptor of ours.
+	 */
+	if (o.json_out && !(json_out = fopen(o.json_out, "we"))) {
 		snprintf(err, sizeof(err), "--json-out: cannot write '%s': %s",
 			 o.json_out, strerror(errno));
 		return usage_error(prog, single_probe, err);
