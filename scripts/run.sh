@@ -80,7 +80,7 @@ else
 	echo "counting in the lab VM: $said" >&2
 	echo "waiting for: modelab.ko built for ${kver:-Debian's kernel}, that kernel booted" \
 	     "under QEMU (emulated), 'modelab run --quick --csv' of ${probes}in it:" \
-	     "about ${took:-120} s${took:+ as the last time} (log: build/vm/counts.log)" >&2
+	     "about ${took:-120} s${took:+ (what the last count took)}; log: build/vm/counts.log" >&2
 	start=$(date +%s)
 	have=0
 	if bash tests/vm/run.sh --counts "$counts" >build/vm/counts.log 2>&1; then
