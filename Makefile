@@ -3,7 +3,8 @@
 # module (through Kbuild), the tests and the lab VM.
 #
 #   make            build bin/modelab and bin/modelab-PROBE for every probe
-#   make run        the full lab report (installs what is missing first)
+#   make run        the full lab report (installs what is missing first);
+#                   FRESH=1 counts in the lab VM again
 #   make test       every test: unit, host, lab VM
 #   make bench      modelab against its peers, measured in the same run
 #   make modules    ./modelab.ko against KDIR (default: the running kernel)
@@ -112,8 +113,9 @@ modules-check:
 		echo "kmod-check: 1 passed, 0 failed"; fi
 
 # ---- running ------------------------------------------------------------
+# FRESH=1: count in the lab VM again even when nothing it depends on changed
 run: deps all
-	@sh scripts/run.sh
+	@FRESH="$(FRESH)" sh scripts/run.sh
 
 bench: deps all
 	@sh scripts/bench.sh

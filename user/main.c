@@ -179,7 +179,7 @@ static bool joins(const struct ml_figure *first, const struct ml_figure *fig)
  * Returns how many results it filled, or -1 with errno set.
  */
 static ssize_t measure_probe(const struct ml_clock *clock,
-			     const struct ml_measure_opts *mo,
+			     struct ml_measure_opts *mo,
 			     struct ml_observer *ob,
 			     const struct ml_probe *probe, const bool *want,
 			     struct ml_result *results)
@@ -213,6 +213,7 @@ static ssize_t measure_probe(const struct ml_clock *clock,
 		for (size_t i = 0; i < k; i++)
 			ml_witness_figure(ob, group[i], &results[n + i]);
 		n += k;
+		mo->figures_done += k;
 	}
 	free(done);
 	return (ssize_t)n;
@@ -237,13 +238,48 @@ static int report_failures(const struct ml_result *results, size_t n)
 	return failed ? 1 : 0;
 }
 
+/* How many figures the selections name, each once: the progress's total. */
+static size_t count_wanted(const struct selection *chosen, size_t nchosen)
+{
+	size_t total = 0;
+
+	for (size_t p = 0; p < nchosen; p++) {
+		bool *want, seen = false;
+
+		for (size_t q = 0; q < p; q++)
+			seen |= chosen[q].probe == chosen[p].probe;
+		want = seen ? NULL : wanted(chosen, nchosen, chosen[p].probe);
+		for (size_t f = 0; want && f < chosen[p].probe->nfigures; f++)
+			total += want[f];
+		free(want);
+	}
+	return total;
+}
+
+/* The report again, as JSON, into the file --json-out named (opened). */
+static int write_json_out(FILE *f, const char *path,
+			  const struct ml_report *rep)
+{
+	int failed;
+
+	ml_report_write(f, ML_FMT_JSON, rep);
+	failed = ferror(f);
+	if (fclose(f) || failed) {
+		fprintf(stderr, "modelab: --json-out: writing '%s' failed\n",
+			path);
+		return 1;
+	}
+	return 0;
+}
+
 static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 		      const struct selection *chosen, size_t nchosen,
-		      struct ml_report *rep)
+		      struct ml_report *rep, FILE *json_out)
 {
 	struct ml_observer ob = { 0 };
 	struct ml_measure_opts mo;
 	struct ml_result *results, observer[2];
+	uint64_t start = ml_monotonic_ns();
 	size_t total = 0, n = 0;
 	char err[512];
 	int rc = 0;
@@ -252,6 +288,7 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 	if (o->budget_s > 0)
 		mo.budget_s = o->budget_s;
 	mo.progress = isatty(STDERR_FILENO);
+	mo.figures_total = count_wanted(chosen, nchosen);
 	for (size_t p = 0; p < nchosen; p++)
 		total += chosen[p].probe->nfigures;
 	results = calloc(total ? total : 1, sizeof(*results));
@@ -290,6 +327,7 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 		    strcmp(results[i].fig->name, ML_REFERENCE_FIGURE) ||
 		    results[i].skipped)
 			continue;
+		mo.figures_total = 0;	/* beyond the count: no counter */
 		if (!observer_effect(clock, &mo, observer) &&
 		    !observer[1].skipped && !observer[1].failed)
 			rep->observer = &observer[1];
@@ -307,8 +345,13 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 	rep->nresults = n;
 	ml_report_write(stdout, o->format, rep);
 	fflush(stdout);
+	if (json_out && write_json_out(json_out, o->json_out, rep))
+		rc = 1;
 	if (report_failures(results, n))
 		rc = 1;
+	/* the last line, where people look: stdout unless it holds data */
+	ml_report_summary(o->format == ML_FMT_TEXT ? stdout : stderr, rep,
+			  (double)(ml_monotonic_ns() - start) / 1e9);
 	free(results);
 	return rc;
 }
@@ -322,6 +365,7 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 	struct ml_options o;
 	struct ml_clock clock;
 	struct ml_env env;
+	FILE *json_out = NULL;
 	size_t nchosen = 0;
 	char err[256];
 	int cpu;
@@ -380,6 +424,15 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 			prog);
 		return 2;
 	}
+	/*
+	 * So does a --json-out file that cannot be written.  Closed on exec:
+	 * the helpers the figures start get no descriptor of ours.
+	 */
+	if (o.json_out && !(json_out = fopen(o.json_out, "we"))) {
+		snprintf(err, sizeof(err), "--json-out: cannot write '%s': %s",
+			 o.json_out, strerror(errno));
+		return usage_error(prog, single_probe, err);
+	}
 	env.cpu = cpu;
 	ml_env_read(&env, "");
 	env.clock_name = ml_clock_name(clock.kind);
@@ -390,9 +443,9 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 	rep.histograms = o.histograms;
 	if (o.command == ML_CMD_ENV) {
 		ml_report_write(stdout, o.format, &rep);
-		return 0;
+		return json_out ? write_json_out(json_out, o.json_out, &rep) : 0;
 	}
 	/* before any probe runs: Ctrl-C then leaves nothing behind */
 	ml_cleanup_install(!o.no_kernel);
-	return run_probes(&o, &clock, chosen, nchosen, &rep);
+	return run_probes(&o, &clock, chosen, nchosen, &rep, json_out);
 }

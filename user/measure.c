@@ -268,14 +268,25 @@ static double median_of(const double *v, size_t n, double *scratch)
 	return iv.value;
 }
 
+/* The results of the group being measured: a figure's place in the run. */
+static const struct ml_result *group_res;
+static size_t group_n;
+
+/* One line on a terminal, rewritten in place: "[37/115] probe/figure: ..." */
 static void progress(const struct ml_measure_opts *o,
 		     const struct ml_result *res, const char *fmt, ...)
 {
+	size_t at = o->figures_done + 1;
 	va_list ap;
 
 	if (!o->progress)
 		return;
-	fprintf(stderr, "\r\033[K  %s/%s: ", res->probe->name, res->fig->name);
+	if (res >= group_res && res < group_res + group_n)
+		at += (size_t)(res - group_res);
+	fprintf(stderr, "\r\033[K");
+	if (o->figures_total)
+		fprintf(stderr, "[%zu/%zu] ", at, o->figures_total);
+	fprintf(stderr, "%s/%s: ", res->probe->name, res->fig->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -655,6 +666,8 @@ int ml_measure_group(const struct ml_clock *c, const struct ml_measure_opts *o,
 		errno = EINVAL;
 		return -1;
 	}
+	group_res = res;
+	group_n = n;
 	for (size_t i = 0; i < n; i++) {
 		int why;
 

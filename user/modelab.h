@@ -225,6 +225,8 @@ struct ml_measure_opts {
 	size_t min_rounds;
 	double batch_ns;	/* aim for batches about this long */
 	bool progress;		/* progress lines on stderr */
+	/* for the progress line's "[done+1/total]"; total 0: no counter */
+	size_t figures_done, figures_total;
 };
 
 /* Independent counts of what one op caused, each per op. */
@@ -599,6 +601,7 @@ struct ml_options {
 	enum ml_clock_kind clock;
 	bool no_kernel;			/* do not use /proc/modelab */
 	const char *kernel_counts;	/* CSV from the lab VM, or NULL */
+	const char *json_out;		/* the JSON report there too, or NULL */
 	size_t nselect;
 	const char *select[ML_MAX_SELECT];	/* probe names, or none: all */
 };

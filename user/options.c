@@ -18,11 +18,12 @@
 #include <string.h>
 
 enum { OPT_JSON = 256, OPT_CSV, OPT_QUICK, OPT_TIME, OPT_CPU, OPT_CLOCK,
-       OPT_HIST, OPT_NO_KERNEL, OPT_KERNEL_COUNTS };
+       OPT_HIST, OPT_NO_KERNEL, OPT_KERNEL_COUNTS, OPT_JSON_OUT };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "json-out", required_argument, NULL, OPT_JSON_OUT },
 	{ "quick", no_argument, NULL, OPT_QUICK },
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "cpu", required_argument, NULL, OPT_CPU },
@@ -47,6 +48,7 @@ static const struct {
 static const char options_text[] =
 	"options:\n"
 	"  --json, --csv     machine-readable report (schema: README.md)\n"
+	"  --json-out FILE   the JSON report to FILE as well, from the same run\n"
 	"  --quick           short run, about 50 ms a figure\n"
 	"  --time SECONDS    time budget per figure (default 0.4)\n"
 	"  --cpu N           pin to CPU N (default: the CPU it starts on)\n"
@@ -113,6 +115,9 @@ int ml_command_help(FILE *out, const char *command)
 		      "figure of a probe (run syscall/getppid-syscall), and several\n"
 		      "figures of one probe share their rounds.  'modelab list' names\n"
 		      "them.  The report goes to stdout: a table, or --json, --csv.\n"
+		      "On a terminal, stderr shows which figure is being measured;\n"
+		      "the last line sums up how the figures came out (on stderr\n"
+		      "when stdout holds --json or --csv).\n"
 		      "Exit status: 0; 1 when a figure failed (each named on stderr);\n"
 		      "2 on bad input.\n",
 		      out);
@@ -206,6 +211,9 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			break;
 		case OPT_CSV:
 			csv = true;
+			break;
+		case OPT_JSON_OUT:
+			o->json_out = optarg;
 			break;
 		case OPT_QUICK:
 			o->quick = true;

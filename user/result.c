@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * result.c - what a figure adds to its own result: a demonstration's
- * notes, extra figures beyond the distribution, and how a claim came out.
+ * notes, extra figures beyond the distribution, and how a claim came out;
+ * and the one line that sums up how a run's results came out.
  */
-#include "modelab.h"
+#include "internal.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -50,4 +52,37 @@ const char *ml_claim_outcome_name(const struct ml_result *res)
 	default:
 		return "untested";
 	}
+}
+
+/*
+ * "115 figures in 41.2 s: 98 converged, 4 not converged, 0 skipped,
+ * 0 failed; demonstrations: 12 held, 1 not held".  Every figure is in one
+ * count; "not converged" is the table's '*' (the median's interval or
+ * the ratio's did not reach the target).
+ */
+void ml_report_summary(FILE *out, const struct ml_report *r, double seconds)
+{
+	size_t converged = 0, unconverged = 0, skipped = 0, failed = 0;
+	size_t held = 0, not_held = 0;
+
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+
+		if (res->skipped)
+			skipped++;
+		else if (res->demonstration)
+			*(res->w.verified ? &held : &not_held) += 1;
+		else if (!ml_report_timed(res))
+			failed++;
+		else if (res->converged && (!isfinite(res->ratio_ref.value) ||
+					    res->ratio_ref.converged))
+			converged++;
+		else
+			unconverged++;
+	}
+	fprintf(out,
+		"%zu figure%s in %.1f s: %zu converged, %zu not converged, %zu skipped, %zu failed; demonstrations: %zu held, %zu not held\n",
+		r->nresults, r->nresults == 1 ? "" : "s", seconds, converged, unconverged, skipped, failed,
+		held, not_held);
+	fflush(out);
 }

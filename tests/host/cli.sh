@@ -94,12 +94,27 @@ check "completion: every command of --help" \
 	test "$(completes '' | sort | tr '\n' ' ')" = "$(echo "$help_commands" | tr '\n' ' ')"
 check "completion: the options of --help" \
 	test "$(completes run --cl)" = --clock
+check "completion: 'modelab list fa<TAB>' offers fault" test "$(completes list fa)" = fault
+check "completion: 'modelab help s<TAB>': the topics of --help" test "$(completes help s)" = sandbox
+check "completion: an option's value is not the command" \
+	test "$(completes --json-out x.json run sys)" = syscall
+touch "$tmp/report-out.json"
+check "completion: --json-out takes a file" \
+	test "$(completes run --json-out "$tmp/report-o")" = "$tmp/report-out.json"
+# the last CPU this suite may use, alone: --cpu offers what the mask allows
+cpu=$(sed -n 's/^Cpus_allowed_list:.*[,-]\([0-9]*\)$/\1/p; s/^Cpus_allowed_list:[[:space:]]*\([0-9]*\)$/\1/p' /proc/self/status)
+if command -v taskset >/dev/null; then
+	check "completion: --cpu offers the CPUs allowed (taskset -c $cpu: $cpu alone)" \
+		test "$(taskset -c "$cpu" bash -c "$(declare -f completes); ML='$ML'; completes run --cpu ''")" = "$cpu"
+else
+	skip "completion: --cpu under a CPU mask" "no taskset (apt-get install util-linux)"
+fi
 
 # ---- the JSON report ----------------------------------------------------
 "$ML" run --quick --json syscall fault >"$tmp/run.json" 2>"$tmp/run.err"
 check "run --json exits 0" test $? -eq 0
 check "run --json parses as JSON" jqok . "$tmp/run.json"
-check "nothing on stderr when it is not a terminal" test ! -s "$tmp/run.err"
+check "stderr: the summary alone when it is not a terminal" summary_only "$tmp/run.err"
 check "schema and version at the top" \
 	jqok '.schema == 2 and .modelab_version == "0.1.0"' "$tmp/run.json"
 for k in $ENV_KEYS; do
@@ -130,7 +145,7 @@ check "the null syscall's ratio to itself is 1" \
 	"$tmp/run.json"
 
 # ---- CSV, env, the probe's own program ------------------------------------
-"$ML" run --quick --csv syscall >"$tmp/run.csv"
+"$ML" run --quick --csv syscall >"$tmp/run.csv" 2>/dev/null
 check "CSV: a header and one row per figure" \
 	test "$(wc -l <"$tmp/run.csv")" -eq $(($(jq '[.figures[] | select(.probe == "syscall")] | length' "$tmp/run.json") + 1))
 check "CSV: every row has as many fields as the header" \
@@ -140,8 +155,8 @@ check "env --json parses and has no figures" \
 	<("$ML" env --json)
 check "env text names the clock" bash -c "'$ML' env | grep -q '^  clock '"
 check "PROBE/FIGURE runs that one figure" \
-	test "$("$ML" run --quick --json syscall/getppid-syscall | jq -r '[.figures[].figure] | join(",")')" = getppid-syscall
-"$BIN/modelab-syscall" --quick --json --clock monotonic >"$tmp/probe.json"
+	test "$("$ML" run --quick --json syscall/getppid-syscall 2>/dev/null | jq -r '[.figures[].figure] | join(",")')" = getppid-syscall
+"$BIN/modelab-syscall" --quick --json --clock monotonic >"$tmp/probe.json" 2>/dev/null
 check "the probe program runs on its own" jqok '.figures | length >= 8' "$tmp/probe.json"
 check "--clock monotonic is reported, with no TSC frequency" \
 	jqok '.environment.clock != "tsc" and .environment.tsc_ghz == null' "$tmp/probe.json"

@@ -38,6 +38,8 @@ static const struct bad_case bad[] = {
 	  "--time: 'nan' is not a number of seconds in (0, 60]" },
 	{ false, { "modelab", "run", "--time", "61" },
 	  "--time: '61' is not a number of seconds in (0, 60]" },
+	{ false, { "modelab", "run", "--json-out" },
+	  "option '--json-out' needs a value" },
 	{ false, { "modelab", "run", "--clock", "hpet" },
 	  "--clock: 'hpet' is not tsc or monotonic" },
 	{ false, { "modelab", "--json", "--csv", "run" },
@@ -101,6 +103,7 @@ static void run_takes_options_before_and_after_probes(void **state)
 	assert_int_equal(o.command, ML_CMD_RUN);
 	assert_true(o.quick);
 	assert_int_equal(o.format, ML_FMT_JSON);
+	assert_null(o.json_out);
 	assert_int_equal(o.cpu, 1);
 	assert_int_equal(o.nselect, 2);
 	assert_string_equal(o.select[0], "syscall");
@@ -133,6 +136,19 @@ static void value_options_parse_their_values(void **state)
 	assert_int_equal(o.clock, ML_CLOCK_MONOTONIC);
 	assert_int_equal(o.format, ML_FMT_CSV);
 	assert_true(o.histograms);
+}
+
+/* --json-out leaves stdout's format alone: text and JSON from one run */
+static void json_out_names_a_file_beside_the_format(void **state)
+{
+	const char *args[MAX_ARGS] = { "modelab", "run", "--json-out",
+				       "build/report.json", "syscall" };
+	struct ml_options o = parse_ok(false, args);
+
+	(void)state;
+	assert_string_equal(o.json_out, "build/report.json");
+	assert_int_equal(o.format, ML_FMT_TEXT);
+	assert_int_equal(o.nselect, 1);
 }
 
 static void help_and_version_win_over_the_rest(void **state)
@@ -179,6 +195,7 @@ int main(void)
 		cmocka_unit_test(run_takes_options_before_and_after_probes),
 		cmocka_unit_test(defaults_are_text_all_probes_any_cpu),
 		cmocka_unit_test(value_options_parse_their_values),
+		cmocka_unit_test(json_out_names_a_file_beside_the_format),
 		cmocka_unit_test(help_and_version_win_over_the_rest),
 		cmocka_unit_test(list_and_help_take_their_words),
 		cmocka_unit_test(a_probe_program_needs_no_command),
