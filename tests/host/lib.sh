@@ -79,7 +79,7 @@ refused() {
 }
 
 # SUMMARY_RE: the run's last line, "N figures in T s: ..." (user/result.c)
-SUMMARY_RE='^[0-9]+ figures? in [0-9]+\.[0-9] s: [0-9]+ converged, [0-9]+ not converged, [0-9]+ skipped, [0-9]+ failed; demonstrations: [0-9]+ held, [0-9]+ not held$'
+SUMMARY_RE='^[0-9]+ figures? in [0-9]+\.[0-9] s: [0-9]+ converged, [0-9]+ not converged, [0-9]+ skipped, [0-9]+ failed; demonstrations: [0-9]+ held, [0-9]+ not held; timing claims: [0-9]+ held, [0-9]+ not held, [0-9]+ undecided$'
 # summary_only FILE: FILE (a run's stderr beside --json or --csv) holds
 # the summary line and nothing else: no progress line off a terminal.
 summary_only() { [ "$(wc -l < "$1")" -eq 1 ] && grep -qE "$SUMMARY_RE" "$1"; }
