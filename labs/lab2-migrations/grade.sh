@@ -63,7 +63,7 @@ in_vm() {
 	local r
 	[ -f "$CONSOLE" ] || why "the lab VM did not run"
 	r=$(tr -d '\r' < "$CONSOLE" | grep -m1 -E "^(PASS|FAIL): $1(:|\$)")
-	[ -n "$r" ] || why "not reached in the VM (an earlier check failed)"
+	[ -n "$r" ] || why "not reached in the VM: $(tr -d '\r' < "$CONSOLE" | grep -m1 '^FAIL: ' || echo 'guest.sh stopped')"
 	[ "$r" = "PASS: $1" ] || why "${r#FAIL: $1: }"
 }
 
@@ -74,9 +74,9 @@ no_kernel_errors() {
 	[ -z "$bad" ] || why "the kernel complained: $bad"
 }
 
-check "module: builds W=1 clean against the lab VM's kernel" 10 module_builds
-check "user: make builds bin/modelab" 5 user_builds
-check "parser: tests/unit/test_kcounts passes" 10 unit_test_passes
+CHECK_TIMEOUT=300 check "module: builds W=1 clean against the lab VM's kernel" 10 module_builds
+CHECK_TIMEOUT=300 check "user: make builds bin/modelab" 5 user_builds
+CHECK_TIMEOUT=300 check "parser: tests/unit/test_kcounts passes" 10 unit_test_passes
 CHECK_TIMEOUT=600 check "VM: one boot, 2 CPUs, the tree's module and programs" 5 vm_runs
 check "VM: the module loads" 5 in_vm insmod
 check "VM: /proc/modelab has a migrations row, per CPU and watched" 10 in_vm rows
