@@ -26,6 +26,9 @@ const char * const ml_counter_names[ML_NR_COUNTERS] = {
 	[ML_SIGNALS]		= "signals",
 	[ML_CTXSW]		= "ctxsw",
 	[ML_SYSCALL_EXITS]	= "syscall_exits",
+	/* BEGIN SOLUTION lab2-migrations: name the /proc/modelab row */
+	[ML_MIGRATIONS]		= "migrations",
+	/* END SOLUTION lab2-migrations */
 };
 
 DEFINE_PER_CPU(struct ml_counts, ml_pcpu);

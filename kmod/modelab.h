@@ -37,6 +37,9 @@ enum ml_counter {
 	ML_SIGNALS,
 	ML_CTXSW,
 	ML_SYSCALL_EXITS,	/* sys_exit: also calls seccomp turned back */
+	/* BEGIN SOLUTION lab2-migrations: a counter of task migrations */
+	ML_MIGRATIONS,		/* sched_migrate_task, on the destination CPU */
+	/* END SOLUTION lab2-migrations */
 	ML_NR_COUNTERS
 };
 

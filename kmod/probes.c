@@ -102,6 +102,26 @@ static void ml_probe_switch(void *data, bool preempt,
 	ml_count(ML_CTXSW, prev);
 }
 
+/* BEGIN SOLUTION lab2-migrations: count each migration of a task */
+/*
+ * set_task_cpu() fires this on whichever CPU moves @p (its old CPU's
+ * stopper, a waker, the load balancer): the count goes to the row of
+ * @dest_cpu, with an atomic add since another CPU may add to that row at
+ * the same moment.  Only this probe writes the row, so the atomics never
+ * meet a this_cpu_inc().
+ */
+static void ml_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
+{
+	struct ml_counts *row = per_cpu_ptr(&ml_pcpu, dest_cpu);
+	struct ml_watch *w;
+
+	atomic64_inc((atomic64_t *)&row->n[ML_MIGRATIONS]);
+	w = rcu_dereference_sched(ml_watched);
+	if (w && ml_watch_covers(w, p))	/* as ml_count(): watch-tree too */
+		atomic64_inc(&w->n[ML_MIGRATIONS]);
+}
+/* END SOLUTION lab2-migrations */
+
 struct ml_probe {
 	const char *name;	/* tracepoint name, without group */
 	void *func;
@@ -124,6 +144,9 @@ static struct ml_probe ml_probes[] = {
 	  .optional = true },
 	ML_PROBE(signal_deliver, ml_probe_signal),
 	ML_PROBE(sched_switch, ml_probe_switch),
+	/* BEGIN SOLUTION lab2-migrations: attach the probe to its tracepoint */
+	ML_PROBE(sched_migrate_task, ml_probe_migrate),
+	/* END SOLUTION lab2-migrations */
 };
 
 static bool ml_active;
@@ -152,6 +175,9 @@ static inline void ml_probes_typecheck(void)
 	check_trace_callback_type_call_function_single_entry(ml_probe_callfunc);
 	check_trace_callback_type_signal_deliver(ml_probe_signal);
 	check_trace_callback_type_sched_switch(ml_probe_switch);
+	/* BEGIN SOLUTION lab2-migrations: check the probe's prototype */
+	check_trace_callback_type_sched_migrate_task(ml_probe_migrate);
+	/* END SOLUTION lab2-migrations */
 }
 
 static void ml_probe_match(struct tracepoint *tp, void *priv)

@@ -35,6 +35,9 @@ static const char *const row_names[ML_K_NROWS] = {
 	[ML_K_SIGNALS] = "signals",
 	[ML_K_CTXSW] = "ctxsw",
 	[ML_K_SYSCALL_EXITS] = "syscall_exits",
+	/* BEGIN SOLUTION lab2-migrations: parse the migrations row by name */
+	[ML_K_MIGRATIONS] = "migrations",
+	/* END SOLUTION lab2-migrations */
 };
 
 const char *ml_kernel_row_name(enum ml_krow row)

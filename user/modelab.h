@@ -385,6 +385,9 @@ enum ml_krow {
 	ML_K_SIGNALS,
 	ML_K_CTXSW,
 	ML_K_SYSCALL_EXITS,
+	/* BEGIN SOLUTION lab2-migrations: the migrations row */
+	ML_K_MIGRATIONS,	/* per destination CPU; the watched one's moves */
+	/* END SOLUTION lab2-migrations */
 	ML_K_NROWS
 };
 

@@ -15,6 +15,8 @@
  *            each child and grandchild makes the -p number of getppid()
  *            calls too, while its parent waits for it (so it stays in the
  *            tree), and exits 0
+ *   -m M     move ourselves M times between two CPUs (sched_setaffinity),
+ *            each move checked with sched_getcpu(): M task migrations
  *   -t       start a thread, print "pid <pid> tid <tid>", wait to be killed
  *   -r DEV N N O_DIRECT 4 KiB reads of DEV (a block device) at N distinct
  *            aligned offsets (wrapping at its end), one at a time
@@ -35,6 +37,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +232,46 @@ static int do_signals(long s)
 	return 0;
 }
 
+/*
+ * Pinned first to the CPU we run on (no move), then to the other CPU and
+ * back, M times: a running task whose CPU leaves its mask is moved at once
+ * by the stopper, one migration per call.
+ */
+static int do_migrations(long m)
+{
+	int cpu[2] = { sched_getcpu(), -1 }, c, to;
+	long i, moved = 0;
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set)) {
+		perror("sched_getaffinity");
+		return 1;
+	}
+	for (c = 0; c < CPU_SETSIZE && cpu[1] < 0; c++)
+		if (c != cpu[0] && CPU_ISSET(c, &set))
+			cpu[1] = c;
+	if (cpu[1] < 0) {
+		printf("FAILED migrations: one CPU only\n");
+		return 1;
+	}
+	for (i = 0; i <= m; i++) {
+		to = cpu[i % 2];
+		CPU_ZERO(&set);
+		CPU_SET(to, &set);
+		if (sched_setaffinity(0, sizeof(set), &set)) {
+			perror("sched_setaffinity");
+			return 1;
+		}
+		moved += i > 0 && sched_getcpu() == to;
+	}
+	if (moved != m) {
+		printf("FAILED migrations: %ld moves of %ld\n", moved, m);
+		return 1;
+	}
+	printf("ok migrations %ld\n", m);
+	return 0;
+}
+
 static void *sleeper(void *arg)
 {
 	(void)arg;
@@ -303,13 +346,14 @@ static long number(const char *s)
 int main(int argc, char **argv)
 {
 	long getppids = 0, tgetppids = 0, faults = 0, signals = 0, tree = 0;
+	long moves = 0;
 	int opt, stop = 0, thread = 0, ret = 0;
 	const char *dev = NULL;
 	long i, reads = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* "+": no reordering, so that -r's second operand stays in place. */
-	while ((opt = getopt(argc, argv, "+Sp:T:f:s:F:tr:w:u:P:n:x")) != -1) {
+	while ((opt = getopt(argc, argv, "+Sp:T:f:s:F:m:tr:w:u:P:n:x")) != -1) {
 		switch (opt) {
 		case 'S': stop = 1; break;
 		case 'p': getppids = number(optarg); break;
@@ -318,6 +362,7 @@ int main(int argc, char **argv)
 		case 's': signals = number(optarg); break;
 		case 'F': tree = number(optarg); break;
 		case 'n': repeat = number(optarg); break;
+		case 'm': moves = number(optarg); break;
 		case 't': thread = 1; break;
 		case 'r':
 			dev = optarg;
@@ -361,6 +406,8 @@ int main(int argc, char **argv)
 		ret |= do_faults(faults);
 	if (signals)
 		ret |= do_signals(signals);
+	if (moves)
+		ret |= do_migrations(moves);
 	if (dev)
 		ret |= do_direct_reads(dev, reads);
 	if (thread)

@@ -31,8 +31,9 @@ check() {
 
 COUNTERS="syscalls faults faults_read faults_write faults_exec
 faults_notpresent faults_protection irq_device irq_timer irq_work
-irq_resched irq_callfunc signals ctxsw syscall_exits"
+irq_resched irq_callfunc signals ctxsw syscall_exits migrations"
 COUNTERS=$(echo $COUNTERS)
+NROWS=$(echo $COUNTERS | wc -w)
 
 # Kernel-log lines that mean the kernel is unhappy (run.sh scans for these).
 BAD_LOG='Oops|BUG:|WARNING:|general protection|Call Trace'
@@ -91,9 +92,10 @@ watch_run() {
 # in_range VALUE LOW HIGH
 in_range() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 
-# check_format FILE: the layout user space parses (see kmod/procfs.c)
+# check_format FILE: the layout user space parses (see kmod/procfs.c):
+# 4 header lines, a row per counter, a blank line, "watched", a row each
 check_format() {
-	f=$1
+	f=$1 last=$((4 + NROWS)) wlast=$((6 + 2 * NROWS))
 	ncpu=$(grep -c '^processor' /proc/cpuinfo)
 	[ "$(sed -n 1p $f)" = "modelab 0.1.0" ] || { echo "line 1"; return 1; }
 	sed -n 2p $f | grep -qE '^counting (on|off)$' || { echo "line 2"; return 1; }
@@ -103,20 +105,20 @@ check_format() {
 	want=$(i=0; while [ $i -lt $ncpu ]; do printf 'CPU%d ' $i;
 		i=$((i + 1)); done; echo total)
 	[ "$hdr" = "$want" ] || { echo "header '$hdr' != '$want'"; return 1; }
-	rows=$(sed -n '5,19p' $f | awk '{ printf "%s ", $1 }')
+	rows=$(sed -n "5,${last}p" $f | awk '{ printf "%s ", $1 }')
 	[ "$rows" = "$COUNTERS " ] || { echo "rows '$rows'"; return 1; }
 	# name, one column per CPU, total; total = sum of the CPU columns
-	sed -n '5,19p' $f | awk -v n=$ncpu '
+	sed -n "5,${last}p" $f | awk -v n=$ncpu '
 		NF != n + 2 { bad = 1 }
 		{ s = 0; for (i = 2; i <= n + 1; i++) s += $i
 		  if ($(n + 2) + 0 < s) bad = 1 }
 		END { exit bad }' || { echo "per-CPU columns"; return 1; }
-	[ -z "$(sed -n 20p $f)" ] || { echo "line 20 not blank"; return 1; }
-	[ "$(sed -n 21p $f | awk '{ $1 = $1; print }')" = "watched total" ] ||
+	[ -z "$(sed -n $((last + 1))p $f)" ] || { echo "line $((last + 1)) not blank"; return 1; }
+	[ "$(sed -n $((last + 2))p $f | awk '{ $1 = $1; print }')" = "watched total" ] ||
 		{ echo "watched header"; return 1; }
-	rows=$(sed -n '22,36p' $f | awk 'NF == 2 { printf "%s ", $1 }')
+	rows=$(sed -n "$((last + 3)),${wlast}p" $f | awk 'NF == 2 { printf "%s ", $1 }')
 	[ "$rows" = "$COUNTERS " ] || { echo "watched rows '$rows'"; return 1; }
-	[ "$(wc -l < $f)" -eq 36 ] || { echo "$(wc -l < $f) lines"; return 1; }
+	[ "$(wc -l < $f)" -eq $wlast ] || { echo "$(wc -l < $f) lines"; return 1; }
 	return 0
 }
 
@@ -294,6 +296,20 @@ if watch_run $T/w -p $N -F 2; then
 		in_range "$v" $N $((N + 64))
 else
 	fail "watch counts the parent of a tree alone" "helper: $(cat $T/ga.out)"
+fi
+
+# sched_migrate_task: the helper moves itself M times between two CPUs.
+# The kernel may add up to 2 moves of its own (the wake-up after SIGCONT,
+# the balancer before the first pinning: labs/lab2-migrations/guest.sh).
+M=40
+if watch_run $T/w -m $M; then
+	v=$(watched $T/w migrations)
+	check "watched migrations M=$M" "got $v, want $M..$((M + 2))" \
+		in_range "$v" $M $((M + 2))
+	v=$(total $T/w migrations)
+	check "global migrations >= watched" "total $v" test "$v" -ge $M
+else
+	fail "watched migrations M=$M" "helper: $(cat $T/ga.out)"
 fi
 
 # ---- count off / on ----------------------------------------------------------
