@@ -27,6 +27,8 @@ void ml_hook_failed(struct ml_ctx *ctx, const char *prefix);
 bool ml_report_timed(const struct ml_result *res);
 double ml_report_mb_per_s(const struct ml_result *res);
 void ml_report_csv(FILE *out, const struct ml_report *r);
+/* csv.c: one field, quoted as RFC 4180 asks when it must be. */
+void ml_csv_field(FILE *out, const char *s);
 
 /* cleanup.c: installed by ml_main (kernel: restore /proc/modelab too). */
 void ml_cleanup_install(bool kernel);

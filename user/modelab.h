@@ -629,6 +629,7 @@ enum ml_scratch_kind {
 	ML_SCRATCH_MQ,		/* mq_open name */
 	ML_SCRATCH_SEM,		/* sem_open name */
 	ML_SCRATCH_MSG,		/* System V message queue: msgctl IPC_RMID */
+	ML_SCRATCH_DIR,		/* a directory: its files, then rmdir */
 };
 
 /* $MODELAB_TMPDIR if set and non-empty, else $TMPDIR, else /tmp. */
@@ -650,6 +651,8 @@ const char *ml_scratch_dir_on_disk(void);
  */
 int ml_scratch_path(char *buf, size_t len, const char *name);
 int ml_scratch_disk_path(char *buf, size_t len, const char *name);
+/* buf = RUNDIR/name, a directory made and removed with all it holds. */
+int ml_scratch_subdir(char *buf, size_t len, const char *name);
 /* buf = /modelab-PID-WHAT for shm_open, mq_open or sem_open, registered. */
 int ml_scratch_ipc_name(char *buf, size_t len, enum ml_scratch_kind kind,
 			const char *what);
