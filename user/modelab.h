@@ -591,6 +591,7 @@ struct ml_options {
 	enum ml_clock_kind clock;
 	bool no_kernel;			/* do not use /proc/modelab */
 	const char *kernel_counts;	/* CSV from the lab VM, or NULL */
+	const char *plot_dir;		/* run --plot: the pictures go there */
 	size_t nselect;
 	const char *select[ML_MAX_SELECT];	/* probe names, or none: all */
 };
@@ -603,7 +604,8 @@ struct ml_options {
 int ml_parse_options(int argc, char **argv, bool single_probe,
 		     struct ml_options *o, char *err, size_t errlen);
 void ml_usage(FILE *out, const char *prog, bool single_probe);
-/* `modelab help COMMAND`: run, list, env, sandbox; -1 for any other */
+/* `modelab help COMMAND`: run, list, env, sandbox, plot, report,
+ * compare; -1 for any other */
 int ml_command_help(FILE *out, const char *command);
 
 /* ---- util.c: small shared helpers ---------------------------------------- */
