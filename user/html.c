@@ -97,6 +97,14 @@ static void name_cell(FILE *out, const struct ml_view_figure *f)
 	fputs("</td>", out);
 }
 
+/* probe/figure, escaped */
+static void full_name(FILE *out, const struct ml_view_figure *f)
+{
+	ml_html_text(out, f->probe);
+	fputc('/', out);
+	ml_html_text(out, f->figure);
+}
+
 static void environment(FILE *out, const struct ml_view_report *r)
 {
 	fputs("<h2 id=\"environment\">Environment</h2>\n<table>\n", out);
@@ -164,9 +172,7 @@ static void probe_section(FILE *out, const struct ml_view_report *r,
 		fputs("<figure>", out);
 		picture(out, dir, stem, f->figure);
 		fputs("<figcaption>", out);
-		ml_html_text(out, f->probe);
-		fputc('/', out);
-		ml_html_text(out, f->figure);
+		full_name(out, f);
 		fputs("</figcaption></figure>\n", out);
 	}
 	fputs("</div>\n", out);
@@ -195,15 +201,19 @@ static void witnesses(FILE *out, const struct ml_view_report *r,
 	      "<th>syscalls / op</th><th>faults / op</th><th>signals / op</th>"
 	      "</tr>\n",
 	      out);
-	for (size_t i = 0; i < r->nfigs; i++) {
+	for (size_t i = 0, rows = 0; i < r->nfigs; i++) {
 		const struct ml_view_figure *f = &r->figs[i];
 
+		if (i + 1 == r->nfigs && !rows && !f->counted_in)
+			fputs("<tr><td colspan=\"5\">none in this report: "
+			      "modelab.ko was not loaded (make run takes them "
+			      "in the lab VM)</td></tr>\n",
+			      out);
 		if (!f->counted_in)
 			continue;
+		rows++;
 		fputs("<tr><td>", out);
-		ml_html_text(out, f->probe);
-		fputc('/', out);
-		ml_html_text(out, f->figure);
+		full_name(out, f);
 		fputs("</td><td>", out);
 		ml_html_text(out, f->counted_in);
 		fputs("</td>", out);
@@ -227,9 +237,9 @@ static void claims(FILE *out, const struct ml_view_report *r)
 
 		if (!f->claim || f->kind != ML_VIEW_TIMED)
 			continue;
-		fputs("<tr>", out);
-		name_cell(out, f);
-		fputs("<td>", out);
+		fputs("<tr><td>", out);
+		full_name(out, f);
+		fputs("</td><td>", out);
 		ml_html_text(out, f->claim);
 		fputs("</td><td>", out);
 		ml_html_text(out, f->pair_with);
@@ -249,9 +259,7 @@ static void claims(FILE *out, const struct ml_view_report *r)
 		if (f->kind != ML_VIEW_DEMO)
 			continue;
 		fputs("<h3>", out);
-		ml_html_text(out, f->probe);
-		fputc('/', out);
-		ml_html_text(out, f->figure);
+		full_name(out, f);
 		fprintf(out, ": <span class=\"%s\">%s</span></h3>\n<p>",
 			f->verified ? "held" : "not",
 			f->verified ? "verified" : "not verified");
@@ -273,9 +281,7 @@ static void not_measured(FILE *out, const struct ml_view_report *r)
 		if (f->kind != ML_VIEW_SKIPPED && f->kind != ML_VIEW_FAILED)
 			continue;
 		fputs("<tr><td>", out);
-		ml_html_text(out, f->probe);
-		fputc('/', out);
-		ml_html_text(out, f->figure);
+		full_name(out, f);
 		fprintf(out, "</td><td>%s</td><td>",
 			f->kind == ML_VIEW_SKIPPED ? "skipped" : "failed");
 		ml_html_text(out, f->reason);

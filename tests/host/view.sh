@@ -78,6 +78,12 @@ else
 	check "report: says what it wrote" \
 		test "$(cat "$tmp/report.err")" = "modelab report: wrote $tmp/page/report.html ($n pictures inline)"
 	check "report: its scratch files are gone" test -z "$(ls -A "$MODELAB_TMPDIR")"
+	jq '(.figures[] | select(.figure == "getppid-syscall")) |=
+		(.kernel_counted_in = "lab VM" | .kernel_syscalls_per_op = 1)' \
+		"$tmp/run.json" >"$tmp/vm.json"
+	"$ML" report "$tmp/vm.json" -o "$tmp/vm.html" 2>/dev/null
+	check "report: the lab VM's counts when the report has them" \
+		grep -q '^<tr><td>syscall/getppid-syscall</td><td>lab VM</td><td class="n">1</td>' "$tmp/vm.html"
 	"$ML" report "$tmp/run.json" -o "$tmp/cmp.html" --compare "$tmp/run.json" 2>/dev/null
 	check "report --compare: the comparison section" \
 		grep -q '<h2 id="compare">' "$tmp/cmp.html"
