@@ -15,6 +15,7 @@
 #   make grade      grade the labs (LAB=NAME one lab, WORK=dir its tree)
 #   make starter    the students' copy without solutions (LAB=, DEST=)
 #   make grade-selftest  every lab's starter below full marks, solution full
+#   make handin     grade LAB=NAME's WORK and pack it for the teacher
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -46,7 +47,7 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 .PHONY: all deps run test test-unit test-host test-asan test-vm test-clang bench \
 	modules modules-check vm static install clean test-kernels \
-	dkms-install dkms-remove test-dkms grade starter grade-selftest
+	dkms-install dkms-remove test-dkms grade starter grade-selftest handin
 
 all: $(PROGRAMS)
 
@@ -178,6 +179,11 @@ starter:
 
 grade-selftest:
 	@sh scripts/grade-selftest.sh
+
+# make handin LAB=NAME [WORK=dir]: the grade and the student's files in
+# build/handin/NAME-USER-DATE.tar.gz, with a MANIFEST of sha256s.
+handin:
+	@WORK=$(WORK) sh scripts/handin.sh $(LAB)
 
 # ---- installing ---------------------------------------------------------
 # DKMS rebuilds the module for each new kernel.  DKMS_KVER: the kernel to

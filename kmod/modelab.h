@@ -3,7 +3,8 @@
  * modelab.h - shared state of the modelab module.
  *
  * Counters are kept per CPU for the whole system and, separately, for one
- * watched process (all of its threads).
+ * watched process (all of its threads) or, with watch-tree, for one process
+ * and all its descendants.
  */
 #ifndef MODELAB_H
 #define MODELAB_H
@@ -46,6 +47,7 @@ struct ml_counts {
 /* The watched process: @pid is its thread-group id, referenced. */
 struct ml_watch {
 	struct pid *pid;
+	bool tree;		/* its descendants count too (watch-tree) */
 	atomic64_t n[ML_NR_COUNTERS];
 };
 
@@ -61,11 +63,14 @@ void ml_counters_reset(void);
 
 /* watch.c */
 extern struct ml_watch __rcu *ml_watched;
-int ml_watch_set(pid_t nr);
+int ml_watch_set(pid_t nr, bool tree);
 void ml_watch_clear(void);
 void ml_watch_reset(void);
 struct ml_watch *ml_watch_locked(void);
 bool ml_watch_alive(struct ml_watch *w, char *comm, size_t len);
+/* BEGIN SOLUTION lab3-command: declare the ancestry check of watch.c */
+bool ml_watch_descends(struct ml_watch *w, struct task_struct *task);
+/* END SOLUTION lab3-command */
 
 /* probes.c */
 int ml_probes_find(void);
@@ -82,6 +87,18 @@ int ml_cmd_raise(const char *arg);
 int ml_raise_init(void);
 void ml_raise_exit(void);
 
+/* Does @w count @task's events: its process's, or a descendant's? */
+static inline bool ml_watch_covers(struct ml_watch *w, struct task_struct *task)
+{
+	if (w->pid == task_tgid(task))
+		return true;
+	/* BEGIN SOLUTION lab3-command: under watch-tree, also @task's ancestors */
+	if (w->tree)
+		return ml_watch_descends(w, task);
+	/* END SOLUTION lab3-command */
+	return false;
+}
+
 /*
  * Count one event of @task (the task the event happened to).  Only called
  * from tracepoint probes, which run with preemption disabled: that is an
@@ -93,7 +110,7 @@ static inline void ml_count(enum ml_counter c, struct task_struct *task)
 
 	this_cpu_inc(ml_pcpu.n[c]);
 	w = rcu_dereference_sched(ml_watched);
-	if (w && w->pid == task_tgid(task))
+	if (w && ml_watch_covers(w, task))
 		atomic64_inc(&w->n[c]);
 }
 

@@ -7,8 +7,12 @@
  * watched process's table.  Columns are separated by runs of spaces.
  *
  * Write: one command per write(2), at most ML_CMD_MAX bytes, root only.
- * Errors are only returned, never logged, so bad writes cannot flood dmesg.
+ * A malformed one gets -EINVAL and one log line naming it and pointing to
+ * /proc/modelab-help, which lists the commands (from ml_cmds[]).  The line
+ * is ratelimited (10 per 5 s), so a loop of bad writes cannot flood dmesg.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/cred.h>
@@ -21,9 +25,10 @@
 #include "modelab.h"
 
 #define ML_CMD_MAX	64
+#define ML_HELP_NAME	"modelab-help"
 #define ML_NAME_W	17	/* strlen("faults_protection") */
 
-static struct proc_dir_entry *ml_proc;
+static struct proc_dir_entry *ml_proc, *ml_help_proc;
 
 /*
  * The CPUs of one read, under ml_lock: CPU hotplug may run between the
@@ -109,8 +114,20 @@ static int ml_cmd_watch(const char *arg)
 	}
 	if (kstrtoint(arg, 10, &nr) || nr <= 0)
 		return -EINVAL;
-	return ml_watch_set(nr);
+	return ml_watch_set(nr, false);
 }
+
+/* BEGIN SOLUTION lab3-command: the handler of "watch-tree PID" */
+/* As watch, without "off": a PID that is not a running process is -ESRCH. */
+static int ml_cmd_watch_tree(const char *arg)
+{
+	int nr;
+
+	if (!arg || kstrtoint(arg, 10, &nr) || nr <= 0)
+		return -EINVAL;
+	return ml_watch_set(nr, true);
+}
+/* END SOLUTION lab3-command */
 
 static int ml_cmd_reset(const char *arg)
 {
@@ -132,16 +149,35 @@ static int ml_cmd_count(const char *arg)
 	return -EINVAL;
 }
 
-/* New commands go here. */
+/* New commands go here; /proc/modelab-help lists them. */
 static const struct ml_cmd {
 	const char *name;
 	int (*run)(const char *arg);
+	const char *usage;
+	const char *what;
 } ml_cmds[] = {
-	{ "watch", ml_cmd_watch },
-	{ "reset", ml_cmd_reset },
-	{ "count", ml_cmd_count },
-	{ "raise", ml_cmd_raise },	/* raise.c */
+	{ "watch", ml_cmd_watch, "watch PID|off",
+	  "count process PID's events (all its threads) apart; off: none" },
+	/* BEGIN SOLUTION lab3-command: the table entry of watch-tree */
+	{ "watch-tree", ml_cmd_watch_tree, "watch-tree PID",
+	  "the same for PID and all its descendants, also those forked later" },
+	/* END SOLUTION lab3-command */
+	{ "reset", ml_cmd_reset, "reset", "zero every counter" },
+	{ "count", ml_cmd_count, "count on|off",
+	  "attach or detach the counting probes" },
+	{ "raise", ml_cmd_raise, "raise KIND N",	/* raise.c */
+	  "raise N (1..100000) interrupts; KIND: irq_work, ipi, ipi-self" },
 };
+
+/* /proc/modelab-help: one line per command, its usage then what it does. */
+static int ml_help_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ml_cmds); i++)
+		seq_printf(m, "%-16s %s\n", ml_cmds[i].usage, ml_cmds[i].what);
+	return 0;
+}
 
 /* @line is trimmed; split off the first word and dispatch on it. */
 static int ml_run_command(char *line)
@@ -168,23 +204,30 @@ static int ml_run_command(char *line)
 static ssize_t ml_write(struct file *file, const char __user *ubuf,
 			size_t count, loff_t *ppos)
 {
-	char buf[ML_CMD_MAX + 1];
+	char buf[ML_CMD_MAX + 1], line[ML_CMD_MAX + 1];
+	size_t len = min_t(size_t, count, ML_CMD_MAX);
 	int ret;
 
 	/* The opener and the writer must both be privileged. */
 	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
 	    !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (!count || count > ML_CMD_MAX)
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
+	/* Only the first ML_CMD_MAX bytes of a longer one: to name it. */
+	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
-	buf[count] = '\0';
-	/* An embedded NUL would hide trailing junk from the parser. */
-	if (strlen(buf) != count)
-		return -EINVAL;
-
-	ret = ml_run_command(strim(buf));
+	buf[len] = '\0';
+	/* Empty, too long, or an embedded NUL that would hide trailing junk. */
+	if (!len || count > len || strlen(buf) != len) {
+		ret = -EINVAL;
+	} else {
+		memcpy(line, buf, len + 1);	/* the parser cuts it up */
+		ret = ml_run_command(strim(line));
+	}
+	/* %pE escapes what is not printable: the text is the writer's. */
+	if (ret == -EINVAL)
+		pr_info_ratelimited("bad command '%*pE%s': the commands are in /proc/%s\n",
+				    (int)len, buf, count > len ? "..." : "",
+				    ML_HELP_NAME);
 	return ret ? ret : count;
 }
 
@@ -203,12 +246,21 @@ static const struct proc_ops ml_proc_ops = {
 
 int ml_procfs_init(void)
 {
+	ml_help_proc = proc_create_single(ML_HELP_NAME, 0444, NULL,
+					  ml_help_show);
+	if (!ml_help_proc)
+		return -ENOMEM;
 	ml_proc = proc_create(ML_PROC_NAME, 0644, NULL, &ml_proc_ops);
-	return ml_proc ? 0 : -ENOMEM;
+	if (!ml_proc) {
+		proc_remove(ml_help_proc);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Waits for readers and writers still inside our proc_ops. */
 void ml_procfs_exit(void)
 {
 	proc_remove(ml_proc);
+	proc_remove(ml_help_proc);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * watch.c - the one watched process.
+ * watch.c - the one watched process (and, with watch-tree, its descendants).
  *
  * We hold a reference on the struct pid of its thread group, never on a
  * task: the struct pid outlives the process, and its identity (not the pid
@@ -43,7 +43,7 @@ static bool ml_task_alive(struct task_struct *task)
 	return atomic_read(&task->signal->live) > 0;
 }
 
-int ml_watch_set(pid_t nr)
+int ml_watch_set(pid_t nr, bool tree)
 {
 	struct task_struct *task;
 	struct ml_watch *w;
@@ -68,6 +68,7 @@ int ml_watch_set(pid_t nr)
 		return -ENOMEM;
 	}
 	w->pid = pid;
+	w->tree = tree;
 	ml_watch_replace(w);
 	return 0;
 
@@ -91,6 +92,38 @@ void ml_watch_reset(void)
 	for (c = 0; c < ML_NR_COUNTERS; c++)
 		atomic64_set(&w->n[c], 0);
 }
+
+/* BEGIN SOLUTION lab3-command: is @task a descendant of @w's process? */
+/*
+ * Asked at count time: walk @task's ancestors (real_parent, the process
+ * that forked it or adopted it) up to the idle task (pid 0), comparing
+ * struct pids as ml_count() does.  Cheap: a few pointer loads per level,
+ * only while a tree is watched.  A flag inherited at fork would need a set
+ * of processes filled at fork (in atomic context), emptied at exit, and
+ * seeded with the descendants already running.  The walk sees the tree
+ * as the kernel (and pstree) does: an orphan, adopted by init or a
+ * subreaper, leaves it.
+ *
+ * Probes run with preemption disabled; the rcu_read_lock() says what we
+ * rely on: a task_struct is freed only after an RCU grace period, so each
+ * real_parent we load stays valid while we look at it, even if it exits.
+ */
+bool ml_watch_descends(struct ml_watch *w, struct task_struct *task)
+{
+	struct task_struct *t;
+	bool found = false;
+
+	rcu_read_lock();
+	for (t = task; t->pid; t = rcu_dereference(t->real_parent)) {
+		if (task_tgid(t) == w->pid) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+/* END SOLUTION lab3-command */
 
 /* Report whether @w's process still runs and, if so, copy its name. */
 bool ml_watch_alive(struct ml_watch *w, char *comm, size_t len)

@@ -18,7 +18,8 @@
 # Checks assert counts, exit statuses, exact errors and orderings the
 # hardware guarantees, never a timing.
 #
-# Environment: WORK (default labs/NAME/solution), GRADE_OUT (default
+# Environment: WORK (default labs/NAME/solution; the project itself for a
+# lab with a file labs/NAME/in-tree), GRADE_OUT (default
 # build/grade), CHECK_TIMEOUT.
 
 # why MESSAGE...: print the failure's reason and end the check (status 1).
@@ -32,7 +33,12 @@ grade_begin() {
 	LAB=$1
 	LABDIR=$(cd "$(dirname "$0")" && pwd)
 	TOP=$(cd "$LABDIR/../.." && pwd)
-	WORK=${WORK:-$LABDIR/solution}
+	# an in-tree lab (scripts/starter.sh) is done in the project itself
+	if [ -f "$LABDIR/in-tree" ]; then
+		WORK=${WORK:-$TOP}
+	else
+		WORK=${WORK:-$LABDIR/solution}
+	fi
 	[ -d "$WORK" ] || { echo "grade: $LAB: no work tree at $WORK" >&2; exit 2; }
 	WORK=$(cd "$WORK" && pwd)
 	GRADE_OUT=${GRADE_OUT:-$TOP/build/grade}

@@ -20,7 +20,7 @@ esac
 
 packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcmocka-dev jq
 	gnuplot-nox chromium libpng-dev
-	$perf rt-tests seccomp
+	$perf rt-tests seccomp strace
 	crun golang-github-docker-docker-dev golang-github-containers-common
 	$kernel qemu-system-x86 busybox-static cpio kmod sparse
 	debootstrap debian-archive-keyring"

@@ -4,13 +4,16 @@
  *
  * The format is documented in README.md and kept stable by the module;
  * this is the one place in user space that parses it.  Rows are found by
- * name, so a newer module with more rows still parses.
+ * name, so a newer module with more rows still parses.  `modelab kernel
+ * COMMAND` writes one command; a refusal names the command, the errno and
+ * the commands the module accepts (/proc/modelab-help).
  */
 #define _GNU_SOURCE
 #include "modelab.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,4 +199,63 @@ int ml_kernel_latencies(const char *kind, double *out, size_t cap)
 		out[n++] = (double)v;
 	fclose(f);
 	return n == count || n == cap ? (int)n : -1;
+}
+
+/* The module's commands, one per line, from /proc/modelab-help. */
+static int print_accepted(FILE *out, const char *indent)
+{
+	char line[256];
+	FILE *f = fopen(ML_PROC_HELP, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		fprintf(out, "%s%s", indent, line);
+	fclose(f);
+	return 0;
+}
+
+void ml_kernel_refused(FILE *out, const char *cmd, int err)
+{
+	fprintf(out, "modelab: /proc/modelab refused '%s': %s (%s)\n", cmd,
+		strerror(err), strerrorname_np(err));
+	fputs("the module accepts:\n", out);
+	if (print_accepted(out, "  "))
+		fputs("  (no " ML_PROC_HELP ": a module older than this "
+		      "modelab; see README.md)\n",
+		      out);
+}
+
+int ml_kernel_main(int argc, char **argv)
+{
+	char cmd[256] = "";
+	size_t len = 0;
+	int err;
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return ml_command_help(stdout, "kernel") ? 2 : 0;
+	if (access(ML_PROC_MODELAB, F_OK)) {
+		fprintf(stderr, "modelab kernel: no %s: load modelab.ko first\n",
+			ML_PROC_MODELAB);
+		return 1;
+	}
+	if (argc < 2)
+		return print_accepted(stdout, "") ? 1 : 0;
+	for (int i = 1; i < argc; i++) {
+		int n = snprintf(cmd + len, sizeof(cmd) - len, "%s%s",
+				 i > 1 ? " " : "", argv[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(cmd) - len) {
+			fprintf(stderr,
+				"modelab kernel: the command is over %zu bytes\n",
+				sizeof(cmd) - 1);
+			return 2;
+		}
+		len += (size_t)n;
+	}
+	err = ml_kernel_write(cmd);
+	if (!err)
+		return 0;
+	ml_kernel_refused(stderr, cmd, -err);
+	return 2;
 }

@@ -366,6 +366,8 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 	/* sandbox has options of its own, and runs a command */
 	if (!single_probe && argc > 1 && !strcmp(argv[1], "sandbox"))
 		return ml_sandbox_main(argc - 1, argv + 1);
+	if (!single_probe && argc > 1 && !strcmp(argv[1], "kernel"))
+		return ml_kernel_main(argc - 1, argv + 1);
 	/* so do the commands that read a JSON report back (view.h) */
 	if (!single_probe && argc > 1 && !strcmp(argv[1], "plot"))
 		return ml_plot_main(argc - 1, argv + 1);

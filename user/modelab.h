@@ -365,6 +365,7 @@ bool ml_env_emulated(const struct ml_env *env);
 
 #define ML_PROC_MODELAB "/proc/modelab"
 #define ML_PROC_LATENCY "/proc/modelab-latency"
+#define ML_PROC_HELP "/proc/modelab-help"
 
 enum ml_krow {
 	ML_K_SYSCALLS,
@@ -409,6 +410,13 @@ int ml_kernel_parse(const char *text, struct ml_kcounts *k);
 int ml_kernel_read(struct ml_kcounts *k);
 /* Writes one command ("watch 42", "count off"...); 0 or -errno. */
 int ml_kernel_write(const char *cmd);
+/*
+ * On a refused write: one line naming CMD and the errno ERR (positive),
+ * then the commands the module accepts.
+ */
+void ml_kernel_refused(FILE *out, const char *cmd, int err);
+/* `modelab kernel [COMMAND...]`: writes COMMAND, or lists the commands. */
+int ml_kernel_main(int argc, char **argv);
 /*
  * The latencies (ns) of the last `raise KIND N`, from /proc/modelab-latency.
  * Returns how many (at most cap), or -1 when the file holds another kind

@@ -87,13 +87,15 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 			"  list [PROBE...]   name the probes and what each figure measures\n"
 			"  env               print the environment every figure depends on\n"
 			"  sandbox ...       run a command under a seccomp filter\n"
+			"  kernel [COMMAND]  write COMMAND to /proc/modelab (root), or list\n"
+			"                    the commands modelab.ko accepts\n"
 			"  plot REPORT.json DIR  draw a JSON report with gnuplot (SVG, PNG)\n"
 			"  report REPORT.json -o FILE.html [--compare B.json]\n"
 			"                    the report as one self-contained HTML page\n"
 			"  compare A.json B.json [C.json...] [--json|--csv]\n"
 			"                    medians side by side, B/A and whether it is real\n"
 			"  help [COMMAND]    this text, or one command's (run, list, env,\n"
-			"                    sandbox, plot, report, compare)\n"
+			"                    sandbox, kernel, plot, report, compare)\n"
 			"  version           print the version\n",
 			prog);
 	fputs(options_text, out);
@@ -103,8 +105,8 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 		fputs("more: 'modelab help COMMAND', man modelab\n", out);
 }
 
-static const char *const topics[] = { "run",  "list",   "env",	  "sandbox",
-				       "plot", "report", "compare" };
+static const char *const topics[] = { "run",	"list",	  "env",    "sandbox",
+				       "kernel", "plot",  "report", "compare" };
 
 static bool is_topic(const char *word)
 {
@@ -182,6 +184,16 @@ int ml_command_help(FILE *out, const char *command)
 		fputs(report_help, out);
 	} else if (!strcmp(command, "compare")) {
 		fputs(compare_help, out);
+	} else if (!strcmp(command, "kernel")) {
+		fputs("usage: modelab kernel [COMMAND [ARG...]]\n"
+		      "Write COMMAND ARG... to /proc/modelab in one write (root\n"
+		      "only), e.g. 'modelab kernel watch-tree 42'; with no\n"
+		      "COMMAND, list the commands modelab.ko accepts (it lists\n"
+		      "them in /proc/modelab-help).  A refused command is named\n"
+		      "with its errno, followed by that list.\n"
+		      "Exit status: 0; 1 when the module is not loaded; 2 when it\n"
+		      "refused the command.\n",
+		      out);
 	} else {
 		return -1;
 	}
@@ -312,7 +324,7 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			   !o->nselect) {
 			if (!is_topic(argv[i]))
 				return ml_errorf(err, errlen,
-					    "help: unknown command '%s' (run, list, env, sandbox, plot, report, compare)",
+					    "help: unknown command '%s' (run, list, env, sandbox, kernel, plot, report, compare)",
 					    argv[i]);
 			o->select[o->nselect++] = argv[i];
 		} else if (single_probe || (o->command != ML_CMD_RUN &&

@@ -246,7 +246,7 @@ int ml_witness_figure(struct ml_observer *ob, const struct ml_figure *fig,
 		ml_kernel_write("count off");
 		for (int i = 0; i < ML_K_NROWS; i++)
 			reads.watched[i] = c.watched[i] - b.k.watched[i];
-		w->where = "host";
+		w->where = "here"; /* the machine modelab runs on: in the lab VM, the VM */
 	}
 	b.perf_min = perf_value(fd_min);
 	b.perf_maj = perf_value(fd_maj);

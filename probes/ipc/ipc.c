@@ -92,7 +92,8 @@
  *   (milliseconds), and a spinner burns a whole CPU even with nothing to
  *   do (spin-cpu-cost).  TCP pays for its stack even on loopback.  The
  *   volatile-* demonstrations show why a shared counter or flag declared
- *   volatile is not synchronisation.
+ *   volatile is not synchronisation; thread-post-queue and eventfd-event
+ *   show what replaces the notes' PostMessage and CEvent (docs/threads.md).
  *
  * CLEANUP, TIMEOUTS AND TEST HOOKS
  *   Names hold our pid and follow the one scratch rule (user/scratch.c):
@@ -119,7 +120,8 @@
  *   ipc.c the timed figures and the figure list; ipc.h what the files
  *   share; channels.c the mechanisms; peer.c the peer and its process or
  *   thread; session.c a channel and its peer for one figure; ops.c the
- *   ops and the counting; lessons.c the demonstrations; ranking.c the
+ *   ops and the counting; lessons.c the demonstrations; postqueue.c
+ *   the Linux counterparts of PostMessage and CEvent; ranking.c the
  *   rankings.
  */
 #define _GNU_SOURCE
@@ -348,6 +350,12 @@ static const struct ml_figure figures[] = {
 	{ .name = "volatile-flag",
 	  .what = "store buffering: volatile flags against seq_cst atomics",
 	  .setup = setup_if_named, .demonstrate = demo_flag },
+	{ .name = "thread-post-queue",
+	  .what = "PostMessage on Linux: a thread's queue, mutex and condition variable",
+	  .setup = setup_if_named, .demonstrate = demo_post_queue },
+	{ .name = "eventfd-event",
+	  .what = "CEvent on Linux: eventfd as auto-reset, semaphore, manual-reset",
+	  .setup = setup_if_named, .demonstrate = demo_eventfd_event },
 	{ .name = "ranking-rtt-1cpu",
 	  .what = "round trips on one CPU, ranked, transitions per message",
 	  .setup = setup_rank_1, .demonstrate = demo_rank_1 },

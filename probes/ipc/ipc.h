@@ -349,6 +349,8 @@ const char *demo_pipe(struct ml_result *res);
 const char *demo_spin_cost(struct ml_result *res);
 const char *demo_counter(struct ml_result *res);
 const char *demo_flag(struct ml_result *res);
+const char *demo_post_queue(struct ml_result *res);	/* postqueue.c */
+const char *demo_eventfd_event(struct ml_result *res);
 int setup_rank_1(struct ml_ctx *ctx);
 int setup_rank_2(struct ml_ctx *ctx);
 int setup_rank_s(struct ml_ctx *ctx);

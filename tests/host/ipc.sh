@@ -185,6 +185,15 @@ check "volatile-counter: atomic_int counted every increment, on one CPU" \
 	test "$(extra volatile-counter atomic_1cpu)" = "$(extra volatile-counter expected)"
 check "volatile-counter: both final counts are in the report" \
 	J '.figures[] | select(.figure == "volatile-counter") | .notes | map(select(test("volatile int [0-9]+.*atomic_int [0-9]+"))) | length >= 1'
+check "thread-post-queue: every posted message received (3 x 10000)" \
+	test "$(extra thread-post-queue received)" = "$(extra thread-post-queue expected)"
+check "thread-post-queue: each sender's messages in order" \
+	test "$(extra thread-post-queue out_of_order)" = 0
+check "eventfd-event: 3 sets, one read of 3 (auto-reset)" test "$(extra eventfd-event counter_read)" = 3
+check "eventfd-event: EFD_SEMAPHORE: three reads of 1, then EAGAIN" \
+	test "$(extra eventfd-event semaphore_reads)" = 3
+check "eventfd-event: one set woke all 3 pollers (manual-reset)" \
+	test "$(extra eventfd-event manual_woken)" = 3
 if [ "$ncpu" -ge 2 ]; then
 	check "volatile-counter: atomic_int counted every increment, on two CPUs" \
 		test "$(extra volatile-counter atomic_2cpu)" = "$(extra volatile-counter expected)"

@@ -11,10 +11,15 @@
  *   -T N     the same N calls, made by a second thread (main thread joins)
  *   -f K     touch K fresh anonymous pages (MADV_NOHUGEPAGE: one fault each)
  *   -s S     send SIGUSR1 to ourselves S times; check the handler ran S times
+ *   -F C     a process tree: fork C children, each forking one grandchild;
+ *            each child and grandchild makes the -p number of getppid()
+ *            calls too, while its parent waits for it (so it stays in the
+ *            tree), and exits 0
  *   -t       start a thread, print "pid <pid> tid <tid>", wait to be killed
  *   -r DEV N N O_DIRECT 4 KiB reads of DEV (a block device) at N distinct
  *            aligned offsets (wrapping at its end), one at a time
  *   -w CMD   write CMD to /proc/modelab in one write(2)
+ *   -n N     (before -w) make that write N times, on one open file
  *   -u CMD   as -w, but drop to uid 65534 before open(2)
  *   -P CMD   as -w, but open as root and drop to uid 65534 before write(2)
  *   -x PROG ARGS...  exec PROG with SIGINT and SIGQUIT back to their
@@ -22,8 +27,9 @@
  *            background jobs ignoring them, and an ignored signal stays
  *            ignored across exec (what nohup relies on)
  *
- * -w/-u/-P print "OK" or the errno name (e.g. "EINVAL") and exit 0; the
- * other actions print one "ok ..." line each and exit 1 on a mismatch.
+ * -w/-u/-P print "OK" or the errno name (e.g. "EINVAL") of the last write
+ * and exit 0; the other actions print one "ok ..." line each and exit 1 on
+ * a mismatch.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,6 +41,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PROC_FILE "/proc/modelab"
@@ -42,6 +49,7 @@
 #define BLOCK 4096
 
 static volatile sig_atomic_t caught;
+static long repeat = 1;	/* -n */
 
 static void on_usr1(int sig)
 {
@@ -83,7 +91,7 @@ static void drop_privileges(void)
 /* mode: 'w' as root, 'u' drop before open, 'P' drop between open and write */
 static int write_cmd(const char *cmd, int mode)
 {
-	ssize_t n;
+	ssize_t n = 0;
 	int fd;
 
 	if (mode == 'u')
@@ -95,7 +103,8 @@ static int write_cmd(const char *cmd, int mode)
 	}
 	if (mode == 'P')
 		drop_privileges();
-	n = write(fd, cmd, strlen(cmd));
+	for (long i = 0; i < repeat; i++)
+		n = write(fd, cmd, strlen(cmd));
 	if (n < 0)
 		printf("%s\n", errname(errno));
 	else if ((size_t)n != strlen(cmd))
@@ -113,6 +122,54 @@ static void *getppid_loop(void *arg)
 	for (i = 0; i < n; i++)
 		syscall(SYS_getppid);
 	return NULL;
+}
+
+/* fork a child that makes n getppid() calls, then calls then_fn; its pid */
+static pid_t fork_getppid(long n, int (*then_fn)(long), long arg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		getppid_loop((void *)n);
+		_exit(then_fn ? then_fn(arg) : 0);
+	}
+	return pid;
+}
+
+/* wait for pid; 0 if it exited 0 */
+static int reaped_ok(pid_t pid)
+{
+	int st;
+
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	       !WEXITSTATUS(st) ? 0 : 1;
+}
+
+static int grandchild_and_wait(long n)
+{
+	return reaped_ok(fork_getppid(n, NULL, 0));
+}
+
+static int do_tree(long children, long n)
+{
+	pid_t pid[64];
+	long i;
+	int bad = 0;
+
+	if (children > 64) {
+		fprintf(stderr, "guest-actions: -F: at most 64 children\n");
+		return 1;
+	}
+	for (i = 0; i < children; i++)
+		pid[i] = fork_getppid(n, grandchild_and_wait, n);
+	for (i = 0; i < children; i++)
+		bad |= reaped_ok(pid[i]);
+	if (bad) {
+		printf("FAILED tree: a child or grandchild failed\n");
+		return 1;
+	}
+	printf("ok tree %ld children %ld grandchildren\n", children, children);
+	return 0;
 }
 
 static int do_threaded_getppid(long n)
@@ -245,20 +302,22 @@ static long number(const char *s)
 
 int main(int argc, char **argv)
 {
-	long getppids = 0, tgetppids = 0, faults = 0, signals = 0;
+	long getppids = 0, tgetppids = 0, faults = 0, signals = 0, tree = 0;
 	int opt, stop = 0, thread = 0, ret = 0;
 	const char *dev = NULL;
 	long i, reads = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* "+": no reordering, so that -r's second operand stays in place. */
-	while ((opt = getopt(argc, argv, "+Sp:T:f:s:tr:w:u:P:x")) != -1) {
+	while ((opt = getopt(argc, argv, "+Sp:T:f:s:F:tr:w:u:P:n:x")) != -1) {
 		switch (opt) {
 		case 'S': stop = 1; break;
 		case 'p': getppids = number(optarg); break;
 		case 'T': tgetppids = number(optarg); break;
 		case 'f': faults = number(optarg); break;
 		case 's': signals = number(optarg); break;
+		case 'F': tree = number(optarg); break;
+		case 'n': repeat = number(optarg); break;
 		case 't': thread = 1; break;
 		case 'r':
 			dev = optarg;
@@ -294,6 +353,8 @@ int main(int argc, char **argv)
 		syscall(SYS_getppid);
 	if (getppids)
 		printf("ok getppid %ld\n", getppids);
+	if (tree)
+		ret |= do_tree(tree, getppids);
 	if (tgetppids)
 		ret |= do_threaded_getppid(tgetppids);
 	if (faults)

@@ -60,9 +60,9 @@ wait_stopped() {
 	return 1
 }
 
-# watch_run OUT ARGS...: start the helper stopped, watch it, let it run to
-# its end, snapshot /proc/modelab into OUT.  Sets WPID.  Returns the
-# helper's status (or 99 if it could not be watched).
+# watch_run OUT ARGS...: start the helper stopped, watch it ($WATCH_CMD,
+# default watch), let it run to its end, snapshot /proc/modelab into OUT.
+# Sets WPID.  Returns the helper's status (or 99 if it could not be watched).
 watch_run() {
 	out=$1
 	shift
@@ -74,11 +74,11 @@ watch_run() {
 		echo "helper never stopped" > $T/ga.out
 		return 99
 	fi
-	r=$(cmd "watch $WPID")
+	r=$(cmd "${WATCH_CMD:-watch} $WPID")
 	if [ "$r" != OK ]; then
 		kill -9 $WPID
 		wait $WPID 2>/dev/null
-		echo "watch $WPID: $r" > $T/ga.out
+		echo "${WATCH_CMD:-watch} $WPID: $r" > $T/ga.out
 		return 99
 	fi
 	kill -CONT $WPID
@@ -273,6 +273,29 @@ else
 	fail "watched signals S=$S" "helper: $(cat $T/ga.out)"
 fi
 
+# ---- watch-tree: a process and all its descendants ---------------------------
+# The helper forks 2 children, each forking 1 grandchild, after the watch
+# began; each of the 5 processes makes N getppid().  Slack: 64 a process, as
+# above (fork, wait4, exit_group and libc's own calls).  A plain watch of
+# the same tree counts the parent alone.
+WATCH_CMD=watch-tree
+if watch_run $T/w -p $N -F 2; then
+	v=$(watched $T/w syscalls)
+	info "watch-tree syscalls for 5 x $N getppid: $v"
+	check "watch-tree counts the whole tree (5 x N=$N)" \
+		"got $v, want $((5 * N))..$((5 * N + 320))" in_range "$v" $((5 * N)) $((5 * N + 320))
+else
+	fail "watch-tree counts the whole tree" "helper: $(cat $T/ga.out)"
+fi
+WATCH_CMD=watch
+if watch_run $T/w -p $N -F 2; then
+	v=$(watched $T/w syscalls)
+	check "watch counts the parent of a tree alone" "got $v, want $N..$((N + 64))" \
+		in_range "$v" $N $((N + 64))
+else
+	fail "watch counts the parent of a tree alone" "helper: $(cat $T/ga.out)"
+fi
+
 # ---- count off / on ----------------------------------------------------------
 r1=$(cmd "count off") r2=$(cmd "count off")
 check "count off (twice)" "$r1 $r2" test "$r1 $r2" = "OK OK"
@@ -307,9 +330,21 @@ v=$(total $T/r syscalls)
 # Only what ran between the reset and the read (the helper's exit, cat).
 check "reset zeroes per-CPU" "syscalls total $v after reset" test "$v" -lt 500
 
+# ---- the commands, listed --------------------------------------------------------
+HELP=/proc/modelab-help
+check "$HELP mode 0444" "$(ls -l $HELP)" test "$(stat -c %a $HELP)" = 444
+check "$HELP lists the 5 commands" "$(awk '{ printf "%s ", $1 }' $HELP)" \
+	test "$(awk '{ printf "%s ", $1 }' $HELP)" = "watch watch-tree reset count raise "
+
 # ---- bad writes --------------------------------------------------------------
-# Every bad command gets its own errno and logs nothing.
+# Every bad command gets its own errno.  A malformed one (EINVAL) logs one
+# line naming it, ratelimited: the first one since the load is logged.
+log_new() { dmesg | tail -n +$(($1 + 1)) | sed 's/^\[[^]]*\] //'; }
 lines0=$(dmesg | wc -l)
+r=$(cmd "frobnicate 1")
+check "a bad write logs one line naming it" "$r; logged: $(log_new $lines0)" \
+	test "$r: $(log_new $lines0)" = \
+	"EINVAL: modelab: bad command 'frobnicate 1': the commands are in /proc/modelab-help"
 long=$(printf '%0200d' 0)
 just_over=$(printf 'watch %059d' 1)	# 65 bytes
 bad_ok=1
@@ -332,6 +367,14 @@ expect EINVAL "frobnicate"
 expect EINVAL "reset now"
 expect EINVAL "count"
 expect EINVAL "count maybe"
+expect EINVAL "watch-tree"
+expect EINVAL "watch-tree abc"
+expect EINVAL "watch-tree 0"
+expect EINVAL "watch-tree -1"
+expect EINVAL "watch-tree 12x"
+expect EINVAL "watch-tree off"
+expect EINVAL "watch-tree 99999999999"
+expect ESRCH "watch-tree 99999999"
 expect EINVAL "$long"
 expect EINVAL "$just_over"
 expect EINVAL ""
@@ -367,8 +410,13 @@ r=$($GA -u reset)
 check "non-root open" "got $r, want EACCES" test "$r" = EACCES
 r=$($GA -P reset)
 check "non-root write" "got $r, want EPERM" test "$r" = EPERM
-check "bad writes not logged" "dmesg grew by $(($(dmesg | wc -l) - lines0)) lines" \
-	test "$(dmesg | wc -l)" -eq "$lines0"
+# pr_info_ratelimited: 10 lines per 5 s.  1000 bad writes from one process
+# take milliseconds; 100 lines would need them to take 40 s or more.
+lines1=$(dmesg | wc -l)
+r=$($GA -n 1000 -w "frobnicate")
+v=$(($(dmesg | wc -l) - lines1))
+info "1000 bad writes logged $v lines"
+check "1000 bad writes do not flood the log" "$r; $v lines" test "$r" = EINVAL -a $v -lt 100
 
 watch_run $T/w -p $N
 v=$(watched $T/w syscalls)
@@ -681,6 +729,21 @@ if [ -x /bin/modelab ]; then
 	modelab sandbox --deny uname --action kill -- uname > /dev/null 2>&1
 	v=$?
 	check "modelab sandbox in the guest: kill ends the command with SIGSYS" "exit $v" test $v -eq 159
+	# modelab kernel: a refused command, its errno, the module's commands
+	modelab kernel watch-tree abc > $T/mk.out 2> $T/mk.err
+	v=$?
+	check "modelab kernel: a refused command exits 2" "exit $v" test $v -eq 2
+	check "modelab kernel: names the command and its errno" "$(head -n 1 $T/mk.err)" \
+		test "$(head -n 1 $T/mk.err)" = \
+		"modelab: /proc/modelab refused 'watch-tree abc': Invalid argument (EINVAL)"
+	check "modelab kernel: then the commands accepted" "$(tail -n +2 $T/mk.err | head -n 3)" \
+		test "$(tail -n +3 $T/mk.err | sed 's/^  //')" = "$(cat /proc/modelab-help)" -a \
+		"$(sed -n 2p $T/mk.err)" = "the module accepts:"
+	check "modelab kernel: no command lists them" "$(modelab kernel | head -n 2)" \
+		test "$(modelab kernel)" = "$(cat /proc/modelab-help)"
+	modelab kernel watch-tree $$ && r=$(sed -n 3p $PROC | cut -d" " -f1,2)
+	modelab kernel watch off
+	check "modelab kernel watch-tree PID" "line 3: $r" test "$r" = "watching $$"
 else
 	skip "modelab in the guest" "no static modelab in /bin (make static failed?)"
 fi

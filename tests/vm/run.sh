@@ -14,7 +14,7 @@
 # newest Debian kernel in /boot that has headers, and that kernel is booted
 # under QEMU with a busybox initramfs.  TCG by default: KVM hangs or aborts on
 # some hosts; MODELAB_KVM=1 opts in.  MODELAB_VM_TIMEOUT (seconds, default
-# 300) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
+# 600) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
 # another in-guest script instead of guest-suite.sh, MODELAB_VM_APPEND adds
 # kernel parameters (e.g. loglevel=7).  The VM has a real device: a 64 MiB
 # read-only virtio disk of random data (build/vm/disk.img), /dev/vda inside.
@@ -56,7 +56,7 @@ VMDIR=${MODELAB_VM_DIR:-$TOP/build/vm}
 ROOT=$VMDIR/root
 INITRD=$VMDIR/initrd.gz
 LOG=$VMDIR/console.log
-TIMEOUT=${MODELAB_VM_TIMEOUT:-300}
+TIMEOUT=${MODELAB_VM_TIMEOUT:-600}
 
 die() {
 	echo "run.sh: $*" >&2
