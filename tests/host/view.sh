@@ -117,7 +117,10 @@ check "compare: a figure in one report only is listed so" \
 check "compare --csv: a header and a row per figure, all as wide" \
 	test "$(wc -l <"$tmp/cmp.csv") $(awk -F, '{ print NF }' "$tmp/cmp.csv" | sort -u)" = "$((t + 1)) 14"
 
-# ---- bad input: one line, where the help is, exit 2 ----------------------
+# ---- help, bad input: one line, where the help is, exit 2 -----------------
+for c in plot report compare; do
+	check "help $c is $c --help" test "$("$ML" help "$c")" = "$("$ML" "$c" --help)"
+done
 echo '{"schema": 2' >"$tmp/bad.json"
 echo '{"figures": []}' >"$tmp/other.json"
 jq '.schema = 9' "$tmp/run.json" >"$tmp/v9.json"
