@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* RFC 4180: quote a field that holds a comma, a quote or a line break. */
-static void csv_field(FILE *out, const char *s)
+void ml_csv_field(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, out);
@@ -152,7 +152,7 @@ void ml_report_csv(FILE *out, const struct ml_report *r)
 		for (int c = 0; c < CSV_NCOLS; c++) {
 			if (c)
 				fputc(',', out);
-			csv_field(out, row->cell[c]);
+			ml_csv_field(out, row->cell[c]);
 		}
 		fputc('\n', out);
 	}

@@ -29,6 +29,8 @@ double ml_report_mb_per_s(const struct ml_result *res);
 void ml_report_csv(FILE *out, const struct ml_report *r);
 /* result.c: the run's last line, how many figures came out how. */
 void ml_report_summary(FILE *out, const struct ml_report *r, double seconds);
+/* csv.c: one field, quoted as RFC 4180 asks when it must be. */
+void ml_csv_field(FILE *out, const char *s);
 
 /* cleanup.c: installed by ml_main (kernel: restore /proc/modelab too). */
 void ml_cleanup_install(bool kernel);

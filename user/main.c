@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "view.h"
 
 #include <errno.h>
 #include <math.h>
@@ -219,6 +220,40 @@ static ssize_t measure_probe(const struct ml_clock *clock,
 	return (ssize_t)n;
 }
 
+/*
+ * --plot DIR: the report as JSON into a scratch file, read back and drawn,
+ * as `modelab plot` would.  0, or 1 when nothing could be drawn.
+ */
+static int plot_run(const struct ml_report *rep, const char *dir)
+{
+	struct ml_view_report view;
+	char path[1024], err[1024];
+	FILE *f;
+	int n;
+
+	if (ml_scratch_path(path, sizeof(path), "run.json") ||
+	    !(f = fopen(path, "w"))) {
+		fprintf(stderr, "modelab: --plot: no scratch file: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	ml_report_write(f, ML_FMT_JSON, rep);
+	n = fclose(f) ? ml_errorf(err, sizeof(err), "%s: %s", path,
+				  strerror(errno)) :
+			ml_view_load(path, &view, err, sizeof(err));
+	if (!n) {
+		n = ml_plot(&view, dir, err, sizeof(err));
+		ml_view_free(&view);
+	}
+	if (n < 0) {
+		fprintf(stderr, "modelab: --plot: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "modelab: %d pictures (%d SVG, %d PNG) in %s\n", n,
+		n / 2, n / 2, dir);
+	return 0;
+}
+
 /* Every failure, named, at the end: the run exits 1. */
 static int report_failures(const struct ml_result *results, size_t n)
 {
@@ -347,6 +382,8 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 	fflush(stdout);
 	if (json_out && write_json_out(json_out, o->json_out, rep))
 		rc = 1;
+	if (o->plot_dir && plot_run(rep, o->plot_dir))
+		rc = 1;
 	if (report_failures(results, n))
 		rc = 1;
 	/* the last line, where people look: stdout unless it holds data */
@@ -375,6 +412,13 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 		return ml_sandbox_main(argc - 1, argv + 1);
 	if (!single_probe && argc > 1 && !strcmp(argv[1], "kernel"))
 		return ml_kernel_main(argc - 1, argv + 1);
+	/* so do the commands that read a JSON report back (view.h) */
+	if (!single_probe && argc > 1 && !strcmp(argv[1], "plot"))
+		return ml_plot_main(argc - 1, argv + 1);
+	if (!single_probe && argc > 1 && !strcmp(argv[1], "report"))
+		return ml_report_main(argc - 1, argv + 1);
+	if (!single_probe && argc > 1 && !strcmp(argv[1], "compare"))
+		return ml_compare_main(argc - 1, argv + 1);
 	if (ml_parse_options(argc, argv, single_probe, &o, err, sizeof(err)))
 		return usage_error(prog, single_probe, err);
 	switch (o.command) {

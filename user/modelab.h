@@ -605,6 +605,7 @@ struct ml_options {
 	bool no_kernel;			/* do not use /proc/modelab */
 	const char *kernel_counts;	/* CSV from the lab VM, or NULL */
 	const char *json_out;		/* the JSON report there too, or NULL */
+	const char *plot_dir;		/* run --plot: the pictures go there */
 	size_t nselect;
 	const char *select[ML_MAX_SELECT];	/* probe names, or none: all */
 };
@@ -617,7 +618,8 @@ struct ml_options {
 int ml_parse_options(int argc, char **argv, bool single_probe,
 		     struct ml_options *o, char *err, size_t errlen);
 void ml_usage(FILE *out, const char *prog, bool single_probe);
-/* `modelab help COMMAND`: run, list, env, sandbox; -1 for any other */
+/* `modelab help COMMAND`: run, list, env, sandbox, plot, report,
+ * compare; -1 for any other */
 int ml_command_help(FILE *out, const char *command);
 
 /* ---- util.c: small shared helpers ---------------------------------------- */
@@ -643,6 +645,7 @@ enum ml_scratch_kind {
 	ML_SCRATCH_MQ,		/* mq_open name */
 	ML_SCRATCH_SEM,		/* sem_open name */
 	ML_SCRATCH_MSG,		/* System V message queue: msgctl IPC_RMID */
+	ML_SCRATCH_DIR,		/* a directory: its files, then rmdir */
 };
 
 /* $MODELAB_TMPDIR if set and non-empty, else $TMPDIR, else /tmp. */
@@ -664,6 +667,8 @@ const char *ml_scratch_dir_on_disk(void);
  */
 int ml_scratch_path(char *buf, size_t len, const char *name);
 int ml_scratch_disk_path(char *buf, size_t len, const char *name);
+/* buf = RUNDIR/name, a directory made and removed with all it holds. */
+int ml_scratch_subdir(char *buf, size_t len, const char *name);
 /* buf = /modelab-PID-WHAT for shm_open, mq_open or sem_open, registered. */
 int ml_scratch_ipc_name(char *buf, size_t len, enum ml_scratch_kind kind,
 			const char *what);

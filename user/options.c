@@ -18,7 +18,7 @@
 #include <string.h>
 
 enum { OPT_JSON = 256, OPT_CSV, OPT_QUICK, OPT_TIME, OPT_CPU, OPT_CLOCK,
-       OPT_HIST, OPT_NO_KERNEL, OPT_KERNEL_COUNTS, OPT_JSON_OUT };
+       OPT_HIST, OPT_NO_KERNEL, OPT_KERNEL_COUNTS, OPT_JSON_OUT, OPT_PLOT };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -31,6 +31,7 @@ static const struct option long_opts[] = {
 	{ "histogram", no_argument, NULL, OPT_HIST },
 	{ "no-kernel", no_argument, NULL, OPT_NO_KERNEL },
 	{ "kernel-counts", required_argument, NULL, OPT_KERNEL_COUNTS },
+	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -57,6 +58,7 @@ static const char options_text[] =
 	"  --no-kernel       ignore /proc/modelab even when it is there\n"
 	"  --kernel-counts FILE  the kernel's counts from a CSV report taken\n"
 	"                    in the lab VM (make run does this)\n"
+	"  --plot DIR        run: also draw the report into DIR (modelab help plot)\n"
 	"  -h, --help        this text\n"
 	"  -V, --version     print the version\n";
 
@@ -89,8 +91,13 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 			"  sandbox ...       run a command under a seccomp filter\n"
 			"  kernel [COMMAND]  write COMMAND to /proc/modelab (root), or list\n"
 			"                    the commands modelab.ko accepts\n"
+			"  plot REPORT.json DIR  draw a JSON report with gnuplot (SVG, PNG)\n"
+			"  report REPORT.json -o FILE.html [--compare B.json]\n"
+			"                    the report as one self-contained HTML page\n"
+			"  compare A.json B.json [C.json...] [--json|--csv]\n"
+			"                    medians side by side, B/A and whether it is real\n"
 			"  help [COMMAND]    this text, or one command's (run, list, env,\n"
-			"                    sandbox, kernel)\n"
+			"                    sandbox, kernel, plot, report, compare)\n"
 			"  version           print the version\n",
 			prog);
 	fputs(options_text, out);
@@ -100,12 +107,49 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 		fputs("more: 'modelab help COMMAND', man modelab\n", out);
 }
 
+static const char *const topics[] = { "run",	"list",	  "env",    "sandbox",
+				       "kernel", "plot",  "report", "compare" };
+
 static bool is_topic(const char *word)
 {
-	return !strcmp(word, "run") || !strcmp(word, "list") ||
-	       !strcmp(word, "env") || !strcmp(word, "sandbox") ||
-	       !strcmp(word, "kernel");
+	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
+		if (!strcmp(word, topics[i]))
+			return true;
+	return false;
 }
+
+/* What plot, report and compare say of themselves (view.h). */
+static const char plot_help[] =
+	"usage: modelab plot REPORT.json DIR\n"
+	"Draw a report of 'modelab run --json' with gnuplot into DIR (made if\n"
+	"missing), each picture as SVG and PNG: PROBE-FIGURE, the histogram of\n"
+	"a figure's times with its median, the median's 95% interval and p99\n"
+	"marked; summary-PROBE, the probe's medians on a log axis with their\n"
+	"intervals; witnesses-PROBE, what one op caused in the witness pass.\n"
+	"'modelab run --plot DIR' does the same for the run it makes.\n"
+	"Exit status: 0; 1 when gnuplot fails; 2 on bad input.\n";
+static const char report_help[] =
+	"usage: modelab report REPORT.json -o FILE.html [--compare B.json]\n"
+	"Write one HTML page that needs no network (CSS and pictures inline,\n"
+	"no script): the environment, each probe's table and pictures, the\n"
+	"witnesses and the kernel's own counts (host or lab VM), the claims\n"
+	"with their outcomes and intervals, the demonstrations' notes, what was\n"
+	"skipped.  --compare B.json adds 'modelab compare' of the two.  -o -:\n"
+	"the page to stdout.  Without gnuplot the page has no pictures.\n"
+	"Exit status: 0; 1 when FILE cannot be written; 2 on bad input.\n";
+static const char compare_help[] =
+	"usage: modelab compare A.json B.json [C.json...] [--json|--csv]\n"
+	"Set runs side by side: every report after the first against the\n"
+	"first.  Per figure measured in both: the two medians, B/A with a 95%\n"
+	"interval and a verdict.  The interval runs from B's lowest over A's\n"
+	"highest to B's highest over A's lowest median, each the 95% interval\n"
+	"of the report: in logarithms the two half-widths add, where independent\n"
+	"errors add in quadrature, so it is at least as wide as a 95% interval\n"
+	"of the ratio (conservative).  'real difference' when it excludes 1,\n"
+	"else 'no real difference'.  Figures measured in one report only are\n"
+	"listed as 'only in A' or 'only in B'.\n"
+	"Exit status: 0; 2 on bad input (a file missing, not a modelab report,\n"
+	"another schema).\n";
 
 int ml_command_help(FILE *out, const char *command)
 {
@@ -139,6 +183,12 @@ int ml_command_help(FILE *out, const char *command)
 		      out);
 	} else if (!strcmp(command, "sandbox")) {
 		ml_sandbox_usage(out);
+	} else if (!strcmp(command, "plot")) {
+		fputs(plot_help, out);
+	} else if (!strcmp(command, "report")) {
+		fputs(report_help, out);
+	} else if (!strcmp(command, "compare")) {
+		fputs(compare_help, out);
 	} else if (!strcmp(command, "kernel")) {
 		fputs("usage: modelab kernel [COMMAND [ARG...]]\n"
 		      "Write COMMAND ARG... to /proc/modelab in one write (root\n"
@@ -227,6 +277,9 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 		case OPT_KERNEL_COUNTS:
 			o->kernel_counts = optarg;
 			break;
+		case OPT_PLOT:
+			o->plot_dir = optarg;
+			break;
 		case OPT_TIME:
 			if (parse_seconds(optarg, &o->budget_s))
 				return ml_errorf(err, errlen,
@@ -279,7 +332,7 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			   !o->nselect) {
 			if (!is_topic(argv[i]))
 				return ml_errorf(err, errlen,
-					    "help: unknown command '%s' (run, list, env, sandbox, kernel)",
+					    "help: unknown command '%s' (run, list, env, sandbox, kernel, plot, report, compare)",
 					    argv[i]);
 			o->select[o->nselect++] = argv[i];
 		} else if (single_probe || (o->command != ML_CMD_RUN &&

@@ -16,6 +16,8 @@
 #include "modelab.h"
 
 #include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -169,6 +171,16 @@ int ml_scratch_disk_path(char *buf, size_t len, const char *name)
 	return path_in(buf, len, ml_scratch_dir_on_disk(), name);
 }
 
+int ml_scratch_subdir(char *buf, size_t len, const char *name)
+{
+	if (path_in(buf, len, ml_scratch_dir(), name))
+		return -1;
+	ml_scratch_forget(buf);
+	if (mkdir(buf, 0700) && errno != EEXIST)
+		return -1;
+	return enrol(ML_SCRATCH_DIR, buf);
+}
+
 int ml_scratch_ipc_name(char *buf, size_t len, enum ml_scratch_kind kind,
 			const char *what)
 {
@@ -219,6 +231,32 @@ static const char *join(char *out, const char *a, const char *b)
 	return out;
 }
 
+/*
+ * A directory and the files in it (a program such as gnuplot made them,
+ * so they are not registered one by one); async-signal-safe: getdents64,
+ * no opendir.
+ */
+static void remove_dir(const char *dir)
+{
+	char buf[4096];
+	long n;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	while (fd >= 0 &&
+	       (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+
+			if (d->d_name[0] != '.')
+				unlinkat(fd, d->d_name, 0);
+			off += d->d_reclen;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	rmdir(dir);
+}
+
 /* msgctl(id, IPC_RMID), id in decimal; async-signal-safe */
 static void remove_msg_queue(const char *id)
 {
@@ -257,6 +295,9 @@ void ml_scratch_remove_all(void)
 			break;
 		case ML_SCRATCH_MSG:	/* the id, in decimal */
 			remove_msg_queue(e->name);
+			break;
+		case ML_SCRATCH_DIR:
+			remove_dir(e->name);
 			break;
 		}
 		e->used = 0;

@@ -39,7 +39,7 @@ check "help is --help" test "$("$ML" help)" = "$("$ML" --help)"
 check "--help names PROBE/FIGURE, help COMMAND and the environment" \
 	bash -c "'$ML' --help | grep -q 'PROBE/FIGURE' && '$ML' --help | grep -q 'help \[COMMAND\]' &&
 		'$ML' --help | grep -q '^environment:'"
-for c in run list env sandbox kernel; do
+for c in run list env sandbox kernel plot report compare; do
 	check "help $c: its usage, exit 0" \
 		bash -c "'$ML' help $c | head -n 1 | grep -q '^usage: modelab .*$c'"
 done
@@ -174,7 +174,7 @@ bad_input "modelab: unknown option '--frob'" "$ML" run --frob
 bad_input "modelab: unknown figure 'nope' of probe 'syscall' ('modelab list syscall' names them)" "$ML" run syscall/nope
 bad_input "modelab: unknown probe 'nope' (syscall, fault, interrupt, seccomp, process, memory, ipc)" "$ML" run nope/getppid
 bad_input "modelab: unknown probe 'nosuch' (syscall, fault, interrupt, seccomp, process, memory, ipc)" "$ML" list syscall nosuch
-bad_input "modelab: help: unknown command 'frob' (run, list, env, sandbox, kernel)" "$ML" help frob
+bad_input "modelab: help: unknown command 'frob' (run, list, env, sandbox, kernel, plot, report, compare)" "$ML" help frob
 bad_input "modelab: --cpu: 'abc' is not a CPU number" "$ML" run --cpu abc
 bad_input "modelab: cannot pin to CPU 1000: this machine's allowed CPUs are $cpus" "$ML" run --cpu 1000
 bad_input "modelab: option '--time' needs a value" "$ML" run --time
