@@ -238,7 +238,7 @@ static const char *join(char *out, const char *a, const char *b)
  */
 static void remove_dir(const char *dir)
 {
-	char buf[4096];
+	_Alignas(struct dirent64) char buf[4096]; /* read as dirent64s */
 	long n;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 

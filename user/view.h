@@ -49,7 +49,7 @@ struct ml_view_figure {
 	const char *pair_with, *claim, *claim_outcome;
 	struct ml_view_interval pair_ratio;
 	double witness[ML_VIEW_NWITNESS]; /* per op; NAN: absent */
-	const char *counted_in; /* the kernel's counts: "host", "lab VM" */
+	const char *counted_in; /* the kernel's counts: "here", "lab VM" */
 	int verified;		/* 1, 0, or -1 when not checked */
 	const char *verify_error;
 	char *notes; /* a demonstration's notes, one a line */
