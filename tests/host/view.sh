@@ -43,8 +43,11 @@ else
 	n=$(pictures "$tmp/run.json")
 	check "run --plot: $n SVG and $n PNG" \
 		test "$(count "$tmp/runplots" svg) $(count "$tmp/runplots" png)" = "$n $n"
+	# on stderr, before the run's summary line (stdout holds the JSON)
 	check "run --plot says where, on stderr" \
-		test "$(cat "$tmp/run.err")" = "modelab: $((2 * n)) pictures ($n SVG, $n PNG) in $tmp/runplots"
+		test "$(head -n 1 "$tmp/run.err")" = "modelab: $((2 * n)) pictures ($n SVG, $n PNG) in $tmp/runplots"
+	check "run --plot: then the summary, the last line on stderr" \
+		grep -qE "$SUMMARY_RE" <(tail -n 1 "$tmp/run.err")
 
 	out=$("$ML" plot "$tmp/run.json" "$tmp/plots")
 	check "plot exits 0 with its one line" \
