@@ -656,6 +656,10 @@ static void json_result(FILE *out, const struct ml_result *res,
 	json_str(out, "probe", res->probe->name, true);
 	json_str(out, "figure", res->fig->name, true);
 	json_str(out, "what", res->fig->what, true);
+	/* the figure's own words, whether it ran or not */
+	json_num(out, "declared_syscalls_per_op", d->set ? d->syscalls : NAN,
+		 true);
+	json_num(out, "declared_faults_per_op", d->set ? d->faults : NAN, true);
 	if (res->skipped) {
 		fputs("\"skipped\": true, ", out);
 		json_str(out, "skip_reason", res->skip_reason, false);
@@ -706,9 +710,6 @@ static void json_result(FILE *out, const struct ml_result *res,
 		 res->fig->kib_per_op > 0 ? s->median / res->fig->kib_per_op :
 					    NAN,
 		 true);
-	json_num(out, "declared_syscalls_per_op", d->set ? d->syscalls : NAN,
-		 true);
-	json_num(out, "declared_faults_per_op", d->set ? d->faults : NAN, true);
 	json_witness(out, &res->w);
 	json_extras(out, res);
 	fputs(", ", out);
