@@ -45,7 +45,7 @@ builds() {
 	[ -f "$WORK/lab5.c" ] || why "no lab5.c in $WORK"
 	cp "$WORK/lab5.c" "$T/probes/lab5.c"
 	make -C "$T" -j"$(nproc)" all > "$GRADE_TMP/build.log" 2>&1 ||
-		why "make failed: $(grep -m1 -E 'error|Error' "$GRADE_TMP/build.log")"
+		why "make failed: $(grep -m1 'error:' "$GRADE_TMP/build.log" || tail -n 1 "$GRADE_TMP/build.log")"
 	[ -x "$T/bin/modelab-lab5" ] || why "make built no bin/modelab-lab5: does lab5.c end with ML_PROBE_MAIN?"
 }
 
@@ -77,6 +77,7 @@ runs_on_host() {
 	[ -x "$T/bin/modelab" ] || why "no modelab (the build failed)"
 	"$T/bin/modelab" run --quick --json lab5 > "$j" 2> "$GRADE_TMP/host.err"
 	rc=$?
+	[ $rc -le 128 ] || echo "killed by signal $((rc - 128))" >> "$GRADE_TMP/host.err"
 	[ -s "$j" ] && jq -e . "$j" > /dev/null 2>&1 ||
 		why "modelab run --quick --json lab5 wrote no report (status $rc): $(tail -n 1 "$GRADE_TMP/host.err")"
 	report_ok "$j" "on the host"
