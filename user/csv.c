@@ -39,7 +39,8 @@ enum csv_col {
 	COL_FAILED, COL_FAIL_REASON, COL_PAIRED_WITH, COL_PAIR_RATIO,
 	COL_PAIR_RATIO_LOW, COL_PAIR_RATIO_HIGH, COL_PAIR_DIFF,
 	COL_PAIR_DIFF_LOW, COL_PAIR_DIFF_HIGH, COL_CLAIM, COL_MB_PER_S,
-	COL_RATIO_CONVERGED, COL_PAIR_CONVERGED, CSV_NCOLS
+	COL_RATIO_CONVERGED, COL_PAIR_CONVERGED, COL_DECL_SYSCALLS,
+	COL_DECL_FAULTS, CSV_NCOLS
 };
 
 static const char *const csv_names[CSV_NCOLS] = {
@@ -54,7 +55,8 @@ static const char *const csv_names[CSV_NCOLS] = {
 	"paired_ratio", "paired_ratio_ci95_low", "paired_ratio_ci95_high",
 	"paired_diff_ns", "paired_diff_ci95_low_ns", "paired_diff_ci95_high_ns",
 	"claim_outcome", "mb_per_s", "ratio_converged",
-	"paired_ratio_converged",
+	"paired_ratio_converged", "declared_syscalls_per_op",
+	"declared_faults_per_op",
 };
 
 /* One row: a cell per column, empty unless set. */
@@ -134,6 +136,7 @@ void ml_report_csv(FILE *out, const struct ml_report *r)
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct ml_result *res = &r->results[i];
 		const struct ml_witness *w = &res->w;
+		const struct ml_declared *d = &res->fig->declared;
 
 		memset(row, 0, sizeof(*row));
 		cell_str(row, COL_PROBE, res->probe->name);
@@ -145,6 +148,10 @@ void ml_report_csv(FILE *out, const struct ml_report *r)
 			cell_str(row, COL_FAIL_REASON, res->fail_reason);
 		if (ml_report_timed(res))
 			csv_timed(row, res);
+		if (d->set) {
+			cell_num(row, COL_DECL_SYSCALLS, d->syscalls);
+			cell_num(row, COL_DECL_FAULTS, d->faults);
+		}
 		if (res->demonstration)
 			cell_num(row, COL_VERIFIED, res->w.verified);
 		else if (w->ops && !res->skipped)

@@ -157,6 +157,18 @@ int ml_skip_if(struct ml_ctx *ctx, const char *why);
 int ml_error_if(struct ml_ctx *ctx, const char *why);
 
 /*
+ * What one op makes, as the figure's author declares it (ML_DECLARE): the
+ * report sets the kernel's counts beside it, and lab 5 grades the two.
+ */
+struct ml_declared {
+	bool set;			/* false: nothing declared */
+	double syscalls, faults;	/* per op */
+};
+#define ML_DECLARE(syscalls_per_op, faults_per_op)                          \
+	{ .set = true, .syscalls = (syscalls_per_op),                       \
+	  .faults = (faults_per_op) }
+
+/*
  * One figure: an operation to repeat ctx->n times in a tight loop.  Only
  * name, what and run are required.
  */
@@ -207,6 +219,7 @@ struct ml_figure {
 	uint64_t min_batch;		/* ops in a batch at least; 0: 1 */
 	double bytes_per_op;		/* bytes one op delivers; the report
 					 * adds MB/s */
+	struct ml_declared declared;	/* ML_DECLARE(syscalls, faults) */
 };
 struct ml_probe {
 	const char *name;

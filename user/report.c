@@ -187,6 +187,32 @@ static void text_witnesses(FILE *out, const struct ml_report *r)
 		fprintf(out, "(modelab.ko's columns need the module: load it, or use make run)\n");
 }
 
+/* What figures declare one op makes, beside what the kernel counted. */
+static void text_declared(FILE *out, const struct ml_report *r)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct ml_result *res = &r->results[i];
+		const struct ml_declared *d = &res->fig->declared;
+		char sys[16], flt[16];
+
+		if (!d->set || res->skipped)
+			continue;
+		if (!header)
+			fprintf(out, "\ndeclared per op, and what modelab.ko counted\n"
+				"  %-30s %9s %9s %9s %9s\n", "figure",
+				"syscalls", "counted", "faults", "counted");
+		header = true;
+		fmt_count(sys, sizeof(sys), res->w.have_kernel,
+			  res->w.k_syscalls);
+		fmt_count(flt, sizeof(flt), res->w.have_kernel,
+			  res->w.k_faults);
+		fprintf(out, "  %-30s %9g %9s %9g %9s\n", res->fig->name,
+			d->syscalls, sys, d->faults, flt);
+	}
+}
+
 /* What each demonstration did and saw, in its own words. */
 static void text_notes(FILE *out, const struct ml_report *r)
 {
@@ -433,6 +459,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 	text_throughput(out, r);
 	text_pairs(out, r);
 	text_witnesses(out, r);
+	text_declared(out, r);
 	text_extras(out, r);
 	text_notes(out, r);
 	text_observer(out, r);
@@ -623,11 +650,16 @@ static void json_result(FILE *out, const struct ml_result *res,
 			double ticks_per_ns)
 {
 	const struct ml_stats *s = &res->st;
+	const struct ml_declared *d = &res->fig->declared;
 
 	fputs("    {", out);
 	json_str(out, "probe", res->probe->name, true);
 	json_str(out, "figure", res->fig->name, true);
 	json_str(out, "what", res->fig->what, true);
+	/* the figure's own words, whether it ran or not */
+	json_num(out, "declared_syscalls_per_op", d->set ? d->syscalls : NAN,
+		 true);
+	json_num(out, "declared_faults_per_op", d->set ? d->faults : NAN, true);
 	if (res->skipped) {
 		fputs("\"skipped\": true, ", out);
 		json_str(out, "skip_reason", res->skip_reason, false);

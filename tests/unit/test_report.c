@@ -25,7 +25,7 @@ static const struct ml_figure figs[] = {
 	{ .name = "getppid-syscall", .what = "the null syscall", .run = nop },
 	{ .name = "vdso", .what = "a \"quoted\", comma", .run = nop,
 	  .kib_per_op = 4, .pair_with = "getppid-syscall",
-	  .claim = ML_CLAIM_CHEAPER },
+	  .claim = ML_CLAIM_CHEAPER, .declared = ML_DECLARE(0, 1) },
 	{ .name = "gone", .what = "skipped one", .run = nop },
 };
 static const struct ml_probe syscall_probe = { "syscall", "s", figs, 3, 0 };
@@ -219,6 +219,35 @@ static void text_report_marks_skips_and_the_kernel_column(void **state)
 	free(t);
 }
 
+/* A figure's declared counts sit beside the kernel's, in every format. */
+static void declared_counts_beside_the_kernels(void **state)
+{
+	char *j = render(ML_FMT_JSON, &syscall_probe);
+	char *c = render(ML_FMT_CSV, &syscall_probe);
+	char *t = render(ML_FMT_TEXT, &syscall_probe);
+	char *vdso = strstr(c, "\nsyscall,vdso,");
+	char *getppid = strstr(c, "\nsyscall,getppid-syscall,");
+
+	(void)state;
+	assert_non_null(strstr(j, "comma\", \"declared_syscalls_per_op\": 0, "
+				  "\"declared_faults_per_op\": 1, \"skipped\": false"));
+	/* the others declare nothing: null, not 0, even when skipped */
+	assert_non_null(strstr(j, "one\", \"declared_syscalls_per_op\": null, "
+				  "\"declared_faults_per_op\": null, \"skipped\": true"));
+	assert_non_null(strstr(c, ",declared_syscalls_per_op,"
+				  "declared_faults_per_op\n"));
+	assert_non_null(vdso);
+	assert_non_null(getppid);
+	assert_memory_equal(strchr(vdso + 1, '\n') - 4, ",0,1\n", 5);
+	assert_memory_equal(strchr(getppid + 1, '\n') - 2, ",,\n", 3);
+	assert_non_null(strstr(t, "declared per op, and what modelab.ko counted"));
+	assert_non_null(strstr(t, "  vdso                                   0     0.000         1     1.000\n"));
+	assert_null(strstr(t, "  getppid-syscall                        0"));
+	free(j);
+	free(c);
+	free(t);
+}
+
 static void demonstrations_carry_their_notes(void **state)
 {
 	static const struct ml_figure demo_fig = { .name = "zombie",
@@ -281,6 +310,8 @@ static void failed_figures_print_why_never_a_median(void **state)
 	assert_null(strstr(t, "paired in the same rounds"));
 	j = render(ML_FMT_JSON, &syscall_probe);
 	assert_non_null(strstr(j, "\"figure\": \"vdso\", \"what\": \"a \\\"quoted\\\", comma\", "
+				  "\"declared_syscalls_per_op\": 0, "
+				  "\"declared_faults_per_op\": 1, "
 				  "\"skipped\": false, \"failed\": true, "
 				  "\"fail_reason\": \"the peer (pid 7) is gone\", "
 				  "\"kind\": \"batches\"}"));
@@ -354,6 +385,8 @@ int main(void)
 		cmocka_unit_test_setup(csv_rows_have_as_many_fields_as_the_header,
 				       setup),
 		cmocka_unit_test_setup(text_report_marks_skips_and_the_kernel_column,
+				       setup),
+		cmocka_unit_test_setup(declared_counts_beside_the_kernels,
 				       setup),
 		cmocka_unit_test_setup(demonstrations_carry_their_notes, setup),
 		cmocka_unit_test_setup(failed_figures_print_why_never_a_median,
