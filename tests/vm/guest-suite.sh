@@ -664,6 +664,19 @@ if [ -x /bin/modelab ]; then
 	modelab run --quick --no-kernel --json syscall > $T/nk.json 2>/dev/null
 	check "--no-kernel leaves the kernel columns null" "kernel counts present" \
 		grep -q '"kernel_syscalls_per_op": null' $T/nk.json
+	# modelab compare of the observer effect: the same runs with the
+	# module's counting off (A) and on (B).  Timed under TCG, so the
+	# verdicts are info, never checks; compare must run and name them.
+	cmd "count off" > /dev/null
+	modelab run --quick --no-kernel --json syscall > $T/off.json 2>/dev/null
+	cmd "count on" > /dev/null
+	modelab run --quick --no-kernel --json syscall > $T/on.json 2>/dev/null
+	modelab compare $T/off.json $T/on.json > $T/cmp.txt 2>&1
+	check "modelab compare: counting off against on, a verdict per figure" \
+		"$(tail -n 1 $T/cmp.txt)" grep -q '^compare: [1-9][0-9]* figures in both' $T/cmp.txt
+	info "compare, counting off (A) against on (B): $(tail -n 1 $T/cmp.txt)"
+	grep -E '^syscall/(getppid-syscall|function-call|clock_gettime-vdso) ' $T/cmp.txt |
+		while read -r l; do info "  $l"; done
 	# The fault probe: the module's watched counts for the same runs.
 	modelab run --quick --csv fault > $T/mf.csv 2> $T/mf.err
 	check "modelab run fault in the guest exits 0" "$(head -c 200 $T/mf.err)" test $? -eq 0
