@@ -29,6 +29,17 @@ why() {
 	exit 1
 }
 
+# poll CMD...: CMD until it succeeds, every 10 ms, at most 10 s: a bound
+# that only ends a wait that would otherwise never end
+poll() {
+	local i
+	for ((i = 0; i < 1000; i++)); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
 grade_begin() {
 	LAB=$1
 	LABDIR=$(cd "$(dirname "$0")" && pwd)

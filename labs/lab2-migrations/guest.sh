@@ -27,17 +27,7 @@ row() { awk '/^watched/ { exit } $1 == "migrations" { $1 = ""; print }' "$1"; }
 cpus() { row "$1" | awk '{ for (i = 1; i < NF; i++) s += $i; print s + 0 }'; }
 cpu() { row "$1" | awk -v k="$2" '{ print $k + 0 }'; }
 watched() { awk 'w && $1 == "migrations" { print $2 } /^watched/ { w = 1 }' "$1"; }
-wait_stopped() {
-	i=0
-	while [ $i -lt 200 ]; do
-		st=$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f1)
-		[ "$st" = T ] && return 0
-		[ -z "$st" ] && return 1
-		usleep 50000
-		i=$((i + 1))
-	done
-	return 1
-}
+. /guest-lib.sh	# wait_stopped
 summary() {
 	echo "modelab-suite summary: $PASSED passed, $FAILED failed"
 	exit 0

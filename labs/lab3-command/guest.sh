@@ -10,18 +10,7 @@ say() { echo "lab3: $*"; }
 # watched_syscalls: the syscalls row of the watched table
 watched_syscalls() { awk 'w && $1 == "syscalls" { print $2 } /^watched/ { w = 1 }' $PROC; }
 
-# wait_stopped PID: until the process is stopped (state T), at most 10 s
-wait_stopped() {
-	i=0
-	while [ $i -lt 200 ]; do
-		st=$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f1)
-		[ "$st" = T ] && return 0
-		[ -z "$st" ] && return 1
-		usleep 50000
-		i=$((i + 1))
-	done
-	return 1
-}
+. /guest-lib.sh	# wait_stopped
 
 # tree_run CMD: a tree (a parent, 2 children, a grandchild under each; K
 # getppid() each, all forked after CMD) started stopped; CMD PID; then K

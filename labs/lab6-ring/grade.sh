@@ -22,16 +22,6 @@ grade_cleanup() {
 	true
 }
 
-# poll CMD...: CMD until it succeeds, every 10 ms, at most 10 s
-poll() {
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
 builds() {
 	[ -f "$B/Makefile" ] || why "no Makefile in the hand-in"
 	make -C "$B" > "$GRADE_TMP/build.log" 2>&1 ||

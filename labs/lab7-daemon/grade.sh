@@ -22,16 +22,6 @@ grade_cleanup() {
 	true
 }
 
-# poll CMD...: CMD until it succeeds, every 10 ms, at most 10 s
-poll() {
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
 # stat_field PID N: field N of /proc/PID/stat (counted after the command's ')')
 stat_field() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f$(($2 - 2)); }
 

@@ -48,18 +48,7 @@ watched() { awk -v r="$2" 'w && $1 == r { print $2 } /^watched/ { w = 1 }' "$1";
 # cmd TEXT: write TEXT in one write(2), print OK or the errno name
 cmd() { $GA -w "$1"; }
 
-# wait_stopped PID: until the process is in state T (stopped), max 10 s
-wait_stopped() {
-	i=0
-	while [ $i -lt 200 ]; do
-		st=$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f1)
-		[ "$st" = T ] && return 0
-		[ -z "$st" ] && return 1
-		usleep 50000
-		i=$((i + 1))
-	done
-	return 1
-}
+. /guest-lib.sh	# wait_stopped
 
 # watch_run OUT ARGS...: start the helper stopped, watch it ($WATCH_CMD,
 # default watch), let it run to its end, snapshot /proc/modelab into OUT.
