@@ -40,6 +40,28 @@ poll() {
 	return 1
 }
 
+# module_builds DIR: DIR's modelab.ko builds against the lab VM's kernel
+# (scripts/kdir.sh) with W=1 and not one warning; the log in $GRADE_TMP
+module_builds() {
+	local kdir log=$GRADE_TMP/kmod.log
+	kdir=$(sh "$TOP/scripts/kdir.sh" | cut -d' ' -f2) ||
+		why "no kernel headers for the lab VM (scripts/kdir.sh)"
+	make -C "$kdir" M="$1" W=1 modules > "$log" 2>&1 ||
+		why "the module does not build: $(grep -m1 -E 'error' "$log" | cut -c1-200)"
+	! grep -qE 'warning|error' "$log" ||
+		why "W=1 is not clean: $(grep -m1 -E 'warning|error' "$log" | cut -c1-200)"
+	[ -f "$1/modelab.ko" ] || why "the build made no modelab.ko"
+}
+
+# kernel_quiet CONSOLE: the lab VM's console log shows no Oops, BUG or
+# WARNING (the VM suite's rule)
+kernel_quiet() {
+	local e
+	[ -f "$1" ] || why "the lab VM did not run (no console log)"
+	e=$(tr -d '\r' < "$1" | grep -m1 -E 'Oops|BUG:|WARNING:|general protection|Call Trace')
+	[ -z "$e" ] || why "the kernel said: $e"
+}
+
 grade_begin() {
 	LAB=$1
 	LABDIR=$(cd "$(dirname "$0")" && pwd)
