@@ -304,6 +304,13 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			break;
 		case 'h':
 			o->command = ML_CMD_HELP;
+			/* COMMAND --help is 'help COMMAND' */
+			for (int i = 1; !single_probe && i < argc; i++) {
+				if (argv[i][0] != '-' && is_topic(argv[i])) {
+					o->select[o->nselect++] = argv[i];
+					break;
+				}
+			}
 			return 0;
 		case 'V':
 			o->command = ML_CMD_VERSION;

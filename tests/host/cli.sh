@@ -45,6 +45,11 @@ for c in run list env sandbox kernel plot report compare; do
 done
 check "help sandbox is sandbox --help" \
 	test "$("$ML" help sandbox)" = "$("$ML" sandbox --help)"
+for c in run list env; do
+	check "$c --help is help $c" test "$("$ML" $c --help)" = "$("$ML" help $c)"
+done
+check "run --quick --help is help run" \
+	test "$("$ML" run --quick --help)" = "$("$ML" help run)"
 # every variable read (getenv) is in --help, but for the internal ones
 internal='MODELAB_HELPER MODELAB_IPC_TEST_STALL MODELAB_IPC_TEST_DIE'
 read_env=$(grep -rhoE 'getenv\("[A-Z_]+"\)|define [A-Z_]+_ENV "[A-Z_]+"' user probes |
