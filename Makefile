@@ -222,6 +222,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 contrib/bash-completion/modelab \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/modelab
+	# bash-completion loads a file by the command's name: one per probe
+	for p in $(PROBES:%=modelab-%); do \
+		ln -sf modelab $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; done
 
 clean:
 	rm -rf build bin

@@ -103,6 +103,10 @@ check "completion: 'modelab list fa<TAB>' offers fault" test "$(completes list f
 check "completion: 'modelab help s<TAB>': the topics of --help" test "$(completes help s)" = sandbox
 check "completion: an option's value is not the command" \
 	test "$(completes --json-out x.json run sys)" = syscall
+check "completion: 'modelab-syscall --qu<TAB>': a probe's program, its options" \
+	test "$(ML=${ML%/*}/modelab-syscall completes --qu)" = --quick
+check "completion: a probe's program offers no command" \
+	test -z "$(ML=${ML%/*}/modelab-syscall completes r)"
 touch "$tmp/report-out.json"
 check "completion: --json-out takes a file" \
 	test "$(completes run --json-out "$tmp/report-o")" = "$tmp/report-out.json"
