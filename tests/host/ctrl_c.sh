@@ -67,7 +67,7 @@ interrupt() {
 	# it starts: without, bash starts a background job ignoring SIGINT.
 	set -m
 	MODELAB_TMPDIR=$dir MODELAB_HOLD=$hold MODELAB_IPC_FIGURES=$IPC_FIGURES \
-		"$ML" run --time 2 "$@" >/dev/null 2>"$tmp/err" &
+		"${default_int[@]}" "$ML" run --time 2 "$@" >/dev/null 2>"$tmp/err" &
 	pid=$!
 	set +m
 	if [ -n "$hold" ]; then

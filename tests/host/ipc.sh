@@ -228,7 +228,7 @@ for f in fifo-rtt-1cpu posix-mq-rtt-1cpu shm-sem-rtt-1cpu sysv-msg-rtt-1cpu; do
 	# job control on while it starts: without, bash starts a background
 	# job ignoring SIGINT, and user/cleanup.c leaves an ignored one alone
 	set -m
-	MODELAB_IPC_TEST_STALL=open MODELAB_IPC_FIGURES=$f "$P" --quick >/dev/null 2>&1 &
+	MODELAB_IPC_TEST_STALL=open MODELAB_IPC_FIGURES=$f "${default_int[@]}" "$P" --quick >/dev/null 2>&1 &
 	pid=$!
 	set +m
 	# the names come after the run's start-up, slower on a busy machine:

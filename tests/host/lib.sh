@@ -112,3 +112,13 @@ summary() {
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
 }
+
+# "${default_int[@]}" CMD: CMD with SIGINT at its default.  When a suite
+# was itself started with SIGINT ignored (nohup, or `&` in a script), bash
+# cannot undo that, and modelab keeps an ignored SIGINT ignored by design
+# (user/cleanup.c): env resets it for the run (coreutils 9.0 and later).
+if env --default-signal=INT true 2>/dev/null; then
+	default_int=(env --default-signal=INT)
+else
+	default_int=()
+fi

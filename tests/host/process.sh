@@ -244,16 +244,9 @@ for t in 1 3; do
 done
 
 # at each demonstration's fullest moment (MODELAB_HOLD), every child alive.
-# Job control: a background job must not start with SIGINT ignored.  And
-# when this suite itself was started with SIGINT ignored (nohup, or `&` in
-# a script), bash cannot undo that, and the probe keeps an ignored SIGINT
-# ignored by design: env resets it for the run (coreutils 9.0 and later).
+# Job control: a background job must not start with SIGINT ignored (and
+# "${default_int[@]}", tests/host/lib.sh, for a suite started so).
 set -m
-if env --default-signal=INT true 2>/dev/null; then
-	default_int=(env --default-signal=INT)
-else
-	default_int=()
-fi
 has_marker() { markers | grep -qE "$1"; }
 # held FIGURE SIGNAL 'expected marker regex' STATUS
 held() {
