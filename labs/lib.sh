@@ -40,6 +40,21 @@ poll() {
 	return 1
 }
 
+# first_line PATTERN FILE: FILE's first line matching PATTERN (ERE), cut
+first_line() { grep -m1 -E "$1" "$2" | cut -c1-200; }
+
+# make_builds PROGRAM...: the hand-in copy $B has a Makefile, make succeeds
+# there, and it made each ./PROGRAM
+make_builds() {
+	local p
+	[ -f "$B/Makefile" ] || why "no Makefile in the hand-in"
+	make -C "$B" > "$GRADE_TMP/build.log" 2>&1 ||
+		why "make failed: $(first_line 'error' "$GRADE_TMP/build.log")"
+	for p in "$@"; do
+		[ -x "$B/$p" ] || why "make built no ./$p"
+	done
+}
+
 # module_builds DIR: DIR's modelab.ko builds against the lab VM's kernel
 # (scripts/kdir.sh) with W=1 and not one warning; the log in $GRADE_TMP
 module_builds() {
@@ -47,9 +62,9 @@ module_builds() {
 	kdir=$(sh "$TOP/scripts/kdir.sh" | cut -d' ' -f2) ||
 		why "no kernel headers for the lab VM (scripts/kdir.sh)"
 	make -C "$kdir" M="$1" W=1 modules > "$log" 2>&1 ||
-		why "the module does not build: $(grep -m1 -E 'error' "$log" | cut -c1-200)"
+		why "the module does not build: $(first_line 'error' "$log")"
 	! grep -qE 'warning|error' "$log" ||
-		why "W=1 is not clean: $(grep -m1 -E 'warning|error' "$log" | cut -c1-200)"
+		why "W=1 is not clean: $(first_line 'warning|error' "$log")"
 	[ -f "$1/modelab.ko" ] || why "the build made no modelab.ko"
 }
 

@@ -186,14 +186,9 @@ static void witnesses(FILE *out, const struct ml_view_report *r,
 	fputs("<h2 id=\"witnesses\">Witnesses: what each op caused</h2>\n",
 	      out);
 	for (size_t i = 0; i < r->nfigs; i++) {
-		const struct ml_view_figure *f = &r->figs[i];
-		bool first = true;
-
-		for (size_t j = 0; j < i; j++)
-			first &= strcmp(r->figs[j].probe, f->probe) != 0;
-		if (!first)
-			continue;
-		ml_view_stem(stem, sizeof(stem), "witnesses", f->probe);
+		if (!ml_view_first_timed(r, i))
+			continue; /* witness pictures are drawn per probe timed */
+		ml_view_stem(stem, sizeof(stem), "witnesses", r->figs[i].probe);
 		picture(out, dir, stem, "witness counts per op");
 	}
 	fputs("<h3 id=\"labvm\">The kernel's own counts (modelab.ko)</h3>\n"
@@ -314,15 +309,9 @@ static void page(FILE *out, const struct ml_view_report *r,
 	      "of one figure's times: the median (red line), its 95% interval "
 	      "(shaded) and p99 (dashed).</p>\n",
 	      out);
-	for (size_t i = 0; i < r->nfigs; i++) {
-		bool first = r->figs[i].kind == ML_VIEW_TIMED;
-
-		for (size_t j = 0; first && j < i; j++)
-			first = strcmp(r->figs[j].probe, r->figs[i].probe) ||
-				r->figs[j].kind != ML_VIEW_TIMED;
-		if (first)
+	for (size_t i = 0; i < r->nfigs; i++)
+		if (ml_view_first_timed(r, i))
 			probe_section(out, r, dir, r->figs[i].probe);
-	}
 	witnesses(out, r, dir);
 	claims(out, r);
 	not_measured(out, r);

@@ -290,6 +290,17 @@ const struct ml_view_figure *ml_view_find(const struct ml_view_report *r,
 	return NULL;
 }
 
+bool ml_view_first_timed(const struct ml_view_report *r, size_t i)
+{
+	if (r->figs[i].kind != ML_VIEW_TIMED)
+		return false;
+	for (size_t j = 0; j < i; j++)
+		if (r->figs[j].kind == ML_VIEW_TIMED &&
+		    !strcmp(r->figs[j].probe, r->figs[i].probe))
+			return false;
+	return true;
+}
+
 void ml_view_stem(char *buf, size_t len, const char *a, const char *b)
 {
 	snprintf(buf, len, "%s-%s", a, b);

@@ -288,16 +288,12 @@ int ml_plot(const struct ml_view_report *r, const char *dir, char *err,
 	fputs("set encoding utf8\n", gp);
 	for (size_t i = 0; i < r->nfigs; i++) {
 		const struct ml_view_figure *f = &r->figs[i];
-		bool first = true;
 
 		if (f->kind != ML_VIEW_TIMED)
 			continue;
 		if (f->nbuckets)
 			total += figure_picture(gp, dir, f);
-		for (size_t j = 0; j < i; j++)
-			first &= strcmp(r->figs[j].probe, f->probe) ||
-				 r->figs[j].kind != ML_VIEW_TIMED;
-		if (first)
+		if (ml_view_first_timed(r, i))
 			total += summary_picture(gp, dir, r, f->probe) +
 				 witness_picture(gp, dir, r, f->probe);
 	}

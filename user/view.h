@@ -87,6 +87,11 @@ void ml_view_free(struct ml_view_report *r);
 const struct ml_view_figure *ml_view_find(const struct ml_view_report *r,
 					  const char *probe,
 					  const char *figure);
+/*
+ * Whether figure i of r is the first timed figure of its probe: where a
+ * probe's summary pictures and section go.
+ */
+bool ml_view_first_timed(const struct ml_view_report *r, size_t i);
 /* "a-b" with anything but [A-Za-z0-9_-] as '_': a file name's stem. */
 void ml_view_stem(char *buf, size_t len, const char *a, const char *b);
 

@@ -19,9 +19,6 @@ tar -C "$WORK" --exclude=./build --exclude=./bin --exclude=.git \
 	--exclude='.*.cmd' --exclude=modules.order --exclude=Module.symvers \
 	-cf - . | tar -C "$B" -xf -
 
-# first_line PATTERN FILE: the first line of FILE matching PATTERN
-first_line() { grep -m1 -E "$1" "$2" | cut -c1-200; }
-
 user_builds() {
 	make -C "$B" -j4 all > "$GRADE_TMP/user.log" 2>&1 ||
 		why "make failed: $(first_line 'error' "$GRADE_TMP/user.log")"

@@ -22,14 +22,6 @@ grade_cleanup() {
 	true
 }
 
-builds() {
-	[ -f "$B/Makefile" ] || why "no Makefile in the hand-in"
-	make -C "$B" > "$GRADE_TMP/build.log" 2>&1 ||
-		why "make failed: $(grep -m1 'error' "$GRADE_TMP/build.log")"
-	[ -x "$B/ring" ] || why "make built no ./ring"
-	[ -x "$B/counter" ] || why "make built no ./counter"
-}
-
 # verdict OUT STATUS N WHAT: the run's lines say all N arrived, in order,
 # with the checksum the producer computed
 verdict() {
@@ -142,7 +134,7 @@ counts_exactly() {
 	echo "5 runs: counter $want of $want on $on CPUs"
 }
 
-check "build: make gives ./ring and ./counter" 5 builds
+check "build: make gives ./ring and ./counter" 5 make_builds ring counter
 check "ring eager: 1,000,000 messages, in order, checksum" 10 delivers eager 1000000
 check "ring batch: 1,000,000 messages, in order, checksum" 5 delivers batch 1000000
 check "ring: the consumer sleeps on its eventfd when the ring is empty" 5 sleeps producer

@@ -25,14 +25,6 @@ grade_cleanup() {
 # stat_field PID N: field N of /proc/PID/stat (counted after the command's ')')
 stat_field() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f$(($2 - 2)); }
 
-builds() {
-	[ -f "$B/Makefile" ] || why "no Makefile in the hand-in"
-	make -C "$B" > "$GRADE_TMP/build.log" 2>&1 ||
-		why "make failed: $(grep -m1 'error' "$GRADE_TMP/build.log")"
-	[ -x "$B/daemon" ] || why "make built no ./daemon"
-	[ -x "$B/reaper" ] || why "make built no ./reaper"
-}
-
 # Starts the daemon as a shell would, with stdout and stderr on a file and
 # a fourth descriptor open (a daemon must close them all), umask 022.
 daemon_starts() {
@@ -176,7 +168,7 @@ no_zombie_left() {
 	[ "$z" = 0 ] || why "after 'done' the reaper still had child processes (zombies): $(grep '^children ' "$D/reaper.proc" | tr '\n' ' ')"
 }
 
-check "build: make gives ./daemon and ./reaper" 5 builds
+check "build: make gives ./daemon and ./reaper" 5 make_builds daemon reaper
 check "daemon: the command returns 0, the log says started" 5 daemon_starts
 check "daemon: a session of its own, not its leader, no terminal" 10 own_session
 check "daemon: working directory /" 5 cwd_root
