@@ -23,7 +23,8 @@
 # MODELAB_VM_KO (a modelab.ko built for it, used as is); MODELAB_VM_DIR
 # (default build/vm) lets two VMs run at once.  MODELAB_VM_BIN: a directory
 # of static binaries (another tree's build/static/bin, for a grader) used
-# instead of this tree's `make static`.
+# instead of this tree's `make static`.  MODELAB_VM_PROGS: a directory
+# whose *.c are built static for the guest too (tests/vm/stress/).
 set -eu
 
 MODE=suite
@@ -140,7 +141,7 @@ elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
 	fi
 fi
 
-for src in "$HERE"/*.c; do
+for src in "$HERE"/*.c ${MODELAB_VM_PROGS:+"$MODELAB_VM_PROGS"/*.c}; do
 	gcc -static -O2 -Wall -Wextra -pthread \
 	    -o "$ROOT/bin/$(basename "$src" .c)" "$src"
 done
@@ -269,6 +270,11 @@ if [ $MODE = counts ]; then
 	exit 0
 fi
 
+# What the kernel prints when it is unhappy: oopses, BUG (KASAN, KFENCE and
+# sleeping in atomic context among them), WARNING (lockdep and RCU misuse
+# among them), RCU stalls and hung tasks.
+KERNEL_ERRORS='Oops|BUG:|WARNING:|general protection|Call Trace|Kernel panic|detected stalls|blocked for more than'
+
 # ---- the suite ----------------------------------------------------------------
 HOST_PASSED=0
 HOST_FAILED=0
@@ -324,7 +330,7 @@ else
 	FAILED=$((FAILED + 1))
 fi
 oops=$(echo "$CLEAN" |
-       grep -E 'Oops|BUG:|WARNING:|general protection|Call Trace' || true)
+       grep -E "$KERNEL_ERRORS" || true)
 if [ -n "$oops" ]; then
 	echo "FAIL: vm: kernel errors on the console or in dmesg:"
 	echo "$oops" | head -n 20

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * st-chain - chains of processes, each the child of the one before.
+ *
+ *   st-chain [-d DEPTH] [-g G] [-n N] [-r ROUNDS | -t SECONDS]
+ *
+ * We are depth 0; each process makes G getppid(), forks the next and
+ * waits for it, DEPTH processes below us in all.  The deepest one, with
+ * -n N, times N getppid() and N pipe round trips with a child of its own
+ * on CPU 0 (two context switches each) and prints
+ *   "chain DEPTH getppid_ns X roundtrip_ns Y"
+ * then exits, and the chain goes in a cascade, each parent right after
+ * its child (what nested shells do).  -r or -t: build and drop it again
+ * and again.  STRESS_WATCH: see stress-lib.h.
+ *
+ * Prints "chain ROUNDS DEPTH CALLS": CALLS is every getppid() of the
+ * chains (G a process, and the deepest's N), all made while their
+ * ancestors wait: a watch-tree on us counts them all, or, with a depth
+ * bound, those of the generations it reaches.
+ */
+#include "stress-lib.h"
+
+#include <sched.h>
+
+static long depth = 1, g = 1, n;
+
+static void pin_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The deepest process: time N getppid() and N round trips. */
+static int measure(long level)
+{
+	int up[2], down[2];
+	long long t0, t1, t2;
+	char b = 0;
+	pid_t echo;
+
+	pin_cpu0();
+	if (pipe(up) || pipe(down))
+		return 1;
+	echo = fork();
+	if (echo == 0) {
+		while (read(down[0], &b, 1) == 1 && write(up[1], &b, 1) == 1)
+			;
+		_exit(0);
+	}
+	t0 = now_ns();
+	getppid_n(n);
+	t1 = now_ns();
+	for (long i = 0; i < n; i++)
+		if (write(down[1], &b, 1) != 1 || read(up[0], &b, 1) != 1)
+			return 1;
+	t2 = now_ns();
+	close(down[1]);
+	waitpid(echo, NULL, 0);
+	printf("chain %ld getppid_ns %lld roundtrip_ns %lld\n", level,
+	       (t1 - t0) / n, (t2 - t1) / n);
+	fflush(stdout);
+	return 0;
+}
+
+/* Build the chain below @level; 0 when every process of it exited 0. */
+static int descend(long level)
+{
+	pid_t next;
+
+	getppid_n(g);
+	if (level == depth)
+		return n ? measure(level) : 0;
+	next = fork();
+	if (next < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (next == 0)
+		_exit(descend(level + 1));
+	return reaped_ok(next) ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	long rounds = 1, seconds = -1, done = 0;
+	long long end;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "d:g:n:r:t:")) != -1) {
+		switch (opt) {
+		case 'd': depth = arg_long(optarg, "DEPTH"); break;
+		case 'g': g = arg_long(optarg, "G"); break;
+		case 'n': n = arg_long(optarg, "N"); break;
+		case 'r': rounds = arg_long(optarg, "ROUNDS"); break;
+		case 't': seconds = arg_long(optarg, "SECONDS"); break;
+		default:
+			fprintf(stderr, "usage: st-chain [-d DEPTH] [-g G] [-n N] [-r ROUNDS | -t SECONDS]\n");
+			return 2;
+		}
+	}
+	watch_self();
+	end = seconds >= 0 ? deadline(seconds) : 0;
+	while (seconds >= 0 ? !past(end) : done < rounds) {
+		/* Depth 0 is us: the chain is forked below. */
+		pid_t top = fork();
+
+		if (top == 0)
+			_exit(descend(1));
+		if (!reaped_ok(top)) {
+			printf("FAILED chain: round %ld\n", done);
+			return 1;
+		}
+		done++;
+	}
+	printf("chain %ld %ld %ld\n", done, depth, done * (depth * g + n));
+	return 0;
+}

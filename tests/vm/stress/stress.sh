@@ -1,0 +1,272 @@
+#!/bin/sh
+# stress.sh - modelab.ko under the workloads that once took the kernel down
+# (issue 21), run by /init inside the lab VM (tests/vm/stress/run.sh packs
+# it with MODELAB_SUITE and the st-* programs with MODELAB_VM_PROGS).
+#
+# Each phase runs ML_STRESS_SECONDS (from the kernel command line; default
+# 12) and then checks two things: the kernel log has no new error line
+# (oops, BUG, WARNING, GPF, KASAN, KFENCE, lockdep, RCU stall, hung task),
+# and the counts add up: the watched table against the calls the st-*
+# programs made, with bounds that allow what a kernel may add (a process's
+# own fork, wait4, exit_group and libc calls: at most 64 each).  Busybox
+# sh; prints "PASS: ...", "FAIL: ...", "SKIP: ..." and the summary line
+# that tests/vm/run.sh reads.  Error patterns are never printed here, so
+# run.sh's console scan finds only the kernel's own.
+
+KO=/modelab.ko
+PROC=/proc/modelab
+GA=/bin/guest-actions
+T=/tmp/stress
+S=${ML_STRESS_SECONDS:-12}
+mkdir -p $T
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+pass() { PASSED=$((PASSED + 1)); echo "PASS: $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL: $1: $2"; }
+skip() { SKIPPED=$((SKIPPED + 1)); echo "SKIP: $1: $2"; }
+info() { echo "  info: $*"; }
+check() {
+	name=$1 why=$2
+	shift 2
+	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
+}
+in_range() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+
+BAD_LOG='Oops|BUG:|WARNING:|general protection|Call Trace|KASAN|KFENCE|lockdep|possible circular|inconsistent lock|suspicious RCU|detected stall|blocked for more than|Kernel panic|UBSAN'
+bad_log_lines() { dmesg | grep -cE "$BAD_LOG"; }
+# watched ROW: ROW's value in the watched table now
+watched() { awk -v r="$1" 'w && $1 == r { print $2 } /^watched/ { w = 1 }' $PROC; }
+# field N FILE: the Nth word of FILE's last line that starts with its tag
+field() { awk -v n="$1" -v t="$3" '$1 == t { v = $n } END { print v }' "$2"; }
+
+# phase NAME: begin a phase (remember the log); end_phase: check the log
+phase() {
+	PHASE=$1
+	LOG0=$(bad_log_lines)
+	echo "---- $PHASE ($S s)"
+}
+end_phase() {
+	n=$(($(bad_log_lines) - LOG0))
+	check "$PHASE: kernel log clean" "$n new error lines" test $n = 0
+	lsmod | grep -q '^modelab' || insmod $KO
+}
+
+echo 4 > /proc/sys/kernel/printk
+echo 30 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+insmod $KO || fail "insmod" "insmod $KO failed"
+# The walk's bound, as the module states it (none before issue 21).
+GENS=$(sed -n 's/.*up to \([0-9][0-9]*\) generations.*/\1/p' /proc/modelab-help)
+info "kernel $(uname -r), $S s a phase, watch-tree reaches ${GENS:-any number of} generations"
+
+# ---- dying families ---------------------------------------------------------
+# Threads still dying when their process goes, reaped or orphaned at once:
+# every count of a task after its release used to walk freed parents.
+phase "dying families under watch-tree"
+echo reset > $PROC
+STRESS_WATCH=tree st-family $S 4 200 > $T/f 2>&1
+rc=$?
+set -- $(awk '$1 == "family" { print $2, $3, $4 }' $T/f)
+v=$(watched syscalls)
+info "family rounds ${1:-?}, getppid made ${2:-?}, in the tree ${3:-?}, watched syscalls $v"
+if [ $rc = 0 ] && [ -n "${1:-}" ]; then
+	# 64 a process or thread: C, P and 4 threads a round.
+	check "dying families: counts add up" "watched $v, want $3..$(($2 + $1 * 6 * 64))" \
+		in_range "$v" "$3" $(($2 + $1 * 6 * 64))
+else
+	fail "dying families: counts add up" "st-family: $(cat $T/f)"
+fi
+end_phase
+
+# ---- cascades -----------------------------------------------------------------
+# 500-deep chains exiting in a cascade, each parent right after its child.
+phase "500-deep cascades under watch-tree"
+echo reset > $PROC
+STRESS_WATCH=tree st-chain -d 500 -g 10 -t $S > $T/c 2>&1
+rc=$?
+set -- $(awk '$1 == "chain" && NF == 4 { print $2, $3, $4 }' $T/c)
+v=$(watched syscalls)
+info "cascades ${1:-?} of depth ${2:-?}, getppid made ${3:-?}, watched syscalls $v"
+if [ $rc = 0 ] && [ -n "${1:-}" ]; then
+	reach=${GENS:-500}
+	[ "$reach" -le 500 ] || reach=500
+	check "cascades: counts add up" \
+		"watched $v, want $(($1 * reach * 10))..$(($3 + $1 * 501 * 64))" \
+		in_range "$v" $(($1 * reach * 10)) $(($3 + $1 * 501 * 64))
+else
+	fail "cascades: counts add up" "st-chain: $(cat $T/c)"
+fi
+end_phase
+
+# ---- deep chains: what a count costs ----------------------------------------
+# 5,000 processes deep, under TCG: the times mean nothing alone, the ratio
+# of deep to shallow in the same boot does.  A demonstration (held / not
+# held), not a check: timing is never a test here.
+phase "5,000-deep chain"
+sleep 100000 &
+other=$!
+for depth in 2 5000; do
+	for how in tree-on-root tree-on-other off; do
+		case $how in
+		tree-on-root) env STRESS_WATCH=tree st-chain -d $depth -n 20000 > $T/d 2>&1 ;;
+		tree-on-other) echo "watch-tree $other" > $PROC
+			st-chain -d $depth -n 20000 > $T/d 2>&1 ;;
+		off) echo "watch off" > $PROC
+			st-chain -d $depth -n 20000 > $T/d 2>&1 ;;
+		esac
+		r=$?
+		g=$(awk '$3 == "getppid_ns" { print $4 }' $T/d)
+		c=$(awk '$3 == "getppid_ns" { print $6 }' $T/d)
+		eval "G_${how%%-*}_${how##*-}_$depth=$g C_${how%%-*}_${how##*-}_$depth=$c"
+		info "depth $depth, $how: getppid ${g:-?} ns, pipe round trip ${c:-?} ns (TCG)"
+		[ $r = 0 ] || fail "deep chain depth $depth $how" "$(cat $T/d)"
+	done
+done
+kill $other
+wait $other 2>/dev/null
+echo "watch off" > $PROC
+# held when the deep chain's getppid costs at most 1.25 x the shallow one's
+for how in tree_root tree_other; do
+	eval "gs=\$G_${how}_2 gd=\$G_${how}_5000"
+	if [ -n "$gs" ] && [ -n "$gd" ]; then
+		ratio=$(awk -v d="$gd" -v s="$gs" 'BEGIN { printf "%.2f", d / s }')
+		held=$(awk -v r="$ratio" 'BEGIN { print (r <= 1.25) ? "held" : "not held" }')
+		info "demo: getppid at depth 5000 / depth 2 under ${how#tree_} watch-tree = $ratio: $held"
+	fi
+done
+end_phase
+
+# ---- a subreaper inside the tree -----------------------------------------------
+phase "orphans adopted by a subreaper"
+echo reset > $PROC
+STRESS_WATCH=tree st-reaper $S 300 > $T/r 2>&1
+rc=$?
+set -- $(awk '$1 == "reaper" { print $2, $3 }' $T/r)
+v=$(watched syscalls)
+info "reaper rounds ${1:-?}, calls after adoption ${2:-?}, watched syscalls $v"
+if [ $rc = 0 ] && [ -n "${1:-}" ]; then
+	check "subreaper: adopted orphans stay counted" \
+		"watched $v, want $2..$(($2 + $1 * 4 * 64 + 64))" \
+		in_range "$v" "$2" $(($2 + $1 * 4 * 64 + 64))
+else
+	fail "subreaper: adopted orphans stay counted" "st-reaper: $(cat $T/r)"
+fi
+end_phase
+
+# ---- pid reuse ---------------------------------------------------------------------
+phase "watched pid numbers reused"
+st-pidreuse 40 2000 > $T/p 2>&1
+rc=$?
+info "$(cat $T/p | tail -n 3)"
+check "pid reuse: a new process with the old number is not counted" \
+	"$(grep FAILED $T/p | head -n 2)" test $rc = 0
+r=$(field 3 $T/p pidreuse)
+[ "${r:-0}" -gt 0 ] || skip "pid reuse happened" "no round got its pid number back"
+end_phase
+
+# ---- migrations under CPU hotplug -----------------------------------------------
+CPU1=/sys/devices/system/cpu/cpu1/online
+phase "migrations under CPU hotplug"
+if [ -w $CPU1 ]; then
+	echo reset > $PROC
+	STRESS_WATCH=one st-migrate $S > $T/m 2>&1 &
+	mig=$!
+	offs=0
+	while kill -0 $mig 2>/dev/null; do
+		echo 0 > $CPU1 2>/dev/null && offs=$((offs + 1))
+		usleep 200000
+		echo 1 > $CPU1
+		usleep 300000
+	done
+	wait $mig
+	rc=$?
+	echo 1 > $CPU1
+	set -- $(awk '$1 == "migrate" { print $2, $3 }' $T/m)
+	v=$(watched migrations)
+	info "moves ${1:-?} of ${2:-?} attempts, CPU 1 offline $offs times, watched migrations $v"
+	if [ $rc = 0 ] && [ -n "${1:-}" ]; then
+		check "migrations under hotplug: counts add up" \
+			"watched $v, want $1..$(($2 + offs + 2))" in_range "$v" "$1" $(($2 + offs + 2))
+	else
+		fail "migrations under hotplug: counts add up" "st-migrate: $(cat $T/m)"
+	fi
+else
+	skip "migrations under hotplug" "no $CPU1"
+fi
+end_phase
+
+# ---- raise during rmmod ---------------------------------------------------------------
+phase "raise during rmmod"
+ok=1 rounds=0
+end=$(($(date +%s) + S))
+while [ $(date +%s) -lt $end ]; do
+	$GA -w "raise ipi 100000" > /dev/null 2>&1 &
+	r1=$!
+	$GA -w "raise irq_work 100000" > /dev/null 2>&1 &
+	r2=$!
+	usleep 100000
+	rmmod modelab || ok=0
+	wait $r1 $r2
+	insmod $KO || ok=0
+	rounds=$((rounds + 1))
+done
+check "raise during rmmod: $rounds rounds" "an rmmod or insmod failed" test $ok = 1
+end_phase
+
+# ---- everything at once, with insmod/rmmod cycles -------------------------------------
+# Families, cascades, a subreaper, writers storming watch-tree targets and
+# migrations under hotplug, while the module is unloaded and loaded again.
+phase "storm: all of it, with insmod/rmmod cycles"
+st-writers 8 $S > $T/w 2>&1 &
+sw=$!
+st-family $S 4 20 > /dev/null 2>&1 &
+sf=$!
+st-chain -d 500 -t $S > /dev/null 2>&1 &
+sc=$!
+st-reaper $S 50 > $T/sr 2>&1 &
+sr=$!
+st-migrate $S > /dev/null 2>&1 &
+sm=$!
+cycles=0 ok=1
+while kill -0 $sw 2>/dev/null; do
+	rmmod modelab || ok=0
+	[ -w $CPU1 ] && echo 0 > $CPU1 2>/dev/null
+	insmod $KO || ok=0
+	[ -w $CPU1 ] && echo 1 > $CPU1
+	cycles=$((cycles + 1))
+	usleep 200000
+done
+wait $sw
+rw=$?
+wait $sf $sc $sm
+wait $sr
+rr=$?
+info "$cycles insmod/rmmod cycles; $(tail -n 1 $T/w)"
+check "storm: writers met only ESRCH and ENOENT" "$(grep FAILED $T/w | head -n 3)" test $rw = 0
+check "storm: every orphan adopted" "$(cat $T/sr)" test $rr = 0
+check "storm: $cycles insmod/rmmod cycles" "an rmmod or insmod failed" test $ok = 1
+end_phase
+
+# ---- and the counts still add up --------------------------------------------------------
+# The lab VM suite's own tree check, after all of the above: 5 processes of
+# N getppid, watch-tree on their parent.
+phase "counts after the storm"
+N=10000
+$GA -S -p $N -F 2 > $T/ga 2>&1 &
+p=$!
+. /guest-lib.sh
+if wait_stopped $p && [ "$($GA -w "watch-tree $p")" = OK ]; then
+	kill -CONT $p
+	wait $p
+	v=$(watched syscalls)
+	check "watch-tree after the storm (5 x N=$N)" "got $v, want $((5 * N))..$((5 * N + 320))" \
+		in_range "$v" $((5 * N)) $((5 * N + 320))
+else
+	kill -9 $p 2>/dev/null
+	fail "watch-tree after the storm" "helper: $(cat $T/ga)"
+fi
+end_phase
+rmmod modelab || fail "final rmmod" "rmmod failed"
+
+echo "modelab-suite summary: $PASSED passed, $FAILED failed, $SKIPPED skipped"
