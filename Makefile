@@ -9,6 +9,10 @@
 #   make bench      modelab against its peers, measured in the same run
 #   make modules    ./modelab.ko against KDIR (default: the running kernel)
 #   make test-kernels  the module on Debian's kernels 5.10 to sid (slow)
+#   make stress     the stress suite in the lab VM, minutes a phase
+#                   (STRESS_SECONDS=120, STRESS_KERNEL=default|6.1|sid|debug)
+#   make test-debug-kernel  the VM suites on a KASAN/lockdep 6.1 kernel
+#                   (built once into /var/cache/modelab/debug-kernel: slow)
 #   make dkms-install  the module's source to DKMS, built for DKMS_KVER
 #   make dkms-remove   and out of it again
 #   make vm         a shell in the lab VM with the module loaded
@@ -48,7 +52,8 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 .PHONY: all deps run test test-unit test-host test-asan test-vm test-clang bench \
 	modules modules-check vm static install clean test-kernels \
-	dkms-install dkms-remove test-dkms grade starter grade-selftest handin
+	dkms-install dkms-remove test-dkms grade starter grade-selftest handin \
+	stress test-debug-kernel
 
 all: $(PROGRAMS)
 
@@ -165,6 +170,21 @@ test-vm:
 # part of `make test`: it downloads ~1 GB into MODELAB_KCACHE once.
 test-kernels:
 	@bash scripts/kernels.sh $(KERNELS)
+
+# The stress suite (tests/vm/stress/, docs/module.md): dying process trees,
+# deep chains, subreapers, pid reuse, hotplug, command storms, rmmod under
+# all of it.  CI runs it short (12 s a phase) on two kernels.
+STRESS_SECONDS ?= 120
+STRESS_KERNEL  ?= default
+stress: deps
+	@bash tests/vm/stress/run.sh --seconds $(STRESS_SECONDS) --kernel $(STRESS_KERNEL)
+
+# Debian's 6.1 built with KASAN, KFENCE, lockdep, PROVE_RCU,
+# DEBUG_ATOMIC_SLEEP and DEBUG_OBJECTS (scripts/debug-kernel.sh), booted
+# with the guest suite and the stress suite (STRESS_SECONDS, default 12).
+test-debug-kernel: deps
+	@STRESS_SECONDS=$(if $(filter command line,$(origin STRESS_SECONDS)),$(STRESS_SECONDS),12) \
+		bash scripts/debug-kernel.sh test
 
 # ---- the labs (labs/NAME: handouts, solution/, grade.sh) -------------------
 # make grade [LAB=NAME [WORK=dir]]: one line per check, Score: X/Y, and

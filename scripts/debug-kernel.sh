@@ -5,6 +5,11 @@
 #   scripts/debug-kernel.sh env      print the MODELAB_VM_* settings that
 #                                    boot it (exit 1 if not built yet)
 #   scripts/debug-kernel.sh module   build modelab.ko against it, print its path
+#   scripts/debug-kernel.sh built    exit 0 if it is in the cache (for CI)
+#   scripts/debug-kernel.sh test     build it if needed, then boot it with
+#                                    the lab VM's guest suite, then with the
+#                                    stress suite (STRESS_SECONDS a phase,
+#                                    default 12): make test-debug-kernel
 #
 # Debian ships no KASAN kernel, so this builds one from Debian's own
 # source (bookworm's linux-source-6.1: the same patches as the lab VM's
@@ -94,12 +99,44 @@ CONFIG_DEBUG_OBJECTS_PERCPU_COUNTER=y
 # CONFIG_WLAN is not set
 # CONFIG_WIRELESS is not set
 # CONFIG_CFG80211 is not set
+# CONFIG_RFKILL is not set
 # CONFIG_NETFILTER is not set
+# CONFIG_IPV6 is not set
+# CONFIG_NET_SCHED is not set
+# CONFIG_XFRM_USER is not set
+# CONFIG_NET_KEY is not set
+# CONFIG_NETLABEL is not set
+# CONFIG_NETDEVICES is not set
 # CONFIG_NFS_FS is not set
+# CONFIG_EXT4_FS is not set
+# CONFIG_AUTOFS_FS is not set
+# CONFIG_ISO9660_FS is not set
+# CONFIG_VFAT_FS is not set
+# CONFIG_MSDOS_FS is not set
+# CONFIG_QUOTA is not set
+# CONFIG_NLS is not set
 # CONFIG_AGP is not set
 # CONFIG_HID is not set
+# CONFIG_INPUT_MOUSE is not set
+# CONFIG_INPUT_JOYSTICK is not set
+# CONFIG_INPUT_TABLET is not set
+# CONFIG_INPUT_TOUCHSCREEN is not set
+# CONFIG_INPUT_MISC is not set
+# CONFIG_ATA is not set
+# CONFIG_SCSI is not set
+# CONFIG_MD is not set
+# CONFIG_I2C is not set
+# CONFIG_HWMON is not set
+# CONFIG_WATCHDOG is not set
+# CONFIG_PCCARD is not set
+# CONFIG_CPU_FREQ is not set
+# CONFIG_HIBERNATION is not set
+# CONFIG_SUSPEND is not set
+# CONFIG_KEXEC is not set
+# CONFIG_CRASH_DUMP is not set
+# CONFIG_AUDIT is not set
+# CONFIG_SECURITY is not set
 # CONFIG_ETHERNET is not set
-# CONFIG_SECURITY_SELINUX is not set
 # CONFIG_KVM is not set
 # CONFIG_DEBUG_INFO_BTF is not set'
 
@@ -138,8 +175,10 @@ build() {
 		die "needs flex, bison and libelf-dev: make deps"
 	tree=$(source_tree) || exit 2
 	t0=$(date +%s)
-	rm -rf "$OUT"
+	# Reconfigured in place: Kbuild rebuilds only what a changed option
+	# touches, so an interrupted or changed build goes on where it was.
 	mkdir -p "$OUT"
+	rm -f "$OUT"/built-*
 	printf '%s\n' "$FRAGMENT" > "$OUT/fragment.config"
 	log "configuring in $OUT (x86_64_defconfig + fragment $hash)"
 	make -s -C "$tree" O="$OUT" x86_64_defconfig > "$OUT/config.log" 2>&1 &&
@@ -189,8 +228,37 @@ module)
 		die "modelab.ko builds with warnings against the debug kernel"
 	echo "$d/modelab.ko"
 	;;
+built)
+	[ -f "$OUT/built-$(config_hash)" ]
+	;;
+test)
+	build > /dev/null || exit 2
+	ko=$("$0" module) || exit 2
+	eval "export $("$0" env | tr '\n' ' ')"
+	logs=$DCACHE/logs
+	mkdir -p "$logs"
+	log "guest suite on $(kver) (log: $logs/guest.log)"
+	MODELAB_VM_KO=$ko MODELAB_VM_DIR=$TOP/build/vm-debug MODELAB_VM_TIMEOUT=1800 \
+		bash "$TOP/tests/vm/run.sh" > "$logs/guest.log" 2>&1
+	g=$?
+	log "stress suite on $(kver) (log: $logs/stress.log)"
+	MODELAB_VM_DIR=$TOP/build/vm-debug bash "$TOP/tests/vm/stress/run.sh" \
+		--kernel debug --seconds "${STRESS_SECONDS:-12}" > "$logs/stress.log" 2>&1
+	st=$?
+	passed=0 failed=0
+	for f in "$logs/guest.log" "$logs/stress.log"; do
+		grep -E '^(FAIL|SKIP): ' "$f"
+		set -- $(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$f" | tail -n 1)
+		passed=$((passed + ${1:-0}))
+		failed=$((failed + ${2:-1}))
+	done
+	[ $g = 0 ] && [ $st = 0 ] || [ $failed -gt 0 ] || failed=1
+	echo "debug kernel $(kver): $passed passed, $failed failed"
+	echo "$passed passed, $failed failed"
+	[ $failed = 0 ]
+	;;
 *)
-	echo "usage: debug-kernel.sh build | env | module" >&2
+	echo "usage: debug-kernel.sh build | env | module | built | test" >&2
 	exit 2
 	;;
 esac

@@ -23,7 +23,7 @@
 # MODELAB_VM_KO (a modelab.ko built for it, used as is); MODELAB_VM_DIR
 # (default build/vm) lets two VMs run at once.  MODELAB_VM_BIN: a directory
 # of static binaries (another tree's build/static/bin, for a grader) used
-# instead of this tree's `make static`.  MODELAB_VM_PROGS: a directory
+# instead of this tree's `make static` (none: no such binaries).  MODELAB_VM_PROGS: a directory
 # whose *.c are built static for the guest too (tests/vm/stress/).
 set -eu
 
@@ -125,7 +125,9 @@ for applet in $("$BUSYBOX" --list); do
 done
 
 # The user-space side's static binaries are a bonus: never fail without them.
-if [ -n "${MODELAB_VM_BIN:-}" ]; then
+if [ "${MODELAB_VM_BIN:-}" = none ]; then
+	:	# the suite needs none of them (the stress suite)
+elif [ -n "${MODELAB_VM_BIN:-}" ]; then
 	cp -f --remove-destination "$MODELAB_VM_BIN"/* "$ROOT"/bin/ ||
 		die "no binaries in MODELAB_VM_BIN=$MODELAB_VM_BIN"
 elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then

@@ -45,9 +45,10 @@ done
 
 export MODELAB_SUITE=$HERE/stress.sh
 export MODELAB_VM_PROGS=$HERE
+export MODELAB_VM_BIN=none	# only busybox, guest-actions and st-*
 # 10 phases, boot and the deep-chain timings: a wide margin for TCG.
 export MODELAB_VM_TIMEOUT=$((10 * SECONDS_A_PHASE * 2 + 900))
-export MODELAB_VM_APPEND="slub_debug=FZPU preempt=full ML_STRESS_SECONDS=$SECONDS_A_PHASE ${MODELAB_VM_APPEND:-}"
+export MODELAB_VM_APPEND="no_timer_check slub_debug=FZPU preempt=full ML_STRESS_SECONDS=$SECONDS_A_PHASE ${MODELAB_VM_APPEND:-}"
 echo "stress: $SECONDS_A_PHASE s a phase on kernel $KERNEL"
 
 case $KERNEL in

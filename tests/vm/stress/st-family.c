@@ -4,14 +4,15 @@
  *
  *   st-family SECONDS THREADS K
  *
- * Until SECONDS are up, round after round: we fork a parent P, P makes K
- * getppid() and forks a child C, C starts THREADS threads that loop on
- * getppid() and sched_yield(), makes K getppid() and leaves while they
- * still run.  How C leaves turns round by round: exit_group() (the
- * threads are killed and release themselves, non-leaders need no reaper),
- * every thread exiting on its own, or the leader first (SYS_exit: a
- * zombie leader while its threads still run).  P reaps C in odd rounds
- * and leaves it orphaned in even ones, and exits at once either way: the
+ * Until SECONDS are up, in two lanes at once (our children, one a CPU),
+ * round after round: a lane forks a parent P, P makes K getppid() and
+ * forks a child C, C starts THREADS threads that loop on getppid() and
+ * sched_yield(), makes K getppid() and leaves while they still run.  How
+ * C leaves turns round by round: exit_group() (the threads are killed
+ * and release themselves, non-leaders need no reaper), the leader first
+ * (SYS_exit: a zombie leader while its threads still run), or the
+ * threads told to stop and the group exiting at once.  P reaps C in odd
+ * rounds and leaves it orphaned in even ones, and exits at once: the
  * shape of what a shell does many times a second, and what made
  * watch-tree's walk read freed parents (issue 21).
  *
@@ -27,9 +28,13 @@
 #include <stdatomic.h>
 #include <sys/mman.h>
 
+#define LANES 2		/* families forked side by side, one a CPU */
+
 struct shared {
 	atomic_long calls;	/* every getppid() of threads and C */
 	atomic_long in_tree;	/* C's calls while P waits for it */
+	atomic_long own;	/* P's calls */
+	atomic_long rounds;
 };
 
 static struct shared *sh;
@@ -63,7 +68,8 @@ static void child(long threads, long k, long round, int reaped)
 	switch (round % 3) {
 	case 0:		/* exit_group: the threads are killed mid-loop */
 		_exit(0);
-	case 1:		/* the leader goes first and stays a zombie */
+	case 1:		/* the leader goes first, a zombie while they stop */
+		atomic_store(&stop, 1);
 		syscall(SYS_exit, 0);
 		break;
 	default:	/* the threads stop, then the group goes */
@@ -72,11 +78,43 @@ static void child(long threads, long k, long round, int reaped)
 	}
 }
 
+/* One lane: rounds until @end; adds what P made to sh->own. */
+static long lane(long threads, long k, long long end)
+{
+	long rounds = 0;
+	pid_t p, c;
+
+	while (!past(end)) {
+		int reaped = rounds & 1;
+
+		p = fork();
+		if (p < 0)
+			return -1;
+		if (p == 0) {
+			getppid_n(k);
+			c = fork();
+			if (c == 0)
+				child(threads, k, rounds, reaped);
+			if (reaped && c > 0)
+				waitpid(c, NULL, 0);
+			_exit(0);
+		}
+		if (!reaped_ok(p)) {
+			printf("FAILED family: parent %d\n", p);
+			return -1;
+		}
+		atomic_fetch_add(&sh->own, k);
+		rounds++;
+	}
+	return rounds;
+}
+
 int main(int argc, char **argv)
 {
-	long seconds, threads, k, rounds = 0, own = 0;
+	long seconds, threads, k, rounds = 0, r;
 	long long end;
-	pid_t p, c;
+	pid_t lanes[LANES];
+	int st, bad = 0;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: st-family SECONDS THREADS K\n");
@@ -91,30 +129,23 @@ int main(int argc, char **argv)
 	if (sh == MAP_FAILED)
 		return 1;
 	end = deadline(seconds);
-	while (!past(end)) {
-		int reaped = rounds & 1;
-
-		p = fork();
-		if (p < 0)
-			return 1;
-		if (p == 0) {
-			getppid_n(k);
-			c = fork();
-			if (c == 0)
-				child(threads, k, rounds, reaped);
-			if (reaped && c > 0)
-				waitpid(c, NULL, 0);
-			_exit(0);
+	/* One lane a CPU, each our child: both stay in the tree. */
+	for (int i = 0; i < LANES; i++) {
+		lanes[i] = fork();
+		if (lanes[i] == 0) {
+			r = lane(threads, k, end);
+			if (r >= 0)
+				atomic_fetch_add(&sh->rounds, r);
+			_exit(r < 0);
 		}
-		if (!reaped_ok(p)) {
-			printf("FAILED family: parent %d\n", p);
-			return 1;
-		}
-		own += k;
-		rounds++;
 	}
-	/* What P made is known here; C's and the threads' come from *sh. */
+	for (int i = 0; i < LANES; i++)
+		bad |= waitpid(lanes[i], &st, 0) != lanes[i] || !WIFEXITED(st) ||
+		       WEXITSTATUS(st);
+	rounds = atomic_load(&sh->rounds);
+	/* P's calls are known; C's and the threads' are counted in *sh. */
 	printf("family %ld %ld %ld\n", rounds,
-	       own + atomic_load(&sh->calls), own + atomic_load(&sh->in_tree));
-	return 0;
+	       atomic_load(&sh->own) + atomic_load(&sh->calls),
+	       atomic_load(&sh->own) + atomic_load(&sh->in_tree));
+	return bad;
 }
