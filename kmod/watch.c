@@ -93,7 +93,7 @@ void ml_watch_reset(void)
 		atomic64_set(&w->n[c], 0);
 }
 
-/* BEGIN SOLUTION lab3-command: is @task a descendant of @w's process? Stop at a task that is no longer alive (pid_alive()) and after ML_WATCH_GENERATIONS parents */
+/* BEGIN SOLUTION lab3-command: is @task below @w's process? (pid_alive, ML_WATCH_GENERATIONS) */
 /*
  * Asked at count time: walk @task's ancestors (real_parent, the process
  * that forked it or adopted it), comparing struct pids as ml_count() does.

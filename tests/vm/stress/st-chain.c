@@ -46,10 +46,14 @@ static int measure(long level)
 		return 1;
 	echo = fork();
 	if (echo == 0) {
+		close(down[1]);	/* so that our read sees the end */
+		close(up[0]);
 		while (read(down[0], &b, 1) == 1 && write(up[1], &b, 1) == 1)
 			;
 		_exit(0);
 	}
+	close(down[0]);
+	close(up[1]);
 	t0 = now_ns();
 	getppid_n(n);
 	t1 = now_ns();
