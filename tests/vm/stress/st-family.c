@@ -16,8 +16,9 @@
  * shape of what a shell does many times a second, and what made
  * watch-tree's walk read freed parents (issue 21).
  *
- * Prints "family ROUNDS CALLS IN_TREE": every getppid() made by the
- * family (threads count theirs in shared memory), and the part made while
+ * Prints "family ROUNDS CALLS IN_TREE": every getppid() and sched_yield()
+ * made by the families (threads count theirs in shared memory), and the
+ * getppid() made while
  * the caller was surely an ancestor (P's calls; C's in the rounds where P
  * waited for it).  A watch-tree on us counts between the two.
  */
@@ -31,7 +32,7 @@
 #define LANES 2		/* families forked side by side, one a CPU */
 
 struct shared {
-	atomic_long calls;	/* every getppid() of threads and C */
+	atomic_long calls;	/* every getppid() and sched_yield() of C */
 	atomic_long in_tree;	/* C's calls while P waits for it */
 	atomic_long own;	/* P's calls */
 	atomic_long rounds;
@@ -46,8 +47,8 @@ static void *spin(void *arg)
 
 	for (long i = 0; !atomic_load(&stop); i++) {
 		syscall(SYS_getppid);
-		atomic_fetch_add(&sh->calls, 1);
 		sched_yield();
+		atomic_fetch_add(&sh->calls, 2);	/* both are syscalls */
 		/* Some threads leave by themselves, early. */
 		if (own_exit && i == 20)
 			syscall(SYS_exit, 0);
