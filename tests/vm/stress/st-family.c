@@ -18,9 +18,9 @@
  *
  * Prints "family ROUNDS CALLS IN_TREE": every getppid() and sched_yield()
  * made by the families (threads count theirs in shared memory), and the
- * getppid() made while
- * the caller was surely an ancestor (P's calls; C's in the rounds where P
- * waited for it).  A watch-tree on us counts between the two.
+ * getppid() made while the caller was surely an ancestor (P's calls; C's
+ * in the rounds where P waited for it).  A watch-tree on us counts
+ * between the two.
  */
 #include "stress-lib.h"
 
