@@ -117,29 +117,32 @@ static inline bool ml_watch_covers(struct ml_watch *w, struct task_struct *task)
  * What a probe reads that a command may free (ml_watched and the record it
  * points to) is protected by one thing only: the probe reads it with
  * preemption disabled, which ml_count() ensures itself, and a writer
- * frees the old record only after synchronize_rcu(), which
- * waits for every preemption-disabled region (RCU flavours were merged in
- * 4.20).  A probe never relies on the tracepoint to disable preemption,
- * because not every tracepoint does on every kernel:
+ * frees the old record only after synchronize_rcu(), which waits for
+ * every preemption-disabled region (RCU flavours were merged in 4.20).
+ * A probe never relies on the tracepoint to disable preemption, because
+ * newer kernels do not (read in 7.2's <linux/tracepoint.h>):
  *
- * - sys_enter and sys_exit are "faultable" on newer kernels (7.2's
- *   __DECLARE_TRACE_SYSCALL): their probes run under rcu_tasks_trace with
- *   preemption on, so they may sleep on a page fault; synchronize_rcu()
- *   does not wait for such a reader.
- * - On newer PREEMPT_RT kernels a tracepoint hit in preemptible context
- *   (signal_deliver under a sleeping siglock) calls its probes under SRCU
- *   with only migration disabled.
- * - The others (interrupt entries, sched_switch and sched_migrate_task
- *   with a run-queue lock, a raw spinlock even on RT; page_fault_user with
- *   interrupts off) run with preemption off already; one more level costs
- *   a per-CPU increment.  ml_probe_migrate() alone reads ml_watched
- *   without ml_count(): set_task_cpu() runs under a raw spinlock always.
+ * - Up to 6.12 a tracepoint calls its probes with preemption disabled
+ *   (rcu_read_lock_sched_notrace(), later guard(preempt_notrace)).
+ * - 7.2 calls them under SRCU (guard(srcu_fast_notrace) on
+ *   tracepoint_srcu), and sys_enter/sys_exit, "faultable"
+ *   (__DECLARE_TRACE_SYSCALL), under guard(rcu_tasks_trace) with
+ *   preemption on: such a probe may be preempted or sleep on a page
+ *   fault, and synchronize_rcu() does not wait for it.
+ * - Our other tracepoints happen to be hit with preemption off on a
+ *   non-RT kernel (interrupt entries; sched_switch and sched_migrate_task
+ *   under a run-queue lock, a raw spinlock even on RT; page_fault_user
+ *   with interrupts off; signal_deliver under the siglock, which sleeps
+ *   on RT).  One more level of preempt_disable() costs a per-CPU
+ *   increment.  ml_probe_migrate() alone reads ml_watched without
+ *   ml_count(): set_task_cpu() runs under a raw spinlock always.
  *
  * So ml_count() disables preemption around what it reads, and nothing a
  * probe does may sleep, take a sleeping lock or allocate.  The module's
  * own code and text go after tracepoint_synchronize_unregister(), which
- * waits for probes of every flavour the kernel has (rcu_tasks_trace and
- * the tracepoint SRCU included): see modelab_exit().
+ * waits for probes of every flavour the kernel has (on 7.2:
+ * synchronize_rcu_tasks_trace() and synchronize_srcu(&tracepoint_srcu)):
+ * see modelab_exit().
  */
 
 /*

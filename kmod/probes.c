@@ -35,7 +35,7 @@
  * them safe (the rule: modelab.h, above ml_count()).
  *
  * sys_enter: process context; preemptible on kernels whose syscall
- * tracepoints are faultable (7.2), preemption off before.
+ * tracepoints are faultable (7.2: rcu_tasks_trace), preemption off before.
  */
 static void ml_probe_syscall(void *data, struct pt_regs *regs, long id)
 {
@@ -104,8 +104,8 @@ static void ml_probe_callfunc(void *data, int vector)
 
 /*
  * signal_deliver: get_signal(), under the siglock: preemption off, except
- * on PREEMPT_RT, where the siglock sleeps and newer kernels call the probe
- * with only migration disabled.
+ * on PREEMPT_RT, where the siglock sleeps, and 7.2 calls the probe under
+ * SRCU, preemptible.
  */
 static void ml_probe_signal(void *data, int sig, struct kernel_siginfo *info,
 			    struct k_sigaction *ka)
