@@ -153,6 +153,7 @@ install -m 0755 "$HERE/init.sh" "$ROOT"/init
 install -m 0755 "${MODELAB_SUITE:-$HERE/guest-suite.sh}" "$ROOT"/suite.sh
 install -m 0644 "$HERE/guest-irq.sh" "$ROOT"/guest-irq.sh
 install -m 0644 "$HERE/guest-lib.sh" "$ROOT"/guest-lib.sh
+install -m 0644 "$HERE/guest-check.sh" "$ROOT"/guest-check.sh
 
 # ---- a real device: a virtio disk --------------------------------------------
 # Debian builds virtio_pci and virtio_blk as modules: copy them and what they

@@ -21,19 +21,8 @@ T=/tmp/stress
 S=${ML_STRESS_SECONDS:-12}
 mkdir -p $T
 
-PASSED=0
-FAILED=0
-SKIPPED=0
-pass() { PASSED=$((PASSED + 1)); echo "PASS: $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL: $1: $2"; }
-skip() { SKIPPED=$((SKIPPED + 1)); echo "SKIP: $1: $2"; }
-info() { echo "  info: $*"; }
-check() {
-	name=$1 why=$2
-	shift 2
-	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
-}
-in_range() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+. /guest-check.sh	# pass, fail, skip, info, check, in_range
+. /guest-lib.sh		# wait_stopped
 
 BAD_LOG='Oops|BUG:|WARNING:|general protection|Call Trace|KASAN|KFENCE|lockdep|possible circular|inconsistent lock|suspicious RCU|detected stall|blocked for more than|Kernel panic|UBSAN'
 CPU1=/sys/devices/system/cpu/cpu1/online
@@ -271,7 +260,6 @@ if phase final "counts after the storm"; then
 N=10000
 $GA -S -p $N -F 2 > $T/ga 2>&1 &
 p=$!
-. /guest-lib.sh
 if wait_stopped $p && [ "$($GA -w "watch-tree $p")" = OK ]; then
 	kill -CONT $p
 	wait $p
