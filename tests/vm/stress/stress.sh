@@ -58,11 +58,20 @@ info "kernel $(uname -r), $S s a phase, watch-tree reaches ${GENS:-any number of
 
 # ---- dying families ---------------------------------------------------------
 # Threads still dying when their process goes, reaped or orphaned at once:
-# every count of a task after its release used to walk freed parents.
+# every count of a task after its release used to walk freed parents.  Two
+# CPU hogs outside the tree make every task wait for its turn, so that a
+# released thread preempted before its last context switch waits long
+# enough for its parent to be reaped and freed (a grace period later).
 if phase family "dying families under watch-tree"; then
 echo reset > $PROC
+( while :; do :; done ) &
+hog1=$!
+( while :; do :; done ) &
+hog2=$!
 STRESS_WATCH=tree st-family $S 4 200 > $T/f 2>&1
 rc=$?
+kill $hog1 $hog2
+wait $hog1 $hog2 2>/dev/null
 set -- $(awk '$1 == "family" { print $2, $3, $4 }' $T/f)
 v=$(watched syscalls)
 info "family rounds ${1:-?}, getppid made ${2:-?}, in the tree ${3:-?}, watched syscalls $v"
