@@ -2,15 +2,17 @@
 /*
  * st-chain - chains of processes, each the child of the one before.
  *
- *   st-chain [-d DEPTH] [-g G] [-n N] [-r ROUNDS | -t SECONDS]
+ *   st-chain [-d DEPTH] [-g G] [-n N [-o OTHER]] [-r ROUNDS | -t SECONDS]
  *
  * We are depth 0; each process makes G getppid(), forks the next and
  * waits for it, DEPTH processes below us in all.  The deepest one, with
  * -n N, times N getppid() and N pipe round trips with a child of its own
- * on CPU 0 (two context switches each), the fastest of 10 blocks, and
- * prints
- *   "chain DEPTH getppid_ns X roundtrip_ns Y"
- * then exits, and the chain goes in a cascade, each parent right after
+ * on CPU 0 (two context switches each), keeping the fastest of 10 blocks,
+ * three times: with 'watch-tree' on us, on OTHER (a process outside the
+ * chain, e.g. a sleep: the walk goes as far up as it may) and with no
+ * watch, and prints
+ *   "chain DEPTH root G_NS RT_NS other G_NS RT_NS off G_NS RT_NS"
+ * Then it exits, and the chain goes in a cascade, each parent right after
  * its child (what nested shells do).  -r or -t: build and drop it again
  * and again.  STRESS_WATCH: see stress-lib.h.
  *
@@ -23,7 +25,8 @@
 
 #include <sched.h>
 
-static long depth = 1, g = 1, n;
+static long depth = 1, g = 1, n, other;
+static pid_t root;
 
 static void pin_cpu0(void)
 {
@@ -41,7 +44,7 @@ static void pin_cpu0(void)
  */
 #define BLOCKS 10
 
-static int measure(long level)
+static int measure_one(long long *g_ns, long long *r_ns)
 {
 	long long best_g = -1, best_r = -1, t0, t1, t2;
 	long per = n / BLOCKS ? n / BLOCKS : 1;
@@ -77,9 +80,37 @@ static int measure(long level)
 	}
 	close(down[1]);
 	waitpid(echo, NULL, 0);
-	printf("chain %ld getppid_ns %lld roundtrip_ns %lld\n", level,
-	       best_g / per, best_r / per);
+	*g_ns = best_g / per;
+	*r_ns = best_r / per;
+	return 0;
+}
+
+/*
+ * The deepest process at @level: measure with watch-tree on the chain's
+ * root (depth 0), on @other (a process outside the chain: the walk goes
+ * all the way up, or as far as its bound), and with no watch.
+ */
+static int measure(long level)
+{
+	const char *hows[] = { "root", "other", "off" };
+	long long g, r;
+	char cmd[48];
+
+	printf("chain %ld", level);
+	for (int i = 0; i < 3; i++) {
+		if (i == 0)
+			snprintf(cmd, sizeof(cmd), "watch-tree %d", root);
+		else if (i == 1 && other)
+			snprintf(cmd, sizeof(cmd), "watch-tree %ld", other);
+		else
+			snprintf(cmd, sizeof(cmd), "watch off");
+		if (proc_cmd(cmd) || measure_one(&g, &r))
+			return 1;
+		printf(" %s %lld %lld", hows[i], g, r);
+	}
+	printf("\n");
 	fflush(stdout);
+	proc_cmd("watch off");
 	return 0;
 }
 
@@ -107,19 +138,21 @@ int main(int argc, char **argv)
 	long long end;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "d:g:n:r:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:g:n:o:r:t:")) != -1) {
 		switch (opt) {
 		case 'd': depth = arg_long(optarg, "DEPTH"); break;
 		case 'g': g = arg_long(optarg, "G"); break;
 		case 'n': n = arg_long(optarg, "N"); break;
+		case 'o': other = arg_long(optarg, "OTHER"); break;
 		case 'r': rounds = arg_long(optarg, "ROUNDS"); break;
 		case 't': seconds = arg_long(optarg, "SECONDS"); break;
 		default:
-			fprintf(stderr, "usage: st-chain [-d DEPTH] [-g G] [-n N] [-r ROUNDS | -t SECONDS]\n");
+			fprintf(stderr, "usage: st-chain [-d DEPTH] [-g G] [-n N [-o OTHER]] [-r ROUNDS | -t SECONDS]\n");
 			return 2;
 		}
 	}
 	watch_self();
+	root = getpid();
 	end = seconds >= 0 ? deadline(seconds) : 0;
 	while (seconds >= 0 ? !past(end) : done < rounds) {
 		/* Depth 0 is us: the chain is forked below. */
