@@ -11,9 +11,11 @@
  * C leaves turns round by round: exit_group() (the threads are killed
  * and release themselves, non-leaders need no reaper), the leader first
  * (SYS_exit: a zombie leader while its threads still run), or the
- * threads told to stop and the group exiting at once.  P reaps C in odd
- * rounds and leaves it orphaned in even ones, and exits at once: the
- * shape of what a shell does many times a second, and what made
+ * threads told to stop and the group exiting at once; every fourth round
+ * C has no threads at all (P reaps it while it may still wait for its
+ * last context switch).  P reaps C in odd rounds and leaves it orphaned
+ * in even ones, and exits at once: the shape of what a shell does many
+ * times a second, and what made
  * watch-tree's walk read freed parents (issue 21).
  *
  * Prints "family ROUNDS CALLS IN_TREE": every getppid() and sched_yield()
@@ -60,13 +62,15 @@ static void child(long threads, long k, long round, int reaped)
 {
 	pthread_t t;
 
-	for (long i = 0; i < threads; i++)
+	/* Every fourth round, no threads: the child is the zombie reaped
+	 * by P while it may still wait for its last switch. */
+	for (long i = 0; round % 4 != 3 && i < threads; i++)
 		pthread_create(&t, NULL, spin, (void *)(i & 1));
 	getppid_n(k);
 	atomic_fetch_add(&sh->calls, k);
 	if (reaped)
 		atomic_fetch_add(&sh->in_tree, k);
-	switch (round % 3) {
+	switch (round % 4 % 3) {
 	case 0:		/* exit_group: the threads are killed mid-loop */
 		_exit(0);
 	case 1:		/* the leader goes first, a zombie while they stop */
