@@ -10,15 +10,19 @@
  * getppid() says so, then makes K getppid() from a second thread while
  * its leader has already exited (SYS_exit), and goes.  Every round, C's K
  * calls are made while we are its parent: a watch-tree on us counts them.
- * Prints "reaper ROUNDS CALLS", CALLS being those made after adoption;
- * exits 1 if an orphan was not adopted by us within 10 s.
+ * Prints "reaper ROUNDS CALLS POLLS": CALLS made after adoption, and the
+ * getppid() the orphans made waiting for it (counted too: they never left
+ * the tree); exits 1 if an orphan was not adopted by us within 10 s.
  */
 #include "stress-lib.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 
 static long k;
+static atomic_long *polls;	/* shared: C's getppid() while it waits */
 
 static void *calls(void *arg)
 {
@@ -33,9 +37,14 @@ static void orphan(pid_t reaper)
 	long long end = deadline(10);
 	pthread_t t;
 
-	while (getppid() != reaper)
+	long n = 1;
+
+	while (getppid() != reaper) {
+		n++;
 		if (past(end))
 			_exit(3);
+	}
+	atomic_fetch_add(polls, n);
 	if (pthread_create(&t, NULL, calls, NULL))
 		_exit(4);
 	/* The leader goes first; the thread's exit ends the group (0). */
@@ -56,6 +65,10 @@ int main(int argc, char **argv)
 	seconds = arg_long(argv[1], "SECONDS");
 	k = arg_long(argv[2], "K");
 	watch_self();
+	polls = mmap(NULL, sizeof(*polls), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (polls == MAP_FAILED)
+		return 1;
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1)) {
 		perror("PR_SET_CHILD_SUBREAPER");
 		return 1;
@@ -81,7 +94,7 @@ int main(int argc, char **argv)
 		}
 		rounds++;
 	}
-	printf("reaper %ld %ld\n", rounds, rounds * k);
+	printf("reaper %ld %ld %ld\n", rounds, rounds * k, atomic_load(polls));
 	if (bad)
 		printf("FAILED reaper: %ld of %ld rounds\n", bad, rounds);
 	return bad ? 1 : 0;
