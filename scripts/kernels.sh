@@ -13,7 +13,8 @@
 # MODELAB_KREFRESH=1 looks for newer packages first.
 # MODELAB_MIRROR overrides the Debian mirror.  MODELAB_SUITE (another
 # in-guest script, e.g. the stress suite) passes to tests/vm/run.sh;
-# MODELAB_KLOG_TAG=T names its console logs NAME.T.vm.log.
+# MODELAB_KLOG_TAG=T names its console logs NAME.T.vm.log and its VM
+# directory vm.T, so that it may run beside make test-kernels.
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -182,7 +183,7 @@ for spec in $KLIST; do
 	log "$ver: built with $CCVER, $WARN warnings; booting"
 	MODELAB_VM_KERNEL=$img MODELAB_VM_MODDIR=$mods MODELAB_VM_KVER=$ver \
 	MODELAB_VM_KO=$CACHE/chroot/$suite/src/$name/modelab.ko \
-	MODELAB_VM_DIR=$CACHE/vm \
+	MODELAB_VM_DIR=$CACHE/vm$TAG \
 		bash "$TOP/tests/vm/run.sh" > "$CACHE/logs/$name$TAG.vm.log" 2>&1
 	# run.sh's own total (host checks, oops scan) and the suite's skips
 	vlog=$CACHE/logs/$name$TAG.vm.log
