@@ -9,9 +9,10 @@
  * the pid numbers in use around now (processes that exist, exit, or are
  * threads), and 'watch off', 'reset', a read of the table, and now and
  * then 'count off' then 'count on'.  Every command is well formed: the
- * only errors allowed are ESRCH (no such process, or not a process) and
- * ENOENT (the module is being reloaded).  Prints "writers COMMANDS OK
- * ESRCH ENOENT" and exits 1 on any other outcome.
+ * only errors allowed are ESRCH (no such process, or not a process),
+ * ENOENT and EIO (the module was unloaded before the open, or between the
+ * open and the write: procfs answers EIO for a removed entry).  Prints
+ * "writers COMMANDS OK ESRCH GONE" and exits 1 on any other outcome.
  */
 #include "stress-lib.h"
 
@@ -72,8 +73,8 @@ static void writer(struct tally *t, long seconds, unsigned int seed)
 			t->ok++;
 		else if (r == ESRCH)
 			t->esrch++;
-		else if (r == ENOENT)
-			t->enoent++;
+		else if (r == ENOENT || r == EIO)	/* unloaded before open, or */
+			t->enoent++;			/* between open and write */
 		else {
 			t->other++;
 			t->other_errno = r;
