@@ -236,15 +236,16 @@ sr=$!
 st-migrate $S > /dev/null 2>&1 &
 sm=$!
 cycles=0 ok=1
-# A CPU 1 offline/online (slow under TCG) with the module loaded, then a
-# quick rmmod and insmod: the writers meet a loaded module most of the time.
+# A CPU 1 offline/online with the module loaded, an rmmod and an insmod
+# (both slow under TCG: grace periods, code patching), then 2 s loaded:
+# the writers must meet the module loaded, not only its absence.
 while kill -0 $sw 2>/dev/null; do
 	[ -w $CPU1 ] && echo 0 > $CPU1 2>/dev/null
 	[ -w $CPU1 ] && echo 1 > $CPU1
 	rmmod modelab || ok=0
 	insmod $KO || ok=0
 	cycles=$((cycles + 1))
-	usleep 300000
+	sleep 2
 done
 wait $sw
 rw=$?
