@@ -11,7 +11,8 @@
  *            with EPERM (args.json)
  *   vsock    socket((1<<32)|AF_VSOCK, SOCK_STREAM, 0) against a rule that
  *            allows socket when the family is not AF_VSOCK, under a
- *            default that refuses with EPERM (Docker's default profile)
+ *            default that refuses with EPERM (escape/vsock.json, as
+ *            Docker's default profile had it)
  *
  * ESCAPED when the call did not get the rule's refusal.
  */
