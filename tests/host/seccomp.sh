@@ -42,6 +42,11 @@ door allopen_openat $EACCES "deny {open, openat, openat2}: openat refused" opena
 door allopen_openat2 $EACCES "deny {open, openat, openat2}: openat2 refused" openat2
 door allopen_uring_openat $T "deny {open, openat, openat2}: io_uring IORING_OP_OPENAT went through" IORING_OP_OPENAT
 door allopen_uring_openat2 $T "deny {open, openat, openat2}: io_uring IORING_OP_OPENAT2 went through" IORING_OP_OPENAT2
+door allopen_creat $T "deny {open, openat, openat2}: creat went through" creat
+door allopen_open_by_handle $T "deny {open, openat, openat2}: open_by_handle_at went through" open_by_handle_at
+door inet_socket_high $T "deny {socket(AF_INET)}, 64-bit compare: socket((1<<32)|AF_INET) went through" "(1<<32)|AF_INET"
+door tiocsti_tiocsti $EACCES "deny {ioctl(TIOCSTI)}: TIOCSTI refused" "TIOCSTI) on a pty"
+door tiocsti_tiocsti_high $T "deny {ioctl(TIOCSTI)}, 64-bit compare: (1<<32)|TIOCSTI went through" "(1<<32)|TIOCSTI"
 door socket_socket $EACCES "deny {socket}: socket refused" "socket(AF_INET)"
 door socket_uring_socket $T "deny {socket}: io_uring IORING_OP_SOCKET went through" IORING_OP_SOCKET
 door fork_clone3 $T "deny {fork, vfork, clone}: clone3 went through" clone3
