@@ -98,7 +98,8 @@ static bool fits(uint64_t v, unsigned int width, uint64_t *out)
 
 	*out = v & low;
 	/* unsigned, or a negative number sign-extended to 64 bits */
-	return v <= low || (int64_t)v >= -(int64_t)(1ULL << (width - 1));
+	return v <= low ||
+	       ((int64_t)v < 0 && (int64_t)v >= -(int64_t)(1ULL << (width - 1)));
 }
 
 static int expand_one(const char *name, const struct scmp_arg_cmp *c,
@@ -179,7 +180,7 @@ int ml_arg_rules(const char *name, const struct scmp_arg_cmp *cmp,
 		 size_t max, char *err, size_t len)
 {
 	static struct terms ts[6];
-	struct scmp_arg_cmp r[6];
+	struct scmp_arg_cmp r[6] = { { 0 } };
 	size_t idx[6] = { 0 }, count = 0;
 	unsigned int k;
 
