@@ -11,31 +11,12 @@
  */
 #include "attempt.h"
 
-#include <stdbool.h>
 #include <fcntl.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <signal.h>
-#include <stddef.h>
-#include <sys/prctl.h>
+#include <stdbool.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-
-static void own_trace_filter(void)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
-
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
-		_exit(10);
-}
 
 int main(int argc, char **argv)
 {
@@ -62,8 +43,8 @@ int main(int argc, char **argv)
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0))
 			_exit(11);
 		raise(SIGSTOP);
-		if (log)
-			own_trace_filter();
+		if (log && own_openat_filter(SECCOMP_RET_TRACE, 0) < 0)
+			_exit(10);
 		fd = syscall(SYS_openat, AT_FDCWD, argv[1], O_RDONLY);
 		if (fd >= 0 && first_line(fd, secret, sizeof(secret)))
 			dprintf(pipefd[1], "read %s", secret);

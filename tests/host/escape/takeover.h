@@ -33,19 +33,11 @@ struct takeover {
 static void *takeover_thread(void *arg)
 {
 	struct takeover *t = arg;
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
 	char c = 1;
 
 	/* this thread only (no TSYNC): the other one must stay free */
-	t->listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	t->listener = own_openat_filter(SECCOMP_RET_USER_NOTIF,
+					SECCOMP_FILTER_FLAG_NEW_LISTENER);
 	t->err = errno;
 	if (write(t->ready[1], &c, 1) != 1 || t->listener < 0)
 		return NULL;
