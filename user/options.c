@@ -7,6 +7,7 @@
  * stderr), and the unit tests can check every message.
  */
 #define _GNU_SOURCE
+#include "arch.h"
 #include "modelab.h"
 
 #include <errno.h>
@@ -53,7 +54,7 @@ static const char options_text[] =
 	"  --quick           short run, about 50 ms a figure\n"
 	"  --time SECONDS    time budget per figure (default 0.4)\n"
 	"  --cpu N           pin to CPU N (default: the CPU it starts on)\n"
-	"  --clock tsc|monotonic  force the time base (default: TSC if invariant)\n"
+	"  --clock " ML_ARCH_COUNTER "|monotonic  force the time base (default: " ML_ARCH_COUNTER_LABEL " if invariant)\n"
 	"  --histogram       draw each figure's histogram\n"
 	"  --no-kernel       ignore /proc/modelab even when it is there\n"
 	"  --kernel-counts FILE  the kernel's counts from a CSV report taken\n"
@@ -293,13 +294,16 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 					    optarg);
 			break;
 		case OPT_CLOCK:
-			if (!strcmp(optarg, "tsc"))
+			/* the ISA's counter (tsc, cntvct, rdtime) */
+			if (!strcmp(optarg, ML_ARCH_COUNTER) ||
+			    !strcmp(optarg, "counter"))
 				o->clock = ML_CLOCK_TSC;
 			else if (!strcmp(optarg, "monotonic"))
 				o->clock = ML_CLOCK_MONOTONIC;
 			else
 				return ml_errorf(err, errlen,
-					    "--clock: '%s' is not tsc or monotonic",
+					    "--clock: '%s' is not " ML_ARCH_COUNTER
+					    " or monotonic",
 					    optarg);
 			break;
 		case 'h':

@@ -45,6 +45,7 @@
  *   1.00 for each syscall figure, 0.00 for the vDSO ones.
  */
 #define _GNU_SOURCE
+#include "arch.h"
 #include "modelab.h"
 
 #include <errno.h>
@@ -76,36 +77,25 @@ static int run_function_call(struct ml_ctx *ctx)
 	return 0;
 }
 
-#if defined(__x86_64__)
-static inline long raw_syscall0(long nr)
-{
-	long ret;
-
-	/* the CPU overwrites rcx (return rip) and r11 (rflags) */
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(nr)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
-
+#if ML_ARCH_KNOWN
+/* syscall, svc #0 or ecall, the number in rax, x8 or a7: user/arch.h */
 static int setup_raw(struct ml_ctx *ctx)
 {
-	if (raw_syscall0(SYS_getppid) != getppid())
-		return ml_skip(ctx, "a bare syscall did not return getppid()");
+	if (ml_arch_syscall0(SYS_getppid) != getppid())
+		return ml_skip(ctx, "a bare " ML_ARCH_SYSCALL_INSN " did not return getppid()");
 	return 0;
 }
 
 static int run_getppid_raw(struct ml_ctx *ctx)
 {
 	for (uint64_t i = 0; i < ctx->n; i++)
-		raw_syscall0(SYS_getppid);
+		ml_arch_syscall0(SYS_getppid);
 	return 0;
 }
 #else
 static int setup_raw(struct ml_ctx *ctx)
 {
-	return ml_skip(ctx, "the bare syscall instruction is x86-64 only");
+	return ml_skip(ctx, "the bare system call is written for x86-64, arm64 and riscv64");
 }
 
 static int run_getppid_raw(struct ml_ctx *ctx)
