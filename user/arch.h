@@ -41,6 +41,7 @@
 #define ML_ARCH_SYSCALL_NR_REG "rax"
 #define ML_ARCH_COUNTER "tsc"		/* --clock's name for it, too */
 #define ML_ARCH_COUNTER_LABEL "TSC"
+#define ML_ARCH_O_LARGEFILE 0100000	/* the kernel's; glibc's is 0 */
 
 /* lfence before: earlier work is done; lfence after: later work waits. */
 static inline uint64_t ml_arch_counter_begin(void)
@@ -138,6 +139,7 @@ static inline long ml_arch_divide(long a, long b)
 #define ML_ARCH_SYSCALL_NR_REG "x8"
 #define ML_ARCH_COUNTER "cntvct"
 #define ML_ARCH_COUNTER_LABEL "cntvct_el0"
+#define ML_ARCH_O_LARGEFILE 0400000	/* arm64's own value */
 
 /*
  * The counter read may run ahead of earlier instructions; isb makes it
@@ -222,6 +224,7 @@ static inline long ml_arch_divide(long a, long b)
 #define ML_ARCH_SYSCALL_NR_REG "a7"
 #define ML_ARCH_COUNTER "rdtime"
 #define ML_ARCH_COUNTER_LABEL "rdtime"
+#define ML_ARCH_O_LARGEFILE 0100000	/* asm-generic's */
 
 /*
  * RISC-V orders no CSR read with the instructions around it; the fences
@@ -303,6 +306,7 @@ static inline long ml_arch_divide(long a, long b)
 #define ML_ARCH_AUDIT 0
 #define ML_ARCH_COUNTER "counter"
 #define ML_ARCH_COUNTER_LABEL "counter"
+#define ML_ARCH_O_LARGEFILE 0100000
 #define ML_ARCH_ILLEGAL_NAME "the illegal instruction"
 #define ML_ARCH_BREAKPOINT_NAME "the breakpoint"
 #endif
