@@ -44,8 +44,16 @@ SYSROOT := $(shell sh scripts/cross-sysroot.sh $(ARCH))
 ifeq ($(SYSROOT),)
 $(error no $(ARCH) sysroot: scripts/cross-sysroot.sh $(ARCH) failed)
 endif
+ifeq ($(ARCH)$(filter -static,$(LDFLAGS)),riscv64-static)
+# riscv64, static: bookworm's binutils cannot link trixie's libc.a, so
+# bookworm's own cross glibc and headers, with trixie's libseccomp.a and
+# libjson-c.a (user/isoc23.c: the two C23 names they call)
+CPPFLAGS += -idirafter $(SYSROOT)/usr/include -DML_ISOC23_SHIM
+else
 CPPFLAGS += --sysroot=$(SYSROOT)
-LDFLAGS_ARCH := --sysroot=$(SYSROOT)
+# -B: the sysroot's C library first, not the cross compiler's own
+LDFLAGS_ARCH := --sysroot=$(SYSROOT) -B$(SYSROOT)/usr/lib/$(CROSS_COMPILE:-=)/
+endif
 EMU     := qemu-$(patsubst arm64,aarch64,$(ARCH))-static -L $(SYSROOT)
 endif
 
@@ -54,6 +62,12 @@ CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -Iuser
 LDLIBS  += -lseccomp -ljson-c -lm -pthread
+ifeq ($(ARCH)$(filter -static,$(LDFLAGS)),riscv64-static)
+# by path, so that -L finds no other library of the sysroot (its libc.a)
+LDLIBS  := $(patsubst -l%,$(SYSROOT)/usr/lib/riscv64-linux-gnu/lib%.a,\
+	     $(filter -lseccomp -ljson-c,$(LDLIBS))) \
+	   $(filter-out -lseccomp -ljson-c,$(LDLIBS)) $(O)/user/isoc23.o
+endif
 O       ?= build$(if $(ARCH_DIR),/$(ARCH))
 BIN     ?= $(if $(ARCH_DIR),build/$(ARCH)/bin,bin)
 PREFIX  ?= /usr/local

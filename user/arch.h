@@ -39,8 +39,10 @@
 #define ML_ARCH_SCMP_NAME "SCMP_ARCH_X86_64"
 #define ML_ARCH_SYSCALL_INSN "syscall"
 #define ML_ARCH_SYSCALL_NR_REG "rax"
+#define ML_ARCH_SYSCALL_INSN_LEN 2	/* 0f 05 */
 #define ML_ARCH_COUNTER "tsc"		/* --clock's name for it, too */
 #define ML_ARCH_COUNTER_LABEL "TSC"
+#define ML_ARCH_CPUINFO_KEY "vendor_id"	/* in this ISA's /proc/cpuinfo */
 #define ML_ARCH_O_LARGEFILE 0100000	/* the kernel's; glibc's is 0 */
 
 /* lfence before: earlier work is done; lfence after: later work waits. */
@@ -97,6 +99,51 @@ static inline long ml_arch_syscall1(long nr, long a0)
 	return ret;
 }
 
+/*
+ * A load that must be aligned: with EFLAGS.AC set (Linux sets CR0.AM), an
+ * unaligned access in user mode raises #AC, SIGBUS BUS_ADRALN.  Without
+ * AC, x86 loads at any address.
+ */
+#define ML_ARCH_LOAD_NAME "movq"
+#define ML_ARCH_LOAD_ALIGNED_NAME "movq with EFLAGS.AC set"
+static inline uint64_t ml_arch_load(const void *p)
+{
+	uint64_t v;
+
+	__asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(p) : "memory");
+	return v;
+}
+
+static inline uint64_t ml_arch_load_aligned_only(const void *p)
+{
+	uint64_t v;
+
+	__asm__ volatile("pushfq\n\torq $0x40000, (%%rsp)\n\tpopfq\n\t"
+			 "movq (%1), %0\n\t"
+			 "pushfq\n\tandq $~0x40000, (%%rsp)\n\tpopfq"
+			 : "=r"(v)
+			 : "r"(p)
+			 : "memory", "cc");
+	return v;
+}
+
+/* The 32-bit door: int 0x80 enters the i386 table (getppid is 64). */
+#define ML_ARCH_HAS_INT80 1
+static inline long ml_arch_int80_0(long nr)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr) : "memory");
+	return ret;
+}
+
+/* A handler starts with the flags of the code it interrupted: AC off. */
+static inline void ml_arch_signal_entry(void)
+{
+	__asm__ volatile("pushfq\n\tandq $~0x40000, (%%rsp)\n\tpopfq"
+			 ::: "memory", "cc");
+}
+
 /* The divide instruction itself: x86-64 raises #DE (SIGFPE) for b == 0. */
 static inline long ml_arch_divide(long a, long b)
 {
@@ -137,8 +184,10 @@ static inline long ml_arch_divide(long a, long b)
 #define ML_ARCH_SCMP_NAME "SCMP_ARCH_AARCH64"
 #define ML_ARCH_SYSCALL_INSN "svc #0"
 #define ML_ARCH_SYSCALL_NR_REG "x8"
+#define ML_ARCH_SYSCALL_INSN_LEN 4	/* d4000001 */
 #define ML_ARCH_COUNTER "cntvct"
 #define ML_ARCH_COUNTER_LABEL "cntvct_el0"
+#define ML_ARCH_CPUINFO_KEY "CPU implementer"
 #define ML_ARCH_O_LARGEFILE 0400000	/* arm64's own value */
 
 /*
@@ -188,6 +237,29 @@ static inline long ml_arch_syscall1(long nr, long a0)
 	return x0;
 }
 
+#define ML_ARCH_LOAD_NAME "ldr"
+#define ML_ARCH_LOAD_ALIGNED_NAME "ldxr"
+static inline uint64_t ml_arch_load(const void *p)
+{
+	uint64_t v;
+
+	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(p) : "memory");
+	return v;
+}
+
+/* The exclusive load needs an aligned address: else SIGBUS BUS_ADRALN. */
+static inline uint64_t ml_arch_load_aligned_only(const void *p)
+{
+	uint64_t v;
+
+	__asm__ volatile("ldxr %0, [%1]\n\tclrex" : "=r"(v) : "r"(p) : "memory");
+	return v;
+}
+
+static inline void ml_arch_signal_entry(void)
+{
+}
+
 /* sdiv never traps: a quotient by zero is 0. */
 static inline long ml_arch_divide(long a, long b)
 {
@@ -222,8 +294,10 @@ static inline long ml_arch_divide(long a, long b)
 #define ML_ARCH_SCMP_NAME "SCMP_ARCH_RISCV64"
 #define ML_ARCH_SYSCALL_INSN "ecall"
 #define ML_ARCH_SYSCALL_NR_REG "a7"
+#define ML_ARCH_SYSCALL_INSN_LEN 4	/* 00000073 */
 #define ML_ARCH_COUNTER "rdtime"
 #define ML_ARCH_COUNTER_LABEL "rdtime"
+#define ML_ARCH_CPUINFO_KEY "isa"
 #define ML_ARCH_O_LARGEFILE 0100000	/* asm-generic's */
 
 /*
@@ -272,6 +346,30 @@ static inline long ml_arch_syscall1(long nr, long a0)
 	return ra0;
 }
 
+#define ML_ARCH_LOAD_NAME "ld"
+#define ML_ARCH_LOAD_ALIGNED_NAME "lr.d"
+/* An unaligned ld: the hardware, the firmware or the kernel does it. */
+static inline uint64_t ml_arch_load(const void *p)
+{
+	uint64_t v;
+
+	__asm__ volatile("ld %0, 0(%1)" : "=r"(v) : "r"(p) : "memory");
+	return v;
+}
+
+/* The load-reserved needs an aligned address: else SIGBUS BUS_ADRALN. */
+static inline uint64_t ml_arch_load_aligned_only(const void *p)
+{
+	uint64_t v;
+
+	__asm__ volatile("lr.d %0, (%1)" : "=r"(v) : "r"(p) : "memory");
+	return v;
+}
+
+static inline void ml_arch_signal_entry(void)
+{
+}
+
 /* div never traps: a quotient by zero is -1 (all bits set). */
 static inline long ml_arch_divide(long a, long b)
 {
@@ -306,7 +404,12 @@ static inline long ml_arch_divide(long a, long b)
 #define ML_ARCH_AUDIT 0
 #define ML_ARCH_COUNTER "counter"
 #define ML_ARCH_COUNTER_LABEL "counter"
+#define ML_ARCH_CPUINFO_KEY "processor"
 #define ML_ARCH_O_LARGEFILE 0100000
+static inline void ml_arch_signal_entry(void)
+{
+}
+
 #define ML_ARCH_ILLEGAL_NAME "the illegal instruction"
 #define ML_ARCH_BREAKPOINT_NAME "the breakpoint"
 #endif

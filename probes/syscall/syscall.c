@@ -46,6 +46,7 @@
  */
 #define _GNU_SOURCE
 #include "arch.h"
+#include "isa.h"
 #include "modelab.h"
 
 #include <errno.h>
@@ -118,6 +119,33 @@ static int run_invalid(struct ml_ctx *ctx)
 	for (uint64_t i = 0; i < ctx->n; i++)
 		syscall(INVALID_SYSCALL_NR);
 	return 0;
+}
+
+/*
+ * The vDSO's calls differ by ISA (user/vdso.c reads its table): arm64's
+ * has no getcpu, so libc's getcpu is a system call there, and a figure
+ * named -vdso would time the kernel.  Skipped, saying what the vDSO has.
+ */
+static int need_vdso(struct ml_ctx *ctx, const char *call)
+{
+	char have[256];
+
+	if (ml_vdso_list(have, sizeof(have)) < 0)
+		return ml_skip(ctx, "no vDSO is mapped in this process (qemu-user maps none)");
+	if (!ml_vdso_lookup(call))
+		return ml_skip(ctx, "this kernel's vDSO has no %s (it has: %s): libc's %s is a system call here",
+			       call, have, call);
+	return 0;
+}
+
+static int setup_clock_vdso(struct ml_ctx *ctx)
+{
+	return need_vdso(ctx, "clock_gettime");
+}
+
+static int setup_getcpu_vdso(struct ml_ctx *ctx)
+{
+	return need_vdso(ctx, "getcpu");
 }
 
 static int run_clock_vdso(struct ml_ctx *ctx)
@@ -238,13 +266,14 @@ static const struct ml_figure figures[] = {
 	  .pair_with = "getppid-syscall" },
 	{ .name = "clock_gettime-vdso",
 	  .what = "clock_gettime(CLOCK_MONOTONIC) via the vDSO",
-	  .run = run_clock_vdso, .group = "syscall",
+	  .run = run_clock_vdso, .setup = setup_clock_vdso, .group = "syscall",
 	  .pair_with = "clock_gettime-syscall" },
 	{ .name = "clock_gettime-syscall",
 	  .what = "clock_gettime via syscall(2)",
 	  .run = run_clock_syscall, .group = "syscall" },
 	{ .name = "getcpu-vdso", .what = "getcpu via the vDSO",
-	  .run = run_getcpu_vdso, .group = "syscall",
+	  .run = run_getcpu_vdso, .setup = setup_getcpu_vdso,
+	  .group = "syscall",
 	  .pair_with = "getcpu-syscall" },
 	{ .name = "getcpu-syscall", .what = "getcpu via syscall(2)",
 	  .run = run_getcpu_syscall, .group = "syscall" },
