@@ -172,6 +172,11 @@ bench: deps all
 vm: deps
 	@bash tests/vm/run.sh --shell
 
+# One experiment on the three ISAs, side by side (scripts/isas.sh): the lab
+# VM of each where this tree has one, else qemu-user; docs/isas.md reads it.
+isas: deps all
+	@bash scripts/isas.sh
+
 # ---- tests --------------------------------------------------------------
 test: deps
 	$(MAKE) test-unit

@@ -21,8 +21,8 @@
 
 #define MAX_COLS 4
 #define MAX_ROWS 64
-#define KEY_W 20
-#define CELL_W 40
+#define KEY_W 26
+#define CELL_W 36
 
 /* The figures shown from the counts, in this order. */
 static const char *const figures[] = {
@@ -146,6 +146,11 @@ static int read_counts(const char *path, struct column *c)
 			if (*f[col[SKIPPED]])
 				snprintf(cell, sizeof(cell), "skipped: %s",
 					 f[col[SKIPPED]]);
+			else if (!*f[col[SYS]])
+				snprintf(cell, sizeof(cell),
+					 "%s ns%s; the kernel's counts: none (no modelab.ko)",
+					 *f[col[MEDIAN]] ? f[col[MEDIAN]] : "-",
+					 c->emulated ? " (emulated)" : "");
 			else
 				snprintf(cell, sizeof(cell),
 					 "kernel per op: %s syscalls, %s faults, %s signals; %s ns%s",
