@@ -180,6 +180,7 @@ isas: deps all
 # ---- tests --------------------------------------------------------------
 test: deps
 	$(MAKE) test-unit
+	$(MAKE) test-cross
 	$(MAKE) test-clang
 	$(MAKE) all
 	$(MAKE) test-host

@@ -97,8 +97,10 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 			"                    the report as one self-contained HTML page\n"
 			"  compare A.json B.json [C.json...] [--json|--csv]\n"
 			"                    medians side by side, B/A and whether it is real\n"
+			"  isa [--table FACTS[,COUNTS.csv]...]  this ISA's boundary,\n"
+			"                    observed; or several side by side (make isas)\n"
 			"  help [COMMAND]    this text, or one command's (run, list, env,\n"
-			"                    sandbox, kernel, plot, report, compare)\n"
+			"                    sandbox, kernel, plot, report, compare, isa)\n"
 			"  version           print the version\n",
 			prog);
 	fputs(options_text, out);
@@ -109,7 +111,8 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 }
 
 static const char *const topics[] = { "run",	"list",	  "env",    "sandbox",
-				       "kernel", "plot",  "report", "compare" };
+				       "kernel", "plot",  "report", "compare",
+				       "isa" };
 
 static bool is_topic(const char *word)
 {
@@ -190,6 +193,17 @@ int ml_command_help(FILE *out, const char *command)
 		fputs(report_help, out);
 	} else if (!strcmp(command, "compare")) {
 		fputs(compare_help, out);
+	} else if (!strcmp(command, "isa")) {
+		fputs("usage: modelab isa [--table FACTS[,COUNTS.csv]...]\n"
+		      "Observe this machine's ISA at the kernel boundary: the\n"
+		      "instruction that enters the kernel and the numbers the\n"
+		      "kernel saw (ptrace), the vDSO's calls and whether they\n"
+		      "enter the kernel, what a / 0, the illegal instruction,\n"
+		      "the breakpoint and an unaligned load do, the 32-bit\n"
+		      "doors.  --table sets such outputs side by side, each\n"
+		      "with the CSV of 'modelab run --csv' from the same machine\n"
+		      "if given (make isas: docs/isas.md).\n",
+		      out);
 	} else if (!strcmp(command, "kernel")) {
 		fputs("usage: modelab kernel [COMMAND [ARG...]]\n"
 		      "Write COMMAND ARG... to /proc/modelab in one write (root\n"
@@ -343,7 +357,7 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			   !o->nselect) {
 			if (!is_topic(argv[i]))
 				return ml_errorf(err, errlen,
-					    "help: unknown command '%s' (run, list, env, sandbox, kernel, plot, report, compare)",
+					    "help: unknown command '%s' (run, list, env, sandbox, kernel, plot, report, compare, isa)",
 					    argv[i]);
 			o->select[o->nselect++] = argv[i];
 		} else if (single_probe || (o->command != ML_CMD_RUN &&

@@ -49,7 +49,7 @@ static const struct bad_case bad[] = {
 	{ false, { "modelab", "env", "syscall" },
 	  "unexpected argument 'syscall'" },
 	{ false, { "modelab", "help", "frob" },
-	  "help: unknown command 'frob' (run, list, env, sandbox, kernel, plot, report, compare)" },
+	  "help: unknown command 'frob' (run, list, env, sandbox, kernel, plot, report, compare, isa)" },
 	{ false, { "modelab", "help", "run", "list" },
 	  "unexpected argument 'list'" },
 	{ true, { "modelab-syscall", "run" }, "unexpected argument 'run'" },
