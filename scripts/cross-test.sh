@@ -10,6 +10,8 @@
 #   scripts/cross-test.sh [ARCH...]     default: arm64 riscv64
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+# a make of its own per ISA: nothing of a calling make's variables
+unset MAKEFLAGS MFLAGS MAKELEVEL
 cd "$TOP" || exit 2
 passed=0
 failed=0
