@@ -5,8 +5,8 @@
 #
 #   scripts/isas.sh            (make isas; ISAS="arm64 riscv64" for fewer)
 #
-# For each ISA, the lab VM of that ISA (tests/vm/run.sh --counts with
-# ARCH=ISA) boots its Debian kernel under QEMU with modelab.ko loaded and
+# For each ISA, the lab VM of that ISA (tests/vm/run.sh --counts FILE
+# --arch ISA) boots its Debian kernel under QEMU with modelab.ko loaded and
 # runs `modelab run --quick --csv` (the kernel's counts per op, and
 # emulated timings) and `modelab isa` (how the kernel is entered, the
 # numbers, the vDSO, what a / 0, the illegal instruction and the
@@ -32,10 +32,13 @@ vm() {
 	local isa=$1
 	# run.sh boots its own ISA's VM only if it knows the name at all
 	[ "$isa" = x86_64 ] || grep -q "$isa" tests/vm/run.sh || return 1
+	local args=(--counts "$TOP/$OUT/$isa.csv")
+	grep -q -- '--arch' tests/vm/run.sh && args+=(--arch "$isa")
 	rm -f "$OUT/$isa.csv" "$OUT/$isa.isa.txt"
-	log "$isa: the lab VM (emulated; a few minutes; log: $OUT/$isa.log)"
+	log "$isa: the lab VM (emulated; minutes; log: $OUT/$isa.log)"
+	[ "$isa" = x86_64 ] || sh scripts/deps.sh isas > /dev/null 2>&1 || true
 	ARCH=$isa MODELAB_VM_DIR="$TOP/$OUT/vm-$isa" \
-		nice -n 10 bash tests/vm/run.sh --counts "$TOP/$OUT/$isa.csv" \
+		nice -n 10 bash tests/vm/run.sh "${args[@]}" \
 		> "$OUT/$isa.log" 2>&1 || return 1
 	# the VM must have been this ISA's: its own `modelab isa` says so
 	grep -qE "^isa +$isa " "$OUT/$isa.isa.txt" 2>/dev/null
