@@ -48,7 +48,9 @@ counts)
 	# For `make run`: the kernel's count of each figure's transitions.
 	insmod /modelab.ko
 	echo "=== modelab csv begin ==="
-	modelab run --quick --csv 2>/tmp/modelab.err
+	# modelab_probes=A,B on the kernel's command line (an environment
+	# variable here): those probes only (make isas); else every one.
+	modelab run --quick --csv $(echo "${modelab_probes:-}" | tr , ' ') 2>/tmp/modelab.err
 	echo "=== modelab csv end ==="
 	cat /tmp/modelab.err
 	echo "=== modelab observer begin ==="
