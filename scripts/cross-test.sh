@@ -17,6 +17,30 @@ passed=0
 failed=0
 mkdir -p build
 host=$(uname -m | sed 's/aarch64/arm64/')
+
+# isa_facts ARCH: `modelab isa` of ARCH under qemu-user, its CPU's lines
+isa_facts() {
+	local arch=$1 sysroot facts div
+	sysroot=$(sh scripts/cross-sysroot.sh "$arch") || return 0
+	facts=$("qemu-$(echo "$arch" | sed s/arm64/aarch64/)-static" -L "$sysroot" \
+		"build/$arch/bin/modelab" isa 2>&1)
+	case $arch in arm64) div=0 ;; *) div=-1 ;; esac
+	for want in "isa +$arch " \
+		"divide_by_zero .*: no trap, gives $div\$" \
+		"illegal .*: SIGILL \(ILL_ILLOP[CN]\), saved pc on it" \
+		"breakpoint .*: SIGTRAP \(TRAP_BRKPT\), saved pc on it" \
+		"unaligned_load .*: no trap, loads 0x908070605040302\$" \
+		"aligned_only_load .*: SIGBUS \(BUS_ADRALN\)"; do
+		if printf '%s\n' "$facts" | grep -qE "^$want"; then
+			passed=$((passed + 1))
+			echo "PASS: $arch: modelab isa under qemu-user: /$want/"
+		else
+			failed=$((failed + 1))
+			echo "FAIL: $arch: modelab isa under qemu-user: no line /$want/ in:"
+			printf '%s\n' "$facts" | sed 's/^/    /'
+		fi
+	done
+}
 for arch in ${*:-arm64 riscv64}; do
 	if [ "$arch" = "$host" ]; then
 		echo "SKIP: $arch: the host's own ISA (make test-unit tests it natively)"
@@ -42,6 +66,9 @@ for arch in ${*:-arm64 riscv64}; do
 			grep -E 'error|FAILED|ERROR' "$log" | grep -v -- '-Werror' | head -n 10
 		fi
 	done
+	# what the CPU answers, which qemu-user shows as the hardware would:
+	# the ISA's own divide, illegal instruction, breakpoint and alignment
+	isa_facts "$arch"
 done
 echo "cross: $passed passed, $failed failed"
 [ $failed = 0 ]
