@@ -162,6 +162,7 @@ static void hypervisor_vendor(char *out, size_t len)
 static void emulator_or_board(struct ml_env *env, const char *cpuinfo)
 {
 	char compat[256] = "";
+	const char *board;
 	size_t vlen;
 	FILE *f;
 
@@ -176,11 +177,12 @@ static void emulator_or_board(struct ml_env *env, const char *cpuinfo)
 	vlen = fread(compat, 1, sizeof(compat) - 1, f);
 	fclose(f);
 	/* NUL-separated strings: the first is enough */
-	if (vlen && !*env->hypervisor &&
-	    (!strcmp(compat, "linux,dummy-virt") ||
-	     !strcmp(compat, "riscv-virtio")))
+	board = !strcmp(compat, "linux,dummy-virt") ? "linux,dummy-virt" :
+		!strcmp(compat, "riscv-virtio")	    ? "riscv-virtio" :
+						      NULL;
+	if (vlen && !*env->hypervisor && board)
 		snprintf(env->hypervisor, sizeof(env->hypervisor),
-			 "QEMU virt board (%s)", compat);
+			 "QEMU virt board (%s)", board);
 }
 
 static int cmp_vuln(const void *a, const void *b)
