@@ -30,6 +30,7 @@
 # its unit tests run under qemu-user (EMU).  x86_64 keeps build/ and bin/.
 HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
 ARCH    ?= $(HOST_ARCH)
+override ARCH := $(patsubst amd64,x86_64,$(patsubst aarch64,arm64,$(ARCH)))
 ifeq ($(filter x86_64 arm64 riscv64,$(ARCH)),)
 $(error ARCH=$(ARCH): modelab builds for x86_64, arm64 or riscv64)
 endif
