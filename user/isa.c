@@ -303,9 +303,12 @@ static void entry_facts(FILE *out)
 		answered ? "getppid() answered" : "no answer");
 	if (traced) {
 		fprintf(out, "; the kernel saw nr %ld entered from ", s.nr[0]);
-		for (int i = 4 - ML_ARCH_SYSCALL_INSN_LEN; i < 4; i++)
-			fprintf(out, "%02x%s", s.insn[i], i < 3 ? " " : "");
-		fprintf(out, " (the bytes before its pc)\n");
+		if (ML_ARCH_SYSCALL_INSN_LEN == 4)	/* one little-endian word */
+			fprintf(out, "%02x%02x%02x%02x (the instruction before its pc)\n",
+				s.insn[3], s.insn[2], s.insn[1], s.insn[0]);
+		else
+			fprintf(out, "%02x %02x (the bytes before its pc)\n",
+				s.insn[2], s.insn[3]);
 		fprintf(out, KEY_FMT "%s 0x%08x, seen by the kernel\n",
 			"audit_arch", ML_ARCH_AUDIT_NAME, s.arch);
 	} else {
