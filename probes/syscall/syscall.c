@@ -133,8 +133,8 @@ static int need_vdso(struct ml_ctx *ctx, const char *call)
 	if (ml_vdso_list(have, sizeof(have)) < 0)
 		return ml_skip(ctx, "no vDSO is mapped in this process (qemu-user maps none)");
 	if (!ml_vdso_lookup(call))
-		return ml_skip(ctx, "this kernel's vDSO has no %s (it has: %s): libc's %s is a system call here",
-			       call, have, call);
+		return ml_skip(ctx, "no %s in this kernel's vDSO: libc's %s is a system call here (the vDSO has: %s)",
+			       call, call, have);
 	return 0;
 }
 
