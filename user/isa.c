@@ -454,13 +454,19 @@ int ml_isa_facts(FILE *out)
 	fprintf(out, KEY_FMT "%s\n", "runs_on",
 		ml_env_emulated(&env) ? env.hypervisor :
 		*env.hypervisor ? env.hypervisor : "the hardware");
-	if (!ml_clock_init(&clock, ML_CLOCK_TSC, 20))
+	/* AUTO, as `modelab run` chooses: QEMU's default x86 CPU has a TSC
+	 * that is not invariant, and no rdtscp to read it with */
+	if (!ml_clock_init(&clock, ML_CLOCK_AUTO, 20) &&
+	    clock.kind == ML_CLOCK_TSC)
 		fprintf(out, KEY_FMT "%s, %.1f MHz %s\n", "time_base",
 			ML_ARCH_COUNTER_LABEL, clock.ticks_per_ns * 1e3,
 			clock.rate_from ? clock.rate_from :
 					  "calibrated against CLOCK_MONOTONIC_RAW");
 	else
-		fprintf(out, KEY_FMT "clock_gettime: no counter known\n", "time_base");
+		fprintf(out, KEY_FMT "clock_gettime(CLOCK_MONOTONIC_RAW): %s\n",
+			"time_base", ML_ARCH_KNOWN ?
+			"no invariant " ML_ARCH_COUNTER_LABEL " here" :
+			"no counter known for this ISA");
 	entry_facts(out);
 	vdso_facts(out);
 #if ML_ARCH_KNOWN
