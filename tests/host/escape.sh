@@ -182,6 +182,8 @@ attempt setuid-plant --deny getppid -- setuid_plant "$tmp/plant"
 
 # ---- also found ---------------------------------------------------------------------
 attempt creat --deny open,openat,openat2 -- creat "$tmp/plant/creat-$$"
+attempt uring-open --deny open,openat,openat2 -- uring open "$secret"
+attempt uring-socket --deny socket -- uring socket
 attempt open-by-handle --deny open,openat,openat2 -- open_by_handle "$secret"
 attempt parent-door --deny open,openat,openat2 -- parent_door "$secret" @SUPERVISOR@
 attempt kill-group --deny getppid -- kill_group
