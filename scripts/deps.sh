@@ -24,7 +24,8 @@ packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcm
 	crun golang-github-docker-docker-dev golang-github-containers-common
 	$kernel qemu-system-x86 busybox-static cpio kmod sparse
 	debootstrap debian-archive-keyring
-	flex bison bc libelf-dev libssl-dev xz-utils"
+	flex bison bc libelf-dev libssl-dev xz-utils
+	gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu qemu-user-static"
 
 missing=""
 for p in $packages; do

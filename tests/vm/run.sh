@@ -7,7 +7,8 @@
 #   tests/vm/run.sh --counts FILE
 #                             same VM, module loaded: runs 'modelab run --quick
 #                             --csv' and writes its CSV (the kernel's counts
-#                             per figure) to FILE, for 'make run'
+#                             per figure) to FILE, for 'make run', and
+#                             FILE's .isa.txt: 'modelab isa' (make isas)
 #   --keep                    keep build/vm/root and the initramfs afterwards
 #
 # The host kernel may lack module support, so the module is built against the
@@ -267,6 +268,8 @@ if [ $MODE = counts ]; then
 		sed '1d;$d' > "$COUNTS_OUT"
 	tr -d '\r' < "$LOG" | sed -n '/^=== modelab observer begin ===$/,/^=== modelab observer end ===$/p' |
 		sed '1d;$d' > "${COUNTS_OUT%.csv}.observer.txt"
+	tr -d '\r' < "$LOG" | sed -n '/^=== modelab isa begin ===$/,/^=== modelab isa end ===$/p' |
+		sed '1d;$d' > "${COUNTS_OUT%.csv}.isa.txt"
 	if [ $rc != 0 ] || ! grep -q '^probe,figure,' "$COUNTS_OUT" ||
 	   grep -qE 'Oops|BUG:|WARNING:|general protection|Call Trace' "$LOG"; then
 		die "the VM gave no clean counts (qemu status $rc; console log: $LOG)"
