@@ -83,6 +83,15 @@ bool ml_watch_alive(struct ml_watch *w, char *comm, size_t len);
 bool ml_watch_descends(struct ml_watch *w, struct task_struct *task);
 /* END SOLUTION lab3-command */
 
+/* tree.c: watch-tree's answers remembered per CPU, by epoch */
+extern atomic_long_t ml_tree_epoch;
+bool ml_watch_counts(struct ml_watch *w, struct task_struct *task);
+/* A process exited (its children moved) or the watch changed. */
+static inline void ml_tree_changed(void)
+{
+	atomic_long_inc_return(&ml_tree_epoch);	/* fully ordered */
+}
+
 /* probes.c */
 int ml_probes_find(void);
 int ml_probes_on(void);
@@ -157,7 +166,7 @@ static inline void ml_count(enum ml_counter c, struct task_struct *task)
 	preempt_disable_notrace();
 	this_cpu_inc(ml_pcpu.n[c]);
 	w = rcu_dereference_sched(ml_watched);
-	if (w && ml_watch_covers(w, task))
+	if (w && ml_watch_counts(w, task))
 		atomic64_inc(&w->n[c]);
 	preempt_enable_notrace();
 }

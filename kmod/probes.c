@@ -122,6 +122,9 @@ static void ml_probe_switch(void *data, bool preempt,
 			    ML_SCHED_SWITCH_STATE)
 {
 	ml_count(ML_CTXSW, prev);
+	/* An exiting task's last switch: its children have new parents. */
+	if (READ_ONCE(prev->exit_state))
+		ml_tree_changed();
 }
 
 /* BEGIN SOLUTION lab2-migrations: count each migration of a task */
@@ -141,7 +144,7 @@ static void ml_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
 
 	atomic64_inc((atomic64_t *)&row->n[ML_MIGRATIONS]);
 	w = rcu_dereference_sched(ml_watched);
-	if (w && ml_watch_covers(w, p))	/* as ml_count(): watch-tree too */
+	if (w && ml_watch_counts(w, p))	/* as ml_count(): watch-tree too */
 		atomic64_inc(&w->n[ML_MIGRATIONS]);
 }
 /* END SOLUTION lab2-migrations */
@@ -260,6 +263,7 @@ int ml_probes_on(void)
 		}
 	}
 	ml_active = true;
+	ml_tree_changed();	/* exits went unseen while we were detached */
 	return 0;
 }
 

@@ -29,6 +29,7 @@ static void ml_watch_replace(struct ml_watch *w)
 	struct ml_watch *old;
 
 	old = rcu_replace_pointer(ml_watched, w, lockdep_is_held(&ml_lock));
+	ml_tree_changed();	/* @w may sit where @old did: forget its answers */
 	if (!old)
 		return;
 	/* Wait for probes that may still be counting into @old. */
