@@ -40,7 +40,8 @@ struct reader {
 static int syntax(struct reader *r, const char *why)
 {
 	return ml_errorf(r->err, r->errlen, "%s: not valid JSON at byte %zu: %s",
-			 r->what, (size_t)(r->p - r->start), why);
+			 r->what, (size_t)(r->p - r->start),
+			 r->p < r->end ? why : "unexpected end of data");
 }
 
 static const char *field(const struct reader *r)
