@@ -126,6 +126,7 @@ static const char plot_help[] =
 	"a figure's times with its median, the median's 95% interval and p99\n"
 	"marked; summary-PROBE, the probe's medians on a log axis with their\n"
 	"intervals; witnesses-PROBE, what one op caused in the witness pass.\n"
+	"At most 150 pictures, a summary showing a probe's first 60 figures.\n"
 	"'modelab run --plot DIR' does the same for the run it makes.\n"
 	"Exit status: 0; 1 when gnuplot fails; 2 on bad input.\n";
 static const char report_help[] =

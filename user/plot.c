@@ -20,6 +20,13 @@
 #include <unistd.h>
 
 #define GNUPLOT_DEADLINE_S 300
+/*
+ * Bounds, so that a report of 40,000 figures is drawn in seconds: at most
+ * this many pictures (each an SVG and a PNG; a full run draws 131), and a
+ * probe's summary shows its first ML_PLOT_MAX_SUMMARY figures.
+ */
+#define ML_PLOT_MAX_PICTURES 150
+#define ML_PLOT_MAX_SUMMARY 60
 #define INK "'#4d4d4d'"
 #define MEDIAN_INK "'#b2182b'"
 #define CI_INK "'#f4a582'"
@@ -144,10 +151,13 @@ static int summary_picture(FILE *gp, const char *dir,
 	const char *probe = r->figs[first].probe;
 	bool positive = true;
 	char stem[256];
-	size_t n = 0;
+	size_t n = 0, all = 0;
 
+	for (size_t i = first; i != ML_VIEW_NONE; i = r->figs[i].next_timed)
+		all++;
 	fputs("reset\n$s << EOD\n", gp);
-	for (size_t i = first; i != ML_VIEW_NONE; i = r->figs[i].next_timed) {
+	for (size_t i = first; i != ML_VIEW_NONE && n < ML_PLOT_MAX_SUMMARY;
+	     i = r->figs[i].next_timed) {
 		const struct ml_view_figure *f = &r->figs[i];
 
 		positive &= f->median.value > 0 &&
@@ -162,6 +172,8 @@ static int summary_picture(FILE *gp, const char *dir,
 	}
 	fputs("EOD\nset title ", gp);
 	gp_str(gp, probe);
+	if (all > n)
+		fprintf(gp, " . ' (the first %zu figures of %zu)'", n, all);
 	fprintf(gp,
 		"\n%s\nset grid ytics mytics\nset xrange [-0.7:%zu.7]\n"
 		"set xtics rotate by -45 left\nset bmargin 10\nset rmargin 12\n"
@@ -295,9 +307,10 @@ int ml_plot_script(FILE *gp, const struct ml_view_report *r, const char *dir)
 
 		if (f->kind != ML_VIEW_TIMED)
 			continue;
-		if (f->nbuckets)
+		if (f->nbuckets && total < 2 * ML_PLOT_MAX_PICTURES)
 			total += figure_picture(gp, dir, f);
-		if (ml_view_first_timed(r, i))
+		if (ml_view_first_timed(r, i) &&
+		    total < 2 * ML_PLOT_MAX_PICTURES - 2)
 			total += summary_picture(gp, dir, r, i) +
 				 witness_picture(gp, dir, r, i);
 	}

@@ -1,1 +1,2 @@
-#include <errno.h>
+/* the kernel's numbers, as glibc gets them */
+#include <asm/errno.h>
