@@ -198,8 +198,10 @@ static int number(struct reader *r)
 	nd = digits(r);
 	if (!nd)
 		return syntax(r, "a number without digits");
-	if (*d == '0' && nd > 1)
+	if (*d == '0' && nd > 1) {
+		r->p = d;
 		return syntax(r, "a number with a leading zero");
+	}
 	if (at(r, '.')) {
 		r->p++;
 		integer = false;
