@@ -133,6 +133,7 @@ test: deps
 	$(MAKE) all
 	$(MAKE) test-host
 	$(MAKE) test-asan
+	$(MAKE) fuzz
 	$(MAKE) modules-check
 	$(MAKE) grade-selftest
 	$(MAKE) test-vm
@@ -173,7 +174,7 @@ test-kernels:
 # Each parser of untrusted input under libFuzzer (clang), with ASan and
 # UBSan: tests/fuzz/fuzz_TARGET.c, its seeds in tests/fuzz/corpus/, what
 # it finds kept in MODELAB_FUZZ_CACHE (outside the clone).
-FUZZ_TARGETS := profile report plot options procirq kcounts command
+FUZZ_TARGETS := profile report plot options proc command
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 2
 FUZZ_O       := build/fuzz

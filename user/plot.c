@@ -36,35 +36,37 @@
 #define GP_MAX_TEXT 160
 
 /*
- * Text from the report into the script.  In a command, a string in
- * double quotes with gnuplot's backslash escapes: a single-quoted one
- * cannot start with its doubled-quote escape (gnuplot reads an empty
- * string, then stops at the rest).  In a datablock (data, where nothing
- * is an escape) a word in double quotes with '"' as '\''.  Control
- * characters are spaces either way: a line break would end the line and
- * let the report write gnuplot commands.
+ * Text from the report into the script.  In a command, single-quoted
+ * pieces, where nothing is special (a double-quoted string would run a
+ * `command` in backquotes), each ' as the expression ' . "'" . ' (the
+ * doubled '' escape fails at a string's start: '''x' is '' then x, and
+ * gnuplot stops).  In a datablock (data, where nothing is substituted) a
+ * word in double quotes with '"' as '\''.  Control characters are spaces
+ * either way: a line break would end the line and let the report write
+ * gnuplot commands.
  */
 static void gp_quoted(FILE *gp, const char *s, bool data)
 {
 	const char *end = s + strlen(s);
+	char quote = data ? '"' : '\'';
 
 	if (end - s > GP_MAX_TEXT) {
 		end = s + GP_MAX_TEXT;
 		while (end > s && (*end & 0xc0) == 0x80)
 			end--;	/* not inside a UTF-8 sequence */
 	}
-	fputc('"', gp);
+	fputc(quote, gp);
 	for (; s < end; s++) {
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			fputc(' ', gp);
 		else if (*s == '"' && data)
 			fputc('\'', gp);
-		else if ((*s == '"' || *s == '\\') && !data)
-			fprintf(gp, "\\%c", *s);
+		else if (*s == '\'' && !data)
+			fputs("' . \"'\" . '", gp);
 		else
 			fputc(*s, gp);
 	}
-	fputc('"', gp);
+	fputc(quote, gp);
 }
 
 static void gp_str(FILE *gp, const char *s)

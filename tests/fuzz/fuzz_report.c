@@ -76,8 +76,10 @@ static void check_page(const char *page)
 }
 
 /*
- * Every line of the script: its double quotes pair up (backslash escapes
- * aside, but in a datablock, where there are none).
+ * Every line of the script ends outside any string, and outside single
+ * quotes no backquote (gnuplot runs `...` as a shell command, also in
+ * double quotes).  In a command: '...' holds anything but ', "..." has
+ * backslash escapes; in a datablock only "..." quotes, without escapes.
  */
 static void check_script(const char *script)
 {
@@ -86,16 +88,24 @@ static void check_script(const char *script)
 	for (const char *line = script; *line;) {
 		const char *end = strchr(line, '\n');
 		size_t n = end ? (size_t)(end - line) : strlen(line);
-		bool in = false;
+		char in = 0;
 
 		if (data && n == 3 && !strncmp(line, "EOD", 3)) {
 			data = false;
 		} else {
 			for (size_t i = 0; i < n; i++) {
-				if (line[i] == '\\' && in && !data)
+				char c = line[i];
+
+				if (!in && c == '`' && !data)
+					fuzz_fail("report", "a backquote in a command", script);
+				if (in == '"' && c == '`' && !data)
+					fuzz_fail("report", "a backquote in double quotes", script);
+				if (in == '"' && c == '\\' && !data)
 					i++;
-				else if (line[i] == '"')
-					in = !in;
+				else if (!in && (c == '"' || (c == '\'' && !data)))
+					in = c;
+				else if (in && c == in)
+					in = 0;
 			}
 			if (in)
 				fuzz_fail("report", "a string open at a line's end", script);
