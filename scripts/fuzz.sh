@@ -28,7 +28,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # checks its CPU time against the promise)
 seeds_of() { case $1 in plot) echo report ;; *) echo "$1" ;; esac; }
 max_len_of() { case $1 in profile | report | plot) echo 65536 ;; *) echo 4096 ;; esac; }
-timeout_of() { case $1 in profile) echo 20 ;; plot) echo 30 ;; *) echo 10 ;; esac; }
+timeout_of() { case $1 in profile | plot) echo 60 ;; *) echo 30 ;; esac; }
 
 run_one() {
 	local t=$1 seeds
