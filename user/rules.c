@@ -88,14 +88,14 @@ static bool seen_before(const struct rule_key *k, struct profile_ctx *p)
  * Counts the rule's weight and its comparisons on syscall nr; refuses a
  * profile past either bound, before libseccomp takes the rule.
  */
-static int within_bounds(int nr, unsigned int nargs, bool split,
-			 const char *at, struct profile_ctx *p)
+static int within_bounds(int nr, unsigned int nargs, const char *at,
+			 struct profile_ctx *p)
 {
 	/* numbers past the table (other ABIs' pseudo-numbers) share a slot */
 	size_t i = nr >= 0 && nr < ML_PROFILE_NR_SLOTS ? (size_t)nr :
 							  ML_PROFILE_NR_SLOTS;
 
-	p->weight += split ? 2 * nargs : 1 + nargs;
+	p->weight += 1 + nargs;
 	if (p->weight > ML_PROFILE_MAX_WEIGHT)
 		return ml_errorf(p->err, p->len,
 			    "profile: %s: more rules than a profile may have (%d, each weighing 1 + its comparisons)",
@@ -110,39 +110,48 @@ static int within_bounds(int nr, unsigned int nargs, bool split,
 	return 0;
 }
 
-int ml_profile_add_rules(uint32_t action, int nr, const char *name,
-			 const char *at, struct scmp_arg_cmp *cmp,
-			 unsigned int nargs, bool split, struct profile_ctx *p)
+/* One rule into libseccomp, unless the very same went in before. */
+static int add_once(uint32_t action, int nr, const char *name, const char *at,
+		    const struct ml_arg_rule *r, struct profile_ctx *p)
 {
 	struct rule_key k;
-	int rc = 0;
+	int rc;
 
 	memset(&k, 0, sizeof(k));
 	k.nr = nr;
 	k.action = action;
 	k.used = 1;
-	k.split = split;
-	k.nargs = nargs;
-	if (nargs)
-		memcpy(k.cmp, cmp, nargs * sizeof(*cmp));
-	if (seen_before(&k, p)) {
-		p->info->rules_added++;
+	k.nargs = r->n;
+	if (r->n)
+		memcpy(k.cmp, r->cmp, r->n * sizeof(r->cmp[0]));
+	if (seen_before(&k, p))
 		return 0;
-	}
-	if (within_bounds(nr, nargs, split, at, p))
+	if (within_bounds(nr, r->n, at, p))
 		return -1;
-	if (!split) {
-		rc = seccomp_rule_add_array(p->ctx, action, nr, nargs, cmp);
-	} else {
-		/* crun and runc: each comparison its own rule, so "or" */
-		for (unsigned int i = 0; i < nargs && !rc; i++)
-			rc = seccomp_rule_add_array(p->ctx, action, nr, 1,
-						    &cmp[i]);
-	}
+	rc = seccomp_rule_add_array(p->ctx, action, nr, r->n, r->cmp);
 	if (rc)
 		return ml_errorf(p->err, p->len,
 			    "profile: %s: libseccomp refused a rule for '%s': %s",
 			    at, name, strerror(-rc));
+	return 0;
+}
+
+int ml_profile_add_rules(uint32_t action, int nr, const char *name,
+			 const char *at, struct scmp_arg_cmp *cmp,
+			 unsigned int nargs, bool split, struct profile_ctx *p)
+{
+	static struct ml_arg_rule rules[256];
+	char why[256];
+	int n;
+
+	/* compared as the kernel reads them: argwidth.c */
+	n = ml_arg_rules(name, cmp, nargs, split, rules, ML_ARRAY_SIZE(rules),
+			 why, sizeof(why));
+	if (n < 0)
+		return ml_errorf(p->err, p->len, "profile: %s: %s", at, why);
+	for (int i = 0; i < n; i++)
+		if (add_once(action, nr, name, at, &rules[i], p))
+			return -1;
 	p->info->rules_added++;
 	return 0;
 }

@@ -261,11 +261,11 @@ static const struct {
 	  "profile: syscalls[0].errnoRet: -5 is out of range (0 to 4094)" },
 	{ RULE("'action': 'SCMP_ACT_ERRNO', 'errnoRet': 4096"),
 	  "profile: syscalls[0].errnoRet: 4096 is out of range (0 to 4094)" },
-	/* 4: capabilities by name, all 41 known, others refused */
-	{ RULE("'action': 'SCMP_ACT_ERRNO', 'includes': {'caps': ['CAP_FROB']}"),
-	  "profile: syscalls[0].includes.caps[0]: unknown capability 'CAP_FROB'" },
-	{ RULE("'action': 'SCMP_ACT_ERRNO', 'excludes': {'caps': ['CAP_CHOWN', 'chown']}"),
-	  "profile: syscalls[0].excludes.caps[1]: unknown capability 'chown'" },
+#ifdef __x86_64__
+	/* 1: this machine's archMap entry with an architecture libseccomp does not know (crun) */
+	{ ALLOW_ALL "'archMap': [{'architecture': 'SCMP_ARCH_X86_64', 'subArchitectures': ['SCMP_ARCH_NOPE']}]}",
+	  "profile: archMap[0].subArchitectures[0]: unknown architecture 'SCMP_ARCH_NOPE' (libseccomp does not know it)" },
+#endif
 	/* 3: minKernel is a version */
 	{ RULE("'action': 'SCMP_ACT_ERRNO', 'includes': {'minKernel': 'five'}"),
 	  "profile: syscalls[0].includes.minKernel: 'five' is not a kernel version (\"<kernel>.<major>\")" },
@@ -382,6 +382,13 @@ static void profiles_read_as_crun_and_docker_do(void **state)
 		{ ALLOW_ALL "'archMap': [{'architecture': 'SCMP_ARCH_LOONGARCH64', 'subArchitectures': []},"
 		  " {'architecture': 'SCMP_ARCH_X86_64', 'subArchitectures': ['SCMP_ARCH_X86', 'SCMP_ARCH_X32']}]}",
 		  0, 0, 0, 0, true, { { 0, 0, 0 } } },
+		/* an unknown capability is one the command lacks (moby, crun) */
+		{ ALLOW_ALL "'syscalls': [{'names': ['uname'], 'action': 'SCMP_ACT_ERRNO', 'includes': {'caps': ['CAP_FROB']}},"
+		  " {'names': ['getppid'], 'action': 'SCMP_ACT_ERRNO', 'excludes': {'caps': ['chown']}}]}",
+		  1, 1, 0, 0, false, { { UNAME, 0, EFAULT }, { GETPPID, 0, EPERM } } },
+		/* TRACE is ENOSYS, a tracer or not */
+		{ RULE("'action': 'SCMP_ACT_TRACE', 'errnoRet': 7"), 1, 0, 0, 0, false,
+		  { { GETPPID, 0, ENOSYS } } },
 		/* an archMap naming only i386 adds nothing on x86-64 */
 		{ ALLOW_ALL "'archMap': [{'architecture': 'SCMP_ARCH_X86', 'subArchitectures': []}]}",
 		  0, 0, 0, 0, false, { { 0, 0, 0 } } },
@@ -502,7 +509,7 @@ static void too_long_and_too_many(void **state)
 
 	(void)state;
 	/*
-	 * 960 rules of two comparisons on 40 calls, values with high bits:
+	 * 960 rules of two comparisons on 40 calls, distinct values:
 	 * past 4096 instructions, or past the time libseccomp may take to
 	 * build them (rules.c); either way refused, and soon
 	 */
@@ -510,7 +517,7 @@ static void too_long_and_too_many(void **state)
 	for (size_t i = 0; i < 960; i++)
 		off += (size_t)snprintf(j + off, cap - off,
 			"%s{\"names\": [\"%s\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0, \"value\": %zu, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 1, \"value\": %zu, \"op\": \"SCMP_CMP_EQ\"}]}",
-			i ? "," : "", forty[i % 40], (i << 32) + i, (i << 32) + i + 1);
+			i ? "," : "", forty[i % 40], 7 * i, 7 * i + 1);
 	snprintf(j + off, cap - off, "]}");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ctx = ml_profile_parse(j, &info, err, sizeof(err));
@@ -519,7 +526,7 @@ static void too_long_and_too_many(void **state)
 	if (strstr(err, "profile: the filter would be ") == err)
 		assert_non_null(strstr(err, " instructions; the kernel takes at most 4096 (BPF_MAXINSNS)"));
 	else
-		assert_string_equal(err, "profile: libseccomp needs over 300 ms to build this filter (rules weighing 2880, up to 48 comparisons on one syscall): refused");
+		assert_true(strstr(err, "profile: libseccomp needs over 300 ms to build this filter (rules weighing ") == err);
 	assert_true(t1.tv_sec - t0.tv_sec < 10);
 	print_message("960 argument rules: refused in %.2f s: %s\n",
 		      (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, err);
@@ -617,7 +624,8 @@ static void slow_profiles_refused_at_once(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_null(ml_profile_parse(j, &info, err, sizeof(err)));
 	print_message("20 rules of 6 ordered comparisons: %.2f s: %s\n", since(&t0), err);
-	assert_string_equal(err, "profile: syscalls[10].names[0]: more comparisons on one syscall than a profile may have (64)");
+	/* compared on the bits the kernel reads (argwidth.c), one is many */
+	assert_string_equal(err, "profile: syscalls[0].names[0]: more comparisons on one syscall than a profile may have (64)");
 	assert_true(since(&t0) < 10);
 	free(j);
 }
