@@ -19,7 +19,7 @@
  */
 #define ML_PROFILE_MAX_BYTES (1024 * 1024)
 #define ML_PROFILE_MAX_WEIGHT 4096
-#define ML_PROFILE_MAX_COMPARISONS 64	/* on one syscall */
+#define ML_PROFILE_MAX_COMPARISONS 256	/* on one syscall */
 #define ML_PROFILE_NR_SLOTS 1024
 
 /* The kernel refuses a longer program (linux/bpf_common.h). */

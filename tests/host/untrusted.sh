@@ -77,7 +77,7 @@ jq -nc '{defaultAction: "SCMP_ACT_ALLOW", syscalls: ([{names: ["read"], action: 
 	+ [range(9000) as $i | {names: ["read"], action: "SCMP_ACT_LOG",
 	args: [{index: 0, value: $i, op: "SCMP_CMP_EQ"}]}])}' >"$tmp/reads.json"
 within_s "$limit" "profile: 9,000 conditional read rules: refused at once" 2 \
-	"modelab sandbox: profile: syscalls[65].names[0]: more comparisons on one syscall than a profile may have (64)" \
+	"modelab sandbox: profile: syscalls[257].names[0]: more comparisons on one syscall than a profile may have (256)" \
 	"$ML" sandbox --profile "$tmp/reads.json" -- true
 # eleven rules of six ordered comparisons on one call (minutes before)
 jq -nc '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [range(11) as $i | {names: ["read"],
@@ -85,7 +85,7 @@ jq -nc '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [range(11) as $i | {names: [
 	op: (["SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_GE", "SCMP_CMP_GT",
 	"SCMP_CMP_EQ"][($i + $a) % 6])}]}]}' >"$tmp/ordered.json"
 within_s "$limit" "profile: 11 rules of six ordered comparisons on one call: refused at once" 2 \
-	"modelab sandbox: profile: syscalls[0].names[0]: more comparisons on one syscall than a profile may have (64)" \
+	"modelab sandbox: profile: syscalls[3].names[0]: more comparisons on one syscall than a profile may have (256)" \
 	"$ML" sandbox --profile "$tmp/ordered.json" -- true
 
 # ---- reports: refused naming the field, or drawn whole ---------------------------
