@@ -84,6 +84,12 @@ static const struct {
 	{ SCMP_ARCH_RISCV64, AUDIT_ARCH_RISCV64, false },
 };
 
+/* seccomp_arch_exist() answers 0 when the filter has the architecture */
+static bool has_arch(scmp_filter_ctx ctx, uint32_t token)
+{
+	return seccomp_arch_exist(ctx, token) == 0;
+}
+
 static int rule(scmp_filter_ctx g, uint32_t action, int nr, unsigned int n,
 		struct scmp_arg_cmp a, struct scmp_arg_cmp b)
 {
@@ -109,11 +115,14 @@ static scmp_filter_ctx guard_ctx(scmp_filter_ctx main)
 
 	if (!g)
 		return NULL;
-	/* an architecture the guard does not name: the filter decides */
+	/*
+	 * The guard names every architecture the filter lets in; one the
+	 * guard does not name, the filter decides (it refuses them all).
+	 */
 	rc = seccomp_attr_set(g, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
 	for (size_t i = 0; i < ML_ARRAY_SIZE(arches) && !rc; i++)
 		if (arches[i].token != seccomp_arch_native() &&
-		    !seccomp_arch_exist(main, arches[i].token))
+		    has_arch(main, arches[i].token))
 			rc = seccomp_arch_add(g, arches[i].token);
 	rc = rc ?: rule(g, eperm, SCMP_SYS(seccomp), 2,
 			MASKED(0, LOW32, SECCOMP_SET_MODE_FILTER),
@@ -205,8 +214,9 @@ int ml_guard_build(void *main_ctx, const struct ml_profile_info *info,
 		return ml_errorf(err, len, "libseccomp could not generate the filter");
 	}
 	seccomp_release(guard);
+	/* the refusals by number, on each architecture the filter lets in */
 	for (size_t i = 0; i < ML_ARRAY_SIZE(arches); i++)
-		if (!seccomp_arch_exist(main_ctx, arches[i].token))
+		if (has_arch(main_ctx, arches[i].token))
 			np += 5 * (info ? info->numbered : 0);
 	f->n = np + ng + nm;
 	if (f->n > 4096) {
@@ -223,7 +233,7 @@ int ml_guard_build(void *main_ctx, const struct ml_profile_info *info,
 		return ml_errorf(err, len, "out of memory");
 	}
 	for (size_t i = 0; i < ML_ARRAY_SIZE(arches) && np; i++) {
-		if (seccomp_arch_exist(main_ctx, arches[i].token))
+		if (!has_arch(main_ctx, arches[i].token))
 			continue;
 		for (size_t k = 0; k < info->numbered; k++, at += 5)
 			by_number(&all[at], arches[i].audit,

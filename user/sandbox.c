@@ -62,7 +62,8 @@ void ml_sandbox_usage(FILE *out)
 		"  --deny LIST         refuse these syscalls, allow the rest; a door names its\n"
 		"                      siblings too (open: openat, openat2, creat,\n"
 		"                      open_by_handle_at; execve: execveat; fork, vfork,\n"
-		"                      clone: the others and clone3)\n"
+		"                      clone: the others and clone3; anything io_uring can\n"
+		"                      do, such as openat or socket: io_uring too)\n"
 		"  --profile FILE      an OCI runtime-spec seccomp profile (Docker, Podman)\n"
 		"  --action ACTION     what a refused call gets: errno (EPERM), errno:NAME,\n"
 		"                      kill, trap, log or notify (default errno)\n"
@@ -200,26 +201,62 @@ static const char *const doors[][6] = {
 	{ "fork", "vfork", "clone", "clone3", NULL },
 };
 
+/*
+ * What io_uring can do without passing the syscall table (its IORING_OP_*
+ * run in the kernel: probes/seccomp/doors.c): a deny-list naming any of
+ * these refuses the ring too, as Docker's default profile leaves it out.
+ */
+static const char *const ring_does[] = {
+	"open", "openat", "openat2", "creat", "read", "readv", "pread64",
+	"preadv", "preadv2", "write", "writev", "pwrite64", "pwritev",
+	"pwritev2", "fsync", "fdatasync", "sync_file_range", "poll", "ppoll",
+	"sendmsg", "recvmsg", "sendto", "recvfrom", "accept", "accept4",
+	"connect", "socket", "bind", "listen", "shutdown", "fallocate",
+	"ftruncate", "close", "statx", "fadvise64", "madvise", "epoll_ctl",
+	"epoll_wait", "splice", "tee", "rename", "renameat", "renameat2",
+	"unlink", "unlinkat", "rmdir", "mkdir", "mkdirat", "symlink",
+	"symlinkat", "link", "linkat", "setxattr", "fsetxattr", "getxattr",
+	"fgetxattr", "waitid", "futex", "futex_waitv", "pipe", "pipe2",
+	NULL,
+};
+static const char *const ring[] = { "io_uring_setup", "io_uring_enter",
+				    "io_uring_register", NULL };
+
+/* Adds the calls of names to nrs (when libseccomp knows them). */
+static void add_names(const char *const *names, int *nrs, size_t *n,
+		      size_t max)
+{
+	for (size_t k = 0; names[k] && *n < max; k++) {
+		int nr = seccomp_syscall_resolve_name(names[k]);
+		bool have = nr == __NR_SCMP_ERROR;
+
+		for (size_t i = 0; i < *n; i++)
+			have |= nrs[i] == nr;
+		if (!have)
+			nrs[(*n)++] = nr;
+	}
+}
+
+/* Does nrs[0..n) name any of names? */
+static bool names_any(const char *const *names, const int *nrs, size_t n)
+{
+	for (size_t k = 0; names[k]; k++)
+		for (size_t i = 0; i < n; i++)
+			if (nrs[i] == seccomp_syscall_resolve_name(names[k]))
+				return true;
+	return false;
+}
+
 static void whole_doors(int *nrs, size_t *n, size_t max)
 {
 	size_t given = *n;
+	bool by_ring = names_any(ring_does, nrs, given);
 
-	for (size_t d = 0; d < ML_ARRAY_SIZE(doors); d++) {
-		bool named = false;
-
-		for (size_t k = 0; doors[d][k]; k++)
-			for (size_t i = 0; i < given; i++)
-				named |= nrs[i] == seccomp_syscall_resolve_name(doors[d][k]);
-		for (size_t k = 0; named && doors[d][k] && *n < max; k++) {
-			int nr = seccomp_syscall_resolve_name(doors[d][k]);
-			bool have = nr == __NR_SCMP_ERROR;
-
-			for (size_t i = 0; i < *n; i++)
-				have |= nrs[i] == nr;
-			if (!have)
-				nrs[(*n)++] = nr;
-		}
-	}
+	for (size_t d = 0; d < ML_ARRAY_SIZE(doors); d++)
+		if (names_any(doors[d], nrs, given))
+			add_names(doors[d], nrs, n, max);
+	if (by_ring)
+		add_names(ring, nrs, n, max);
 }
 
 /* The filter the options describe; NULL with a message in err. */

@@ -94,7 +94,13 @@ run_attempt() {
 	out=$(cd "$tmp" && setsid -w sh -c 'n=$#; for a; do [ "$a" = @SUPERVISOR@ ] && a=$$; set -- "$@" "$a"; done; shift $n; exec "$@"' sh \
 		$(as_cmd "$who") "$ML" sandbox "${opts[@]}" $iso -- "$prog" "$@" 2>"$tmp/err" </dev/null)
 	rc=$?
-	verdict=$(printf '%s\n' "$out" | grep -E '^(HELD|ESCAPED|SKIP): ' | tail -n 1)
+	verdict=$(pick_verdict "$out")
+}
+# pick_verdict OUTPUT: an ESCAPED line wherever it stands (a grandchild may
+# print after the command's own HELD, or before it), else the last verdict
+pick_verdict() {
+	printf '%s\n' "$1" | grep -E '^ESCAPED: ' | head -n 1 | grep . ||
+		printf '%s\n' "$1" | grep -E '^(HELD|ESCAPED|SKIP): ' | tail -n 1
 }
 as_cmd() { [ "$1" = nobody ] && echo "setpriv --reuid=65534 --regid=65534 --clear-groups"; }
 
@@ -144,7 +150,7 @@ if command -v script >/dev/null; then
 		line="echo INJECTED-$RANDOM"
 		out=$(cd "$tmp" && script -qec "$(as_cmd "$who") $ML sandbox --deny getppid $iso -- $tmp/bin/tiocsti '$line'; read -t 1 typed; echo \"shell read: \$typed\"" /dev/null </dev/null 2>&1 | tr -d '\r')
 		rc=$?
-		verdict=$(printf '%s\n' "$out" | grep -E '^(HELD|ESCAPED|SKIP): ' | tail -n 1)
+		verdict=$(pick_verdict "$out")
 		if [ "${verdict%%:*}" = HELD ] && grep -qF "shell read: $line" <<<"$out"; then
 			verdict="ESCAPED: the shell read '$line' after modelab ended"
 		fi
@@ -176,6 +182,8 @@ attempt setuid-plant --deny getppid -- setuid_plant "$tmp/plant"
 
 # ---- also found ---------------------------------------------------------------------
 attempt creat --deny open,openat,openat2 -- creat "$tmp/plant/creat-$$"
+attempt uring-open --deny open,openat,openat2 -- uring open "$secret"
+attempt uring-socket --deny socket -- uring socket
 attempt open-by-handle --deny open,openat,openat2 -- open_by_handle "$secret"
 attempt parent-door --deny open,openat,openat2 -- parent_door "$secret" @SUPERVISOR@
 attempt kill-group --deny getppid -- kill_group
@@ -191,6 +199,7 @@ for config in "${configs[@]}"; do
 done
 
 # same uid, outside the sandbox: a process of the uid the command runs as
+landlock_abi=$(perl -e 'my $v = syscall(444, 0, 0, 1); print $v > 0 ? $v : 0' 2>/dev/null || echo 0)
 for config in "${configs[@]}"; do
 	who=${config%% *}
 	cuid=$(as "$who" "$ML" sandbox --deny getppid -- id -u 2>/dev/null)
@@ -198,6 +207,12 @@ for config in "${configs[@]}"; do
 	victim=$!
 	wait_until 5 grep -qs "$token" "/proc/$victim/environ"
 	run_attempt "$config" --deny getppid -- same_uid "$victim" "$token"
+	# Without --isolate only Landlock keeps a same-uid process out of reach:
+	# ptrace scoping since 5.13 (ABI 1), signals since 6.12 (ABI 6).  On an
+	# older kernel that is the documented limit (docs/sandbox.md), not a hole
+	if [ "$config" = "$who" ] && [ "$landlock_abi" -lt 6 ] && [ "${verdict%%:*}" = ESCAPED ]; then
+		verdict="SKIP: XFAIL: Landlock ABI $landlock_abi here (signal scoping needs 6, Linux 6.12): without --isolate a same-uid process is reachable, as docs/sandbox.md says (${verdict#ESCAPED: })"
+	fi
 	judge same-uid "$config"
 	kill "$victim" 2>/dev/null
 	wait "$victim" 2>/dev/null
@@ -222,7 +237,7 @@ for config in "${configs[@]}"; do
 	out=$(cd "$tmp" && unshare -m --propagation private sh -c 'mount --bind /dev/null "$0" && exec "$@"' "$over" \
 		$(as_cmd "${config%% *}") "$ML" sandbox --deny getppid --isolate -- "$tmp/bin/isolate_proc" 2>"$tmp/err" </dev/null)
 	rc=$?
-	verdict=$(printf '%s\n' "$out" | grep -E '^(HELD|ESCAPED|SKIP): ' | tail -n 1)
+	verdict=$(pick_verdict "$out")
 	refused_ok=yes judge isolate-proc "$config"
 done
 
