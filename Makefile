@@ -25,6 +25,8 @@
 #   make starter    the students' copy without solutions (LAB=, DEST=)
 #   make grade-selftest  every lab's starter below full marks, solution full
 #   make handin     grade LAB=NAME's WORK and pack it for the teacher
+#   make fuzz       every parser under libFuzzer, FUZZ_SECONDS each
+#                   (default 60), FUZZ_JOBS at a time (docs/fuzzing.md)
 
 # ---- the ISA: ARCH=x86_64|arm64|riscv64, default the host's ---------------
 # Another ISA than the host's is cross-built: bookworm's gcc-aarch64-linux-gnu
@@ -100,7 +102,7 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	test-cross isas \
 	modules modules-check vm static install clean test-kernels \
 	dkms-install dkms-remove test-dkms grade starter grade-selftest handin \
-	stress test-debug-kernel
+	fuzz fuzz-build stress test-debug-kernel
 
 all: $(PROGRAMS)
 
@@ -191,6 +193,7 @@ test: deps
 	$(MAKE) all
 	$(MAKE) test-host
 	$(MAKE) test-asan
+	$(MAKE) fuzz
 	$(MAKE) modules-check
 	$(MAKE) grade-selftest
 	$(MAKE) test-vm
@@ -240,6 +243,38 @@ test-vm:
 # part of `make test`: it downloads ~1 GB into MODELAB_KCACHE once.
 test-kernels:
 	@bash scripts/kernels.sh $(KERNELS)
+
+# ---- fuzzing (docs/fuzzing.md) ----------------------------------------------
+# Each parser of untrusted input under libFuzzer (clang), with ASan and
+# UBSan: tests/fuzz/fuzz_TARGET.c, its seeds in tests/fuzz/corpus/, what
+# it finds kept in MODELAB_FUZZ_CACHE (outside the clone).
+FUZZ_TARGETS := profile report plot options proc command
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 2
+FUZZ_O       := build/fuzz
+FUZZ_SAN     := -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
+		-fsanitize=address,undefined
+
+fuzz: deps
+	$(MAKE) fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) \
+		bash scripts/fuzz.sh $(FUZZ_TARGETS)
+
+fuzz-build:
+	$(MAKE) CC=clang O=$(FUZZ_O) CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+		$(FUZZ_O)/libmodelab.a
+	$(MAKE) $(FUZZ_TARGETS:%=$(FUZZ_O)/fuzz_%)
+
+# the module's parser, against tests/fuzz/kstub/ instead of the kernel
+$(FUZZ_O)/fuzz_command: tests/fuzz/fuzz_command.c tests/fuzz/fuzz.h \
+		kmod/command.c kmod/command.h $(wildcard tests/fuzz/kstub/linux/*.h)
+	@mkdir -p $(dir $@)
+	clang -D_GNU_SOURCE -Itests/fuzz -Itests/fuzz/kstub -Ikmod $(WARN) $(FUZZ_SAN) \
+		-fsanitize=fuzzer -o $@ $< kmod/command.c
+
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_O)/libmodelab.a
+	clang $(CPPFLAGS) -Itests/fuzz $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer \
+		-o $@ $< $(FUZZ_O)/libmodelab.a $(LDLIBS)
 
 # The stress suite (tests/vm/stress/, docs/module.md): dying process trees,
 # deep chains, subreapers, pid reuse, hotplug, command storms, rmmod under

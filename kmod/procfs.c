@@ -23,6 +23,7 @@
 #include <linux/stringify.h>
 #include <linux/uaccess.h>
 
+#include "command.h"
 #include "modelab.h"
 
 #define ML_CMD_MAX	64
@@ -181,15 +182,11 @@ static int ml_help_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* @line is trimmed; split off the first word and dispatch on it. */
-static int ml_run_command(char *line)
+/* Dispatch on the command word (command.c split the write). */
+static int ml_run_command(const char *word, const char *arg)
 {
-	char *arg = line;
-	const char *word = strsep(&arg, " \t");
 	int i, ret;
 
-	if (arg)
-		arg = skip_spaces(arg);
 	for (i = 0; i < ARRAY_SIZE(ml_cmds); i++) {
 		if (strcmp(word, ml_cmds[i].name))
 			continue;
@@ -206,7 +203,7 @@ static int ml_run_command(char *line)
 static ssize_t ml_write(struct file *file, const char __user *ubuf,
 			size_t count, loff_t *ppos)
 {
-	char buf[ML_CMD_MAX + 1], line[ML_CMD_MAX + 1];
+	char buf[ML_CMD_MAX + 1], line[ML_CMD_MAX + 1], *word, *arg;
 	size_t len = min_t(size_t, count, ML_CMD_MAX);
 	int ret;
 
@@ -218,13 +215,10 @@ static ssize_t ml_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	/* Empty, too long, or an embedded NUL that would hide trailing junk. */
-	if (!len || count > len || strlen(buf) != len) {
-		ret = -EINVAL;
-	} else {
-		memcpy(line, buf, len + 1);	/* the parser cuts it up */
-		ret = ml_run_command(strim(line));
-	}
+	memcpy(line, buf, len + 1);	/* the parser cuts it up */
+	ret = ml_command_split(line, len, count, &word, &arg);
+	if (!ret)
+		ret = ml_run_command(word, arg);
 	/* %pE escapes what is not printable: the text is the writer's. */
 	if (ret == -EINVAL)
 		pr_info_ratelimited("bad command '%*pE%s': the commands are in /proc/%s\n",

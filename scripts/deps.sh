@@ -18,7 +18,7 @@ case " ${ID} ${ID_LIKE:-} " in
 	;;
 esac
 
-packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcmocka-dev jq
+packages="gcc clang libclang-rt-dev make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcmocka-dev jq
 	gnuplot-nox chromium libpng-dev
 	$perf rt-tests seccomp strace
 	crun golang-github-docker-docker-dev golang-github-containers-common

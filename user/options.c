@@ -130,6 +130,7 @@ static const char plot_help[] =
 	"a figure's times with its median, the median's 95% interval and p99\n"
 	"marked; summary-PROBE, the probe's medians on a log axis with their\n"
 	"intervals; witnesses-PROBE, what one op caused in the witness pass.\n"
+	"At most 150 pictures, a summary showing a probe's first 60 figures.\n"
 	"'modelab run --plot DIR' does the same for the run it makes.\n"
 	"Exit status: 0; 1 when gnuplot fails; 2 on bad input.\n";
 static const char report_help[] =
@@ -257,6 +258,23 @@ static int parse_command(const char *word, enum ml_command *cmd)
 	return -1;
 }
 
+/*
+ * What getopt_long refused, named as given.  Its optopt is the option's
+ * code: for "--json=1" (a value to an option that takes none) that is
+ * OPT_JSON, 256, no character; for "-x" the character.
+ */
+static int unknown_option(const char *arg, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!strncmp(arg, "--", 2) && optopt && eq)
+		return ml_errorf(err, errlen, "option '%.*s' takes no value",
+				 (int)(eq - arg), arg);
+	if (!strncmp(arg, "--", 2) || !optopt || optopt >= 256)
+		return ml_errorf(err, errlen, "unknown option '%s'", arg);
+	return ml_errorf(err, errlen, "unknown option '-%c'", optopt);
+}
+
 int ml_parse_options(int argc, char **argv, bool single_probe,
 		     struct ml_options *o, char *err, size_t errlen)
 {
@@ -337,11 +355,7 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			return ml_errorf(err, errlen, "option '%s' needs a value",
 				    argv[optind - 1]);
 		default:
-			if (optopt)
-				return ml_errorf(err, errlen, "unknown option '-%c'",
-					    optopt);
-			return ml_errorf(err, errlen, "unknown option '%s'",
-				    argv[optind - 1]);
+			return unknown_option(argv[optind - 1], err, errlen);
 		}
 	}
 	if (json && csv)

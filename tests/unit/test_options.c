@@ -27,6 +27,13 @@ static const struct bad_case bad[] = {
 	{ false, { "modelab", "frob" }, "unknown command 'frob'" },
 	{ false, { "modelab", "--frob", "run" }, "unknown option '--frob'" },
 	{ false, { "modelab", "-x", "run" }, "unknown option '-x'" },
+	/* getopt_long's optopt holds a long option's code, not a character */
+	{ false, { "modelab", "--json=1", "run" },
+	  "option '--json' takes no value" },
+	{ false, { "modelab", "--no-kernel=1", "run" },
+	  "option '--no-kernel' takes no value" },
+	{ false, { "modelab", "--help=x" }, "option '--help' takes no value" },
+	{ false, { "modelab", "-xV" }, "unknown option '-x'" },
 	{ false, { "modelab", "run", "--cpu" }, "option '--cpu' needs a value" },
 	{ false, { "modelab", "run", "--cpu", "abc" },
 	  "--cpu: 'abc' is not a CPU number" },
