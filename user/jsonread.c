@@ -391,6 +391,7 @@ int ml_json_read_file(const char *path, size_t max, char **text, size_t *len)
 	FILE *f = fopen(path, "re");
 	size_t cap = 4096, n = 0, got;
 	char *buf = NULL, *t;
+	bool oom = false;
 
 	*text = NULL;
 	*len = 0;
@@ -400,15 +401,18 @@ int ml_json_read_file(const char *path, size_t max, char **text, size_t *len)
 		if (n == cap || !buf) {
 			cap = buf ? cap * 2 : cap;
 			t = realloc(buf, cap + 1);
-			if (!t)
+			if (!t) {
+				oom = true;	/* never a text cut short */
 				break;
+			}
 			buf = t;
 		}
+		errno = 0;
 		got = fread(buf + n, 1, cap - n, f);
 		n += got;
 	} while (got && n <= max);
-	if (!buf || ferror(f) || n > max) {
-		int e = !buf ? ENOMEM : n > max ? EFBIG : errno ? errno : EIO;
+	if (oom || ferror(f) || n > max) {
+		int e = oom ? ENOMEM : n > max ? EFBIG : errno ? errno : EIO;
 
 		fclose(f);
 		free(buf);
