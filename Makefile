@@ -104,7 +104,7 @@ modules:
 # sources.  Against Debian's kernel when the running one has no build tree.
 modules-check:
 	@kdir=$(KDIR); [ -d "$$kdir" ] || kdir=$$(sh scripts/kdir.sh | cut -d' ' -f2); \
-	rm -f kmod/*.o; \
+	rm -f kmod/*.o; mkdir -p build; \
 	$(MAKE) -C $$kdir M=$(CURDIR) W=1 C=2 modules 2>&1 | tee build/kmod-check.log; \
 	if grep -E 'warning|error' build/kmod-check.log; then \
 		echo "modelab.ko is not W=1 and sparse clean"; \

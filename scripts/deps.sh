@@ -3,6 +3,11 @@
 #
 # As root it calls apt-get; otherwise it prints the exact command to run and
 # fails, so `make run` and `make test` never half-work on a missing tool.
+#
+#   deps.sh          what `make`, `make run` and `make test` need
+#   deps.sh isas     and the lab VM on arm64 and riscv64 too: the cross
+#                    compilers and QEMU for those ISAs (`make vm ARCH=...`,
+#                    the kernel matrix's arm64 and riscv64 rows)
 set -eu
 
 . /etc/os-release 2>/dev/null || ID=unknown
@@ -24,6 +29,12 @@ packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcm
 	crun golang-github-docker-docker-dev golang-github-containers-common
 	$kernel qemu-system-x86 busybox-static cpio kmod sparse
 	debootstrap debian-archive-keyring"
+# The other ISAs' kernels, headers and busybox are never installed here:
+# scripts/isa.sh fetches them through a private apt state (dpkg -x).
+if [ "${1:-}" = isas ]; then
+	packages="$packages gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
+	qemu-system-arm qemu-system-misc opensbi"
+fi
 
 missing=""
 for p in $packages; do
