@@ -15,11 +15,17 @@
  * exclude_kernel (user-mode faults only, as page_fault_user) and a sample
  * period of 1, so that perf calls our handler for every fault, in the
  * faulting task with preemption off.  Software events are never
- * throttled at a period of 1 (perf_swevent_overflow()).  A counter is
- * bound to its CPU and dies when the CPU goes offline: a CPU hotplug
- * state (cpuhp) creates it when a CPU comes up and releases it before
- * the CPU goes down.  The kernel's own counters (perf stat -e
- * page-faults) are untouched: each perf event counts on its own.
+ * throttled at a period of 1 (perf_swevent_overflow()).  The kernel's own
+ * counters (perf stat -e page-faults) are untouched: each event counts on
+ * its own.
+ *
+ * CPU hotplug.  A counter is bound to its CPU, and perf detaches it for
+ * good when the CPU goes offline.  It cannot be made again in a CPU
+ * hotplug callback: creating or freeing a software event flips a static
+ * key, which takes the CPU hotplug lock that the CPU's bring-up holds
+ * (tried: the VM hung in the hotplug test).  So the callback only queues
+ * a work item, which replaces the CPU's counter once the bring-up is over;
+ * the few faults of that CPU in between go uncounted.
  *
  * IPIs.  On both ISAs an IPI is a per-CPU interrupt whose handler fires
  * ipi_entry with the kind's name (the one /proc/interrupts shows; riscv
@@ -33,15 +39,23 @@
 #include <linux/perf_event.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 /* Only for the prototype check in ml_arch_typecheck(). */
 #include <trace/events/ipi.h>
 
 #include "arch.h"
 
-static DEFINE_PER_CPU(struct perf_event *, ml_fault_event);
+/* Each CPU's counter (under ml_fault_mutex) and the work that renews it. */
+struct ml_fault_cpu {
+	struct perf_event *event;
+	struct work_struct work;
+	unsigned int cpu;
+};
+static DEFINE_PER_CPU(struct ml_fault_cpu, ml_fault_cpus);
+static DEFINE_MUTEX(ml_fault_mutex);
+static bool ml_fault_on;	/* attached: CPUs coming online get one */
 static int ml_fault_state;	/* our cpuhp state while attached, else 0 */
-static bool ml_fault_starting;	/* in cpuhp_setup_state(): fail on error */
 
 static struct perf_event_attr ml_fault_attr = {
 	.type		= PERF_TYPE_SOFTWARE,
@@ -62,63 +76,102 @@ static void ml_fault_overflow(struct perf_event *event,
 	ml_arch_fault_kind(regs, data->addr);
 }
 
-/* cpuhp startup, on @cpu as it comes online (or at attach). */
-static int ml_fault_cpu_up(unsigned int cpu)
+/*
+ * Drop @cpu's counter (perf allows it on an offline CPU, as a close(2) of
+ * its fd would) and, while attached and @cpu is online, make a new one.
+ * Caller holds ml_fault_mutex and not the CPU hotplug lock.
+ */
+static int ml_fault_refresh(unsigned int cpu)
 {
-	struct perf_event *event;
+	struct ml_fault_cpu *fc = per_cpu_ptr(&ml_fault_cpus, cpu);
+	struct perf_event *event = fc->event;
 
-	event = perf_event_create_kernel_counter(&ml_fault_attr, cpu, NULL,
-						 ml_fault_overflow, NULL);
-	if (IS_ERR(event)) {
-		/* At attach, fail "count on"; later, never fail a CPU's bring-up. */
-		if (READ_ONCE(ml_fault_starting))
-			return PTR_ERR(event);
-		pr_warn("no fault counter on CPU %u (%ld): its faults go uncounted\n",
-			cpu, PTR_ERR(event));
-		return 0;
-	}
-	per_cpu(ml_fault_event, cpu) = event;
-	return 0;
-}
-
-/* cpuhp teardown, before @cpu goes offline (or at detach). */
-static int ml_fault_cpu_down(unsigned int cpu)
-{
-	struct perf_event *event = per_cpu(ml_fault_event, cpu);
-
-	per_cpu(ml_fault_event, cpu) = NULL;
+	fc->event = NULL;
 	if (event)
 		perf_event_release_kernel(event);
+	if (!ml_fault_on || !cpu_online(cpu))
+		return 0;
+	event = perf_event_create_kernel_counter(&ml_fault_attr, cpu, NULL,
+						 ml_fault_overflow, NULL);
+	if (IS_ERR(event))
+		return PTR_ERR(event);
+	fc->event = event;
 	return 0;
 }
 
-/* Caller holds ml_lock (or is init/exit), not the CPU hotplug lock. */
-static int ml_faults_attach(void)
+static void ml_fault_work_fn(struct work_struct *work)
 {
-	int state;
+	unsigned int cpu = container_of(work, struct ml_fault_cpu, work)->cpu;
+	int ret;
 
-	WRITE_ONCE(ml_fault_starting, true);
-	state = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "modelab/faults:online",
-				  ml_fault_cpu_up, ml_fault_cpu_down);
-	WRITE_ONCE(ml_fault_starting, false);
-	if (state < 0)
-		return state;
-	ml_fault_state = state;
+	mutex_lock(&ml_fault_mutex);
+	ret = ml_fault_refresh(cpu);
+	mutex_unlock(&ml_fault_mutex);
+	if (ret)
+		pr_warn("no fault counter on CPU %u (%d): its faults go uncounted\n",
+			cpu, ret);
+}
+
+/* cpuhp startup, on @cpu as it comes online: see "CPU hotplug" above. */
+static int ml_fault_cpu_up(unsigned int cpu)
+{
+	schedule_work(&per_cpu_ptr(&ml_fault_cpus, cpu)->work);
 	return 0;
+}
+
+static void ml_faults_detach(void)
+{
+	unsigned int cpu;
+
+	mutex_lock(&ml_fault_mutex);
+	ml_fault_on = false;
+	mutex_unlock(&ml_fault_mutex);
+	if (ml_fault_state > 0)
+		cpuhp_remove_state_nocalls(ml_fault_state);
+	ml_fault_state = 0;
+	/* No more work is queued now; wait for any in flight. */
+	for_each_possible_cpu(cpu)
+		cancel_work_sync(&per_cpu_ptr(&ml_fault_cpus, cpu)->work);
+	mutex_lock(&ml_fault_mutex);
+	for_each_possible_cpu(cpu)
+		ml_fault_refresh(cpu);	/* off: releases only */
+	mutex_unlock(&ml_fault_mutex);
 }
 
 /*
- * Releases every counter.  A handler already running on another CPU may
- * still finish: perf frees an event after an RCU grace period, and the
- * module waits for one (tracepoint_synchronize_unregister()) before it
- * can go away.
+ * The hotplug state first, then a counter for each CPU online now: a CPU
+ * that comes up in between gets its counter twice, none is missed.
+ * Caller holds ml_lock (or is init/exit), not the CPU hotplug lock.
  */
-static void ml_faults_detach(void)
+static int ml_faults_attach(void)
 {
-	if (!ml_fault_state)
-		return;
-	cpuhp_remove_state(ml_fault_state);
-	ml_fault_state = 0;
+	unsigned int cpu;
+	int ret = 0;
+
+	for_each_possible_cpu(cpu) {
+		per_cpu_ptr(&ml_fault_cpus, cpu)->cpu = cpu;
+		INIT_WORK(&per_cpu_ptr(&ml_fault_cpus, cpu)->work,
+			  ml_fault_work_fn);
+	}
+	ml_fault_on = true;
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,
+					"modelab/faults:online",
+					ml_fault_cpu_up, NULL);
+	if (ret < 0) {
+		ml_fault_on = false;
+		return ret;
+	}
+	ml_fault_state = ret;
+	mutex_lock(&ml_fault_mutex);
+	for_each_online_cpu(cpu) {
+		ret = ml_fault_refresh(cpu);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&ml_fault_mutex);
+	if (ret)
+		ml_faults_detach();
+	return ret;
 }
 
 /* Names from the ISA's ipi_types[]/ipi_names[], as in /proc/interrupts. */

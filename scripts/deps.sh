@@ -33,6 +33,7 @@ packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcm
 # scripts/isa.sh fetches them through a private apt state (dpkg -x).
 if [ "${1:-}" = isas ]; then
 	packages="$packages gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
+	libc6-dev-arm64-cross libc6-dev-riscv64-cross
 	qemu-system-arm qemu-system-misc opensbi"
 fi
 

@@ -103,9 +103,17 @@ chroot_ready() {
 	touch "$CHROOT/.modelab-ready"
 }
 
-# build ISA VER GCC: modelab.ko in the chroot, W=1 and sparse; sets WARN
+# build ISA VER GCC: modelab.ko in the chroot, W=1 and sparse; sets WARN.
+# Not again while the sources, the kernel and this script are the same.
 build() {
-	local d hdr src=/src/isa-$1 blog=$CACHE/logs/isa-$1.build.log rc
+	local d hdr src=/src/isa-$1 blog=$CACHE/logs/isa-$1.build.log rc key
+	key=$(cat "$TOP/Kbuild" "$TOP"/kmod/* "$0" | sha256sum | cut -d' ' -f1)
+	key="$key $2 $3"
+	if [ -f "$DIR/modelab.ko" ] && [ "$(cat "$DIR/modelab.key" 2> /dev/null)" = "$key" ]; then
+		WARN=$(grep -cE 'warning|error' "$blog")
+		return 0
+	fi
+	rm -f "$DIR/modelab.ko" "$DIR/modelab.key"
 	# Headers and kbuild at the paths their symlinks expect (hard links).
 	for d in "$DIR"/root/usr/src/* "$DIR"/root/usr/lib/linux-kbuild-*; do
 		[ -e "$CHROOT${d#$DIR/root}" ] || cp -al "$d" "$CHROOT${d#$DIR/root}"
@@ -136,6 +144,7 @@ build() {
 	WARN=$(grep -cE 'warning|error' "$blog")
 	[ $rc = 0 ] && [ -f "$CHROOT$src/modelab.ko" ] || return 1
 	cp "$CHROOT$src/modelab.ko" "$DIR/modelab.ko"
+	echo "$key" > "$DIR/modelab.key"
 }
 
 # moddir VER: the modules directory, with modules.dep made for it
