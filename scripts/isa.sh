@@ -179,6 +179,7 @@ kimage() {
 
 [ $# = 2 ] || die "usage: isa.sh prepare|build ISA"
 isa_vars "$2"
+sh "$TOP/scripts/deps.sh" isas >&2 || die "the host lacks what the $2 lab VM needs"
 mkdir -p "$CACHE/logs"
 fetch "$2"
 ver=$(kver) || die "no modules directory in the $2 kernel package"
