@@ -14,6 +14,20 @@ x86_64) FAIL_ATTACH_KS="2 6 11" ;;
 *) FAIL_ATTACH_KS="2 7 8" ;;
 esac
 
+# quick: the subset CI runs where the whole suite is too slow under TCG
+# (run.sh writes /quick; MODELAB_VM_QUICK names the ISAs): no 80 load and
+# unload cycles (the leak check), 1 round of rmmod under load instead of 5,
+# each fail_attach once instead of three times.  make test-kernels and
+# make test-vm ARCH=... run everything.
+quick() { [ -e /quick ]; }
+QUICK_WHY="quick subset (CI) on $ISA: make test-kernels runs it"
+if quick; then
+	STRESS_ROUNDS=1 FAIL_ATTACH_LIST=$FAIL_ATTACH_KS
+else
+	STRESS_ROUNDS=5
+	FAIL_ATTACH_LIST="$FAIL_ATTACH_KS $FAIL_ATTACH_KS $FAIL_ATTACH_KS"
+fi
+
 # has_fault_cause: does the ISA tell a missing page from a protected one?
 # x86's error code and arm64's syndrome do; riscv's scause does not, and
 # modelab.ko shows those two rows as n/a there.

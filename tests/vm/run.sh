@@ -19,7 +19,7 @@
 # newest Debian kernel in /boot that has headers, and that kernel is booted
 # under QEMU with a busybox initramfs.  TCG by default: KVM hangs or aborts on
 # some hosts; MODELAB_KVM=1 opts in.  MODELAB_VM_TIMEOUT (seconds, default
-# 600) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
+# 600, 2400 on arm64 and riscv64) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
 # another in-guest script instead of guest-suite.sh, MODELAB_VM_APPEND adds
 # kernel parameters (e.g. loglevel=7).  The VM has a real device: a 64 MiB
 # read-only virtio disk of random data (build/vm/disk.img), /dev/vda inside.
@@ -28,7 +28,8 @@
 # MODELAB_VM_KO (a modelab.ko built for it, used as is); MODELAB_VM_DIR
 # (default build/vm) lets two VMs run at once.  MODELAB_VM_BIN: a directory
 # of static binaries (another tree's build/static/bin, for a grader) used
-# instead of this tree's `make static`.
+# instead of this tree's `make static`.  MODELAB_VM_QUICK: the ISAs whose
+# suite runs its quick subset (tests/vm/guest-isa.sh), e.g. "riscv64".
 set -eu
 
 MODE=suite
@@ -118,7 +119,8 @@ fi
 ROOT=$VMDIR/root
 INITRD=$VMDIR/initrd.gz
 LOG=$VMDIR/console.log
-TIMEOUT=${MODELAB_VM_TIMEOUT:-600}
+# TCG runs arm64 and riscv64 several times slower than x86-64
+TIMEOUT=${MODELAB_VM_TIMEOUT:-$([ $ISA = x86_64 ] && echo 600 || echo 2400)}
 
 die() {
 	echo "run.sh: $*" >&2
@@ -294,6 +296,8 @@ if [ $disk_ok = 1 ]; then
 	DRIVE=(-drive "file=$DISK,format=raw,if=virtio,cache=none,readonly=on")
 fi
 echo "$MODE" > "$ROOT"/mode
+# MODELAB_VM_QUICK="riscv64 ...": those ISAs run the suite's quick subset
+case " ${MODELAB_VM_QUICK:-} " in *" $ISA "*) : > "$ROOT"/quick ;; esac
 (cd "$ROOT" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$INITRD"
 
 # ---- boot -----------------------------------------------------------------------
