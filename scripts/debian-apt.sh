@@ -66,3 +66,13 @@ unpack() {
 		dpkg -x "$deb" "$dir/root" || { echo "dpkg -x $deb failed"; return 1; }
 	done
 }
+
+# unpacked_kver ROOT: the version of the kernel unpacked in ROOT, from its
+# modules directory (/lib/modules or, merged /usr, /usr/lib/modules)
+unpacked_kver() {
+	local m
+	for m in "$1"/lib/modules/* "$1"/usr/lib/modules/*; do
+		[ -d "$m/kernel" ] && { basename "$m"; return 0; }
+	done
+	return 1
+}

@@ -71,13 +71,7 @@ busybox-static:$DEBARCH"
 }
 
 # kver: the kernel's version, from its modules directory
-kver() {
-	local m
-	for m in "$DIR"/root/lib/modules/* "$DIR"/root/usr/lib/modules/*; do
-		[ -d "$m/kernel" ] && { basename "$m"; return 0; }
-	done
-	return 1
-}
+kver() { unpacked_kver "$DIR/root"; }
 
 # kgcc: the compiler the kernel was built with (CC = gcc-N), e.g. gcc-14
 kgcc() {

@@ -63,13 +63,7 @@ $(deps "$s" "linux-headers-${f}amd64" | grep -E '^linux-(headers|kbuild)-[0-9]')
 }
 
 # kver NAME: the kernel's version, from its modules directory
-kver() {
-	local m
-	for m in "$CACHE/k/$1"/root/lib/modules/* "$CACHE/k/$1"/root/usr/lib/modules/*; do
-		[ -d "$m/kernel" ] && { basename "$m"; return 0; }
-	done
-	return 1
-}
+kver() { unpacked_kver "$CACHE/k/$1/root"; }
 
 # kimage NAME VER: the bootable image (sid: under /usr/lib/modules/VER/)
 kimage() {
