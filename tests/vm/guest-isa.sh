@@ -17,14 +17,15 @@ esac
 # quick: the subset CI runs where the whole suite is too slow under TCG
 # (run.sh writes /quick; MODELAB_VM_QUICK names the ISAs): no 80 load and
 # unload cycles (the leak check), 1 round of rmmod under load instead of 5,
-# each fail_attach once instead of three times.  make test-kernels and
-# make test-vm ARCH=... run everything.
+# each fail_attach once instead of three times, 50 reads during CPU
+# hotplug instead of 500.  make test-kernels and make test-vm ARCH=...
+# run everything.
 quick() { [ -e /quick ]; }
 QUICK_WHY="quick subset (CI) on $ISA: make test-kernels runs it"
 if quick; then
-	STRESS_ROUNDS=1 FAIL_ATTACH_LIST=$FAIL_ATTACH_KS
+	STRESS_ROUNDS=1 FAIL_ATTACH_LIST=$FAIL_ATTACH_KS HOTPLUG_READS=50
 else
-	STRESS_ROUNDS=5
+	STRESS_ROUNDS=5 HOTPLUG_READS=500
 	FAIL_ATTACH_LIST="$FAIL_ATTACH_KS $FAIL_ATTACH_KS $FAIL_ATTACH_KS"
 fi
 

@@ -557,7 +557,7 @@ if [ -w $CPU1 ]; then
 	( while :; do echo 0 > $CPU1; echo 1 > $CPU1; done ) 2>/dev/null &
 	hp=$!
 	i=0 torn=0 one=0
-	while [ $i -lt 500 ]; do
+	while [ $i -lt $HOTPLUG_READS ]; do
 		cat $PROC > $T/hp
 		awk 'NR == 4 { n = NF + 1 }
 			NR >= 5 && NR <= 19 && NF != n { bad = 1 }
@@ -568,7 +568,7 @@ if [ -w $CPU1 ]; then
 	kill $hp
 	wait $hp 2>/dev/null
 	echo 1 > $CPU1 2>/dev/null
-	info "500 reads during CPU 1 hotplug: $one with CPU 1 offline, $torn torn"
+	info "$HOTPLUG_READS reads during CPU 1 hotplug: $one with CPU 1 offline, $torn torn"
 	check "reads during CPU hotplug: same columns in every row" \
 		"$torn reads torn, e.g. $(head -c 400 $T/torn 2>/dev/null)" test $torn = 0
 	check "CPU 1 online after the hotplug loop" "online: $(cat $CPU1)" \
