@@ -29,6 +29,9 @@ O       ?= build
 BIN     ?= bin
 PREFIX  ?= /usr/local
 KDIR    ?= /lib/modules/$(shell uname -r)/build
+# ARCH=arm64 or riscv64 (default: this host's ISA): another ISA's lab VM,
+# its kernel and module from scripts/isa.sh, its QEMU from deps.sh isas.
+VM_ISA   = $(if $(filter-out x86_64 amd64,$(ARCH)),$(ARCH))
 
 LIB_SRCS   := $(filter-out user/modelab.c,$(wildcard user/*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
@@ -137,10 +140,6 @@ run: deps all
 
 bench: deps all
 	@sh scripts/bench.sh
-
-# ARCH=arm64 or riscv64 (default: this host's ISA): another ISA's lab VM,
-# its kernel and module from scripts/isa.sh, its QEMU from deps.sh isas.
-VM_ISA = $(if $(filter-out x86_64 amd64,$(ARCH)),$(ARCH))
 
 vm:
 	@sh scripts/deps.sh $(if $(VM_ISA),isas)

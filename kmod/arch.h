@@ -14,12 +14,13 @@
  *   arch_common.c  arm64 and riscv: user page faults from perf's software
  *                  page-fault event, one per-CPU counter created in the
  *                  kernel (neither ISA has a fault tracepoint, and their
- *                  fault handlers cannot be kprobed); IPIs from the
- *                  generic ipi_entry tracepoint; the timer is a per-CPU
- *                  IRQ seen by irq_handler_entry
+ *                  fault handlers cannot be kprobed); arm64's IPIs from
+ *                  the generic ipi_entry tracepoint; the timer is a
+ *                  per-CPU IRQ seen by irq_handler_entry
  *   arch_arm64.c   the access and cause of a fault, from ESR_EL1
  *   arch_riscv.c   the access of a fault, from scause; the cause (page not
- *                  present, or present and protected) is not in it
+ *                  present, or present and protected) is not in it; the
+ *                  IPIs, per-CPU IRQs numbered by kind
  *
  * A row an ISA cannot fill reads "n/a" in /proc/modelab.
  */
@@ -62,6 +63,16 @@ extern const unsigned long ml_arch_unavailable;
  * tracepoint (x86's local_timer_entry).
  */
 extern const char *const ml_arch_timer_irq;
+
+/*
+ * irq_handler_entry of a per-CPU IRQ that is not the timer: an IPI on
+ * riscv (arch_riscv.c); nothing on arm64 (ipi_entry counts those) or x86.
+ */
+#ifdef CONFIG_RISCV
+void ml_arch_percpu_irq(int irq, struct irqaction *action);
+#else
+static inline void ml_arch_percpu_irq(int irq, struct irqaction *action) { }
+#endif
 
 #if defined(CONFIG_ARM64) || defined(CONFIG_RISCV)
 /*

@@ -27,10 +27,12 @@
  * a work item, which replaces the CPU's counter once the bring-up is over;
  * the few faults of that CPU in between go uncounted.
  *
- * IPIs.  On both ISAs an IPI is a per-CPU interrupt whose handler fires
- * ipi_entry with the kind's name (the one /proc/interrupts shows; riscv
- * since 6.9), so irq_work, reschedule and function-call IPIs are told
- * apart by name.  The timer is another per-CPU interrupt (probes.c).
+ * IPIs.  On arm64 an IPI is a per-CPU interrupt whose handler fires
+ * ipi_entry with the kind's name (the one /proc/interrupts shows), so
+ * irq_work, reschedule and function-call IPIs are told apart by name.
+ * riscv's handler fires no ipi_entry (6.12: tried, the rows stayed at 0):
+ * arch_riscv.c tells its IPIs apart in irq_handler_entry.  The timer is
+ * another per-CPU interrupt (probes.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -174,7 +176,8 @@ static int ml_faults_attach(void)
 	return ret;
 }
 
-/* Names from the ISA's ipi_types[]/ipi_names[], as in /proc/interrupts. */
+#ifdef CONFIG_ARM64
+/* Names from arm64's ipi_types[], as in /proc/interrupts. */
 static void ml_probe_ipi(void *data, const char *reason)
 {
 	if (!strcmp(reason, "IRQ work interrupts"))
@@ -184,15 +187,21 @@ static void ml_probe_ipi(void *data, const char *reason)
 	else if (!strcmp(reason, "Function call interrupts"))
 		ml_count(ML_IRQ_CALLFUNC, current);
 }
+#endif
 
 struct ml_probe ml_arch_probes[] = {
 	{ .name = "perf page-faults", .attach = ml_faults_attach,
 	  .detach = ml_faults_detach },
+#ifdef CONFIG_ARM64	/* riscv's IPIs: arch_riscv.c */
 	ML_PROBE(ipi_entry, ml_probe_ipi),
+#endif
 };
 const unsigned int ml_arch_nr_probes = ARRAY_SIZE(ml_arch_probes);
 
 void ml_arch_typecheck(void)
 {
+#ifdef CONFIG_ARM64
 	check_trace_callback_type_ipi_entry(ml_probe_ipi);
+#endif
 }
+

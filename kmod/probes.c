@@ -47,8 +47,8 @@ static void ml_probe_sysexit(void *data, struct pt_regs *regs, long ret)
 /*
  * A per-CPU interrupt (one IRQ number, a handler on every CPU) is the
  * timer or an IPI on arm64 and riscv, never a device; x86 has none, its
- * timer and IPIs are vectors of their own (arch_x86.c).  IPIs are counted
- * by ipi_entry (arch_common.c), which says which kind.
+ * timer and IPIs are vectors of their own (arch_x86.c).  The ISA's code
+ * counts the IPIs (arch.h).
  */
 static void ml_probe_irq(void *data, int irq, struct irqaction *action)
 {
@@ -57,6 +57,8 @@ static void ml_probe_irq(void *data, int irq, struct irqaction *action)
 	else if (ml_arch_timer_irq && action->name &&
 		 !strcmp(action->name, ml_arch_timer_irq))
 		ml_count(ML_IRQ_TIMER, current);
+	else
+		ml_arch_percpu_irq(irq, action);
 }
 
 static void ml_probe_signal(void *data, int sig, struct kernel_siginfo *info,
