@@ -18,6 +18,7 @@
 
 #include "arch.h"
 
+/* page_fault_user: exception entry, interrupts off. */
 static void ml_probe_fault(void *data, unsigned long address,
 			   struct pt_regs *regs, unsigned long error_code)
 {
@@ -37,6 +38,7 @@ static void ml_probe_fault(void *data, unsigned long address,
 		ml_count(ML_FAULTS_NOTPRESENT, current);
 }
 
+/* The vectors: hard-interrupt context (probes.c's ml_probe_irq()). */
 static void ml_probe_timer(void *data, int vector)
 {
 	ml_count(ML_IRQ_TIMER, current);

@@ -28,12 +28,13 @@ packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcm
 	$perf rt-tests seccomp strace
 	crun golang-github-docker-docker-dev golang-github-containers-common
 	$kernel qemu-system-x86 busybox-static cpio kmod sparse
-	debootstrap debian-archive-keyring"
+	debootstrap debian-archive-keyring
+	flex bison bc libelf-dev libssl-dev xz-utils
+	gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu qemu-user-static"
 # The other ISAs' kernels, headers and busybox are never installed here:
 # scripts/isa.sh fetches them through a private apt state (dpkg -x).
 if [ "${1:-}" = isas ]; then
-	packages="$packages gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
-	libc6-dev-arm64-cross libc6-dev-riscv64-cross
+	packages="$packages libc6-dev-arm64-cross libc6-dev-riscv64-cross
 	qemu-system-arm qemu-system-misc opensbi"
 fi
 

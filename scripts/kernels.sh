@@ -11,7 +11,10 @@
 # table at the end.  Everything downloaded lives under MODELAB_KCACHE
 # (default build/kernels), so a second run only builds and boots;
 # MODELAB_KREFRESH=1 looks for newer packages first.
-# MODELAB_MIRROR overrides the Debian mirror.
+# MODELAB_MIRROR overrides the Debian mirror.  MODELAB_SUITE (another
+# in-guest script, e.g. the stress suite) passes to tests/vm/run.sh;
+# MODELAB_KLOG_TAG=T names its console logs NAME.T.vm.log and its VM
+# directory vm.T, so that it may run beside make test-kernels.
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +27,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 KLIST="5.10:bullseye: 6.1:bookworm: 6.1-rt:bookworm:rt- 6.12:trixie:
 6.12-rt:trixie:rt- sid:sid: 6.12-arm64:trixie:isa 6.12-riscv64:trixie:isa"
 
+TAG=${MODELAB_KLOG_TAG:+.$MODELAB_KLOG_TAG}
 mkdir -p "$CACHE/logs"
 ROWS=()
 PASSED=0
@@ -142,7 +146,7 @@ row() { ROWS+=("$(printf '%-24s %-14s %-7s %5s %6s %6s %7s %5s' "$@")"); }
 
 # vm_row NAME VER COMPILER WARN T0: the row of a lab VM run, from its log
 vm_row() {
-	local vlog=$CACHE/logs/$1.vm.log p f s
+	local vlog=$CACHE/logs/$1$TAG.vm.log p f s
 	# run.sh's own total (host checks, oops scan) and the suite's skips
 	p=$(sed -nE 's/^([0-9]+) passed, [0-9]+ failed$/\1/p' "$vlog" | tail -n 1)
 	f=$(sed -nE 's/^[0-9]+ passed, ([0-9]+) failed$/\1/p' "$vlog" | tail -n 1)
@@ -153,7 +157,7 @@ vm_row() {
 		PASSED=$((PASSED + 1))
 	else
 		FAILED=$((FAILED + 1))
-		ROWS+=("    $1: see $CACHE/logs/$1.build.log, $1.vm.log")
+		ROWS+=("    $1: see $CACHE/logs/$1.build.log, $1$TAG.vm.log")
 	fi
 }
 
@@ -176,8 +180,8 @@ isa_row() {
 	ver=$(echo "$out" | sed -n 's/^MODELAB_VM_KVER=//p')
 	cc=$(echo "$out" | sed -n 's/^MODELAB_VM_CC=[^ ]* //p')
 	log "$ver: built with $cc, $warn warnings; booting"
-	MODELAB_VM_DIR=$CACHE/vm-$isa bash "$TOP/tests/vm/run.sh" --arch $isa \
-		> "$CACHE/logs/$1.vm.log" 2>&1
+	MODELAB_VM_DIR=$CACHE/vm-$isa$TAG bash "$TOP/tests/vm/run.sh" --arch $isa \
+		> "$CACHE/logs/$1$TAG.vm.log" 2>&1
 	vm_row "$1" "$ver" "$cc" "$warn" "$t0"
 }
 
@@ -221,8 +225,8 @@ for spec in $KLIST; do
 	log "$ver: built with $CCVER, $WARN warnings; booting"
 	MODELAB_VM_KERNEL=$img MODELAB_VM_MODDIR=$mods MODELAB_VM_KVER=$ver \
 	MODELAB_VM_KO=$CACHE/chroot/$suite/src/$name/modelab.ko \
-	MODELAB_VM_DIR=$CACHE/vm \
-		bash "$TOP/tests/vm/run.sh" > "$CACHE/logs/$name.vm.log" 2>&1
+	MODELAB_VM_DIR=$CACHE/vm$TAG \
+		bash "$TOP/tests/vm/run.sh" > "$CACHE/logs/$name$TAG.vm.log" 2>&1
 	vm_row "$name" "$ver" "$CCVER" "$WARN" "$t0"
 done
 

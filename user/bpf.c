@@ -80,9 +80,12 @@ static void constant_note(uint32_t field, uint32_t k, char *buf, size_t len)
 	buf[0] = '\0';
 	if (field == offsetof(struct seccomp_data, arch)) {
 		snprintf(buf, len, "  ; %s",
-			 k == AUDIT_ARCH_X86_64 ? "x86-64" :
-			 k == AUDIT_ARCH_I386	? "i386 (int 0x80)" :
-						  "another architecture");
+			 k == AUDIT_ARCH_X86_64	 ? "x86-64" :
+			 k == AUDIT_ARCH_I386	 ? "i386 (int 0x80)" :
+			 k == AUDIT_ARCH_AARCH64 ? "arm64" :
+			 k == AUDIT_ARCH_ARM	 ? "arm (AArch32 compat)" :
+			 k == AUDIT_ARCH_RISCV64 ? "riscv64" :
+						   "another architecture");
 	} else if (field == offsetof(struct seccomp_data, nr)) {
 		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
 							(int)k);

@@ -31,6 +31,8 @@ void ml_report_csv(FILE *out, const struct ml_report *r);
 void ml_report_summary(FILE *out, const struct ml_report *r, double seconds);
 /* csv.c: one field, quoted as RFC 4180 asks when it must be. */
 void ml_csv_field(FILE *out, const char *s);
+/* csv.c: a line of such a CSV split in place into fields, unquoted. */
+int ml_csv_split(char *line, char **field, int max);
 
 /* cleanup.c: installed by ml_main (kernel: restore /proc/modelab too). */
 void ml_cleanup_install(bool kernel);

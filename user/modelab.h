@@ -31,6 +31,7 @@ struct ml_clock {
 	enum ml_clock_kind kind;	/* never AUTO once initialised */
 	bool tsc_invariant;		/* what CPUID says, whatever kind is used */
 	double ticks_per_ns;		/* 1.0 for MONOTONIC */
+	const char *rate_from;		/* the rate's source; NULL: calibrated */
 };
 
 /*

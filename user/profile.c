@@ -6,6 +6,7 @@
  * error is one line naming the field at fault.
  */
 #define _GNU_SOURCE
+#include "arch.h"
 #include "profile.h"
 
 #include <errno.h>
@@ -212,7 +213,7 @@ static int kernel_at_least(struct json_object *v, const char *where, bool *out,
 
 /*
  * Docker's includes/excludes (moby's setupSeccomp): a rule is dropped when
- * excludes names our architecture ("amd64", Go's name), any capability in
+ * excludes names our architecture (Go's name: "amd64", "arm64", "riscv64"), any capability in
  * the set, or a minKernel the running kernel reaches; or when includes
  * names architectures without ours, a capability not in the set, or a
  * minKernel newer than the running kernel.
@@ -242,7 +243,7 @@ static int condition(struct json_object *rule, const char *key,
 		for (size_t i = 0; i < length_of(v); i++)
 			ours |= !strcmp(json_object_get_string(
 						json_object_array_get_idx(v, i)),
-					"amd64");
+					ML_ARCH_GO_NAME);
 		if (length_of(v) && ours != inc)
 			*keep = false;
 	}

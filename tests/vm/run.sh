@@ -7,7 +7,8 @@
 #   tests/vm/run.sh --counts FILE
 #                             same VM, module loaded: runs 'modelab run --quick
 #                             --csv' and writes its CSV (the kernel's counts
-#                             per figure) to FILE, for 'make run'
+#                             per figure) to FILE, for 'make run', and
+#                             FILE's .isa.txt: 'modelab isa' (make isas)
 #   --keep                    keep build/vm/root and the initramfs afterwards
 #   --arch ISA                x86_64 (the default), arm64 or riscv64: Debian
 #                             trixie's kernel for that ISA under
@@ -28,8 +29,10 @@
 # MODELAB_VM_KO (a modelab.ko built for it, used as is); MODELAB_VM_DIR
 # (default build/vm) lets two VMs run at once.  MODELAB_VM_BIN: a directory
 # of static binaries (another tree's build/static/bin, for a grader) used
-# instead of this tree's `make static`.  MODELAB_VM_QUICK: the ISAs whose
-# suite runs its quick subset (tests/vm/guest-isa.sh), e.g. "riscv64".
+# instead of this tree's `make static` (none: no such binaries).  MODELAB_VM_PROGS: a directory
+# whose *.c are built static for the guest too (tests/vm/stress/).
+# MODELAB_VM_QUICK: the ISAs whose suite runs its quick subset
+# (tests/vm/guest-isa.sh), e.g. "riscv64".
 set -eu
 
 MODE=suite
@@ -192,7 +195,9 @@ if [ $ISA = x86_64 ]; then
 fi
 
 # The user-space side's static binaries are a bonus: never fail without them.
-if [ -n "${MODELAB_VM_BIN:-}" ]; then
+if [ "${MODELAB_VM_BIN:-}" = none ]; then
+	:	# the suite needs none of them (the stress suite)
+elif [ -n "${MODELAB_VM_BIN:-}" ]; then
 	cp -f --remove-destination "$MODELAB_VM_BIN"/* "$ROOT"/bin/ ||
 		die "no binaries in MODELAB_VM_BIN=$MODELAB_VM_BIN"
 elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
@@ -214,7 +219,7 @@ elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
 	fi
 fi
 
-for src in "$HERE"/*.c; do
+for src in "$HERE"/*.c ${MODELAB_VM_PROGS:+"$MODELAB_VM_PROGS"/*.c}; do
 	${CROSS}gcc -static -O2 -Wall -Wextra -pthread \
 	    -o "$ROOT/bin/$(basename "$src" .c)" "$src"
 done
@@ -225,6 +230,7 @@ install -m 0755 "${MODELAB_SUITE:-$HERE/guest-suite.sh}" "$ROOT"/suite.sh
 install -m 0644 "$HERE/guest-irq.sh" "$ROOT"/guest-irq.sh
 install -m 0644 "$HERE/guest-lib.sh" "$ROOT"/guest-lib.sh
 install -m 0644 "$HERE/guest-isa.sh" "$ROOT"/guest-isa.sh
+install -m 0644 "$HERE/guest-check.sh" "$ROOT"/guest-check.sh
 
 # ---- a real device: a virtio disk --------------------------------------------
 # Debian builds virtio_pci and virtio_blk as modules: copy them and what they
@@ -338,6 +344,8 @@ if [ $MODE = counts ]; then
 		sed '1d;$d' > "$COUNTS_OUT"
 	tr -d '\r' < "$LOG" | sed -n '/^=== modelab observer begin ===$/,/^=== modelab observer end ===$/p' |
 		sed '1d;$d' > "${COUNTS_OUT%.csv}.observer.txt"
+	tr -d '\r' < "$LOG" | sed -n '/^=== modelab isa begin ===$/,/^=== modelab isa end ===$/p' |
+		sed '1d;$d' > "${COUNTS_OUT%.csv}.isa.txt"
 	if [ $rc != 0 ] || ! grep -q '^probe,figure,' "$COUNTS_OUT" ||
 	   grep -qE 'Oops|BUG:|WARNING:|general protection|Call Trace|blocked for more than' "$LOG"; then
 		die "the VM gave no clean counts (qemu status $rc; console log: $LOG)"
@@ -345,6 +353,11 @@ if [ $MODE = counts ]; then
 	echo "run.sh: kernel counts from the lab VM (kernel $KVER) in $COUNTS_OUT"
 	exit 0
 fi
+
+# What the kernel prints when it is unhappy: oopses, BUG (KASAN, KFENCE and
+# sleeping in atomic context among them), WARNING (lockdep and RCU misuse
+# among them), RCU stalls and hung tasks.
+KERNEL_ERRORS='Oops|BUG:|WARNING:|general protection|Call Trace|Kernel panic|detected stalls|blocked for more than'
 
 # ---- the suite ----------------------------------------------------------------
 HOST_PASSED=0
@@ -401,7 +414,7 @@ else
 	FAILED=$((FAILED + 1))
 fi
 oops=$(echo "$CLEAN" |
-       grep -E 'Oops|BUG:|WARNING:|general protection|Call Trace|blocked for more than' || true)
+       grep -E "$KERNEL_ERRORS" || true)
 if [ -n "$oops" ]; then
 	echo "FAIL: vm: kernel errors on the console or in dmesg:"
 	echo "$oops" | head -n 20
