@@ -19,7 +19,9 @@
 #                   (built once into /var/cache/modelab/debug-kernel: slow)
 #   make dkms-install  the module's source to DKMS, built for DKMS_KVER
 #   make dkms-remove   and out of it again
-#   make vm         a shell in the lab VM with the module loaded
+#   make vm         a shell in the lab VM with the module loaded;
+#                   ARCH=arm64 or riscv64: the lab VM of that ISA
+#                   (docs/lab-vm.md), and `make test-vm ARCH=...` its suite
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make grade      grade the labs (LAB=NAME one lab, WORK=dir its tree)
 #   make starter    the students' copy without solutions (LAB=, DEST=)
@@ -79,6 +81,9 @@ O       ?= build$(if $(ARCH_DIR),/$(ARCH))
 BIN     ?= $(if $(ARCH_DIR),build/$(ARCH)/bin,bin)
 PREFIX  ?= /usr/local
 KDIR    ?= /lib/modules/$(shell uname -r)/build
+# ARCH=arm64 or riscv64 (default: this host's ISA): another ISA's lab VM,
+# its kernel and module from scripts/isa.sh, its QEMU from deps.sh isas.
+VM_ISA   = $(if $(filter-out x86_64 amd64,$(ARCH)),$(ARCH))
 
 LIB_SRCS   := $(filter-out user/modelab.c,$(wildcard user/*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
@@ -151,23 +156,39 @@ deps:
 	@sh scripts/deps.sh
 
 # ---- the module ---------------------------------------------------------
+# kbuild names the ISAs x86, arm64 and riscv: ARCH=riscv64 becomes riscv.
+KARCH = $(patsubst x86_64,x86,$(patsubst riscv64,riscv,$(patsubst aarch64,arm64,$(ARCH))))
+
 modules:
 	@test -d "$(KDIR)" || { echo "modules: no kernel build tree at $(KDIR):" \
 		"this kernel may lack module support. Set KDIR, e.g." \
 		"KDIR=$$(sh scripts/kdir.sh | cut -d' ' -f2)" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(ARCH),ARCH=$(KARCH)) modules
 
 # W=1 and sparse (C=1: every file checked) must both stay silent on our
 # sources.  Against Debian's kernel when the running one has no build tree.
+# ARCH=arm64 or riscv64: against trixie's kernel of that ISA, in the cross
+# chroot of scripts/isa.sh (sparse sees riscv's -march cut to its letters).
 modules-check:
+ifneq ($(VM_ISA),)
+	@out=$$(bash scripts/isa.sh build $(VM_ISA)); rc=$$?; \
+	log=$$(echo "$$out" | head -n 1); \
+	if [ $$rc = 0 ] && [ "$$(echo "$$out" | tail -n 1)" = 0 ]; then \
+		echo "modelab.ko ($(VM_ISA)) builds W=1 and sparse clean"; \
+		echo "kmod-check: 1 passed, 0 failed"; \
+	else grep -E 'warning|error' "$$log"; \
+		echo "modelab.ko ($(VM_ISA)) is not W=1 and sparse clean ($$log)"; \
+		echo "kmod-check: 0 passed, 1 failed"; exit 1; fi
+else
 	@kdir=$(KDIR); [ -d "$$kdir" ] || kdir=$$(sh scripts/kdir.sh | cut -d' ' -f2); \
-	rm -f kmod/*.o; \
+	rm -f kmod/*.o; mkdir -p build; \
 	$(MAKE) -C $$kdir M=$(CURDIR) W=1 C=2 modules 2>&1 | tee build/kmod-check.log; \
 	if grep -E 'warning|error' build/kmod-check.log; then \
 		echo "modelab.ko is not W=1 and sparse clean"; \
 		echo "kmod-check: 0 passed, 1 failed"; exit 1; \
 	else echo "modelab.ko builds W=1 and sparse clean"; \
 		echo "kmod-check: 1 passed, 0 failed"; fi
+endif
 
 # ---- running ------------------------------------------------------------
 # FRESH=1: count in the lab VM again even when nothing it depends on changed
@@ -177,8 +198,9 @@ run: deps all
 bench: deps all
 	@sh scripts/bench.sh
 
-vm: deps
-	@bash tests/vm/run.sh --shell
+vm:
+	@sh scripts/deps.sh $(if $(VM_ISA),isas)
+	@bash tests/vm/run.sh --shell $(if $(ARCH),--arch $(ARCH))
 
 # One experiment on the three ISAs, side by side (scripts/isas.sh): the lab
 # VM of each where this tree has one, else qemu-user; docs/isas.md reads it.
@@ -236,7 +258,8 @@ test-asan:
 	@BIN=build/asan/bin MODELAB_SANITIZED=1 bash tests/host/run.sh
 
 test-vm:
-	@bash tests/vm/run.sh
+	@$(if $(VM_ISA),sh scripts/deps.sh isas)
+	@bash tests/vm/run.sh $(if $(ARCH),--arch $(ARCH))
 
 # Build and boot on each Debian kernel from 5.10 to sid's newest, with its
 # suite's gcc (scripts/kernels.sh; KERNELS="6.1 sid" for a subset).  Not

@@ -4,7 +4,8 @@
  *
  * Read: a versioned text table (see README), parsed by user space, so the
  * layout is fixed: header lines, a per-CPU table, a blank line and the
- * watched process's table.  Columns are separated by runs of spaces.
+ * watched process's table.  Columns are separated by runs of spaces.  A
+ * row the ISA cannot count (arch.h) reads "n/a" in every column.
  *
  * Write: one command per write(2), at most ML_CMD_MAX bytes, root only.
  * A malformed one gets -EINVAL and one log line naming it and pointing to
@@ -23,12 +24,13 @@
 #include <linux/stringify.h>
 #include <linux/uaccess.h>
 
+#include "arch.h"
 #include "command.h"
-#include "modelab.h"
 
 #define ML_CMD_MAX	64
 #define ML_HELP_NAME	"modelab-help"
 #define ML_NAME_W	17	/* strlen("faults_protection") */
+#define ML_NA		"n/a"	/* a row this ISA cannot count (arch.h) */
 
 static struct proc_dir_entry *ml_proc, *ml_help_proc;
 
@@ -68,6 +70,12 @@ static void ml_show_percpu(struct seq_file *m)
 
 	for (c = 0; c < ML_NR_COUNTERS; c++) {
 		seq_printf(m, "%-*s", ML_NAME_W, ml_counter_names[c]);
+		if (ml_arch_unavailable & BIT(c)) {
+			for_each_cpu(cpu, &ml_show_cpus)
+				seq_printf(m, " %10s", ML_NA);
+			seq_printf(m, " %10s\n", ML_NA);
+			continue;
+		}
 		for_each_cpu(cpu, &ml_show_cpus)
 			seq_printf(m, " %10llu", ml_counter_cpu(c, cpu));
 		seq_printf(m, " %10llu\n", ml_counter_total(c));
@@ -79,9 +87,15 @@ static void ml_show_watched(struct seq_file *m, struct ml_watch *w)
 	int c;
 
 	seq_printf(m, "%-*s %10s\n", ML_NAME_W, "watched", "total");
-	for (c = 0; c < ML_NR_COUNTERS; c++)
-		seq_printf(m, "%-*s %10lld\n", ML_NAME_W, ml_counter_names[c],
-			   w ? atomic64_read(&w->n[c]) : 0);
+	for (c = 0; c < ML_NR_COUNTERS; c++) {
+		if (ml_arch_unavailable & BIT(c))
+			seq_printf(m, "%-*s %10s\n", ML_NAME_W,
+				   ml_counter_names[c], ML_NA);
+		else
+			seq_printf(m, "%-*s %10lld\n", ML_NAME_W,
+				   ml_counter_names[c],
+				   w ? atomic64_read(&w->n[c]) : 0);
+	}
 }
 
 static int ml_show(struct seq_file *m, void *v)

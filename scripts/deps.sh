@@ -3,6 +3,11 @@
 #
 # As root it calls apt-get; otherwise it prints the exact command to run and
 # fails, so `make run` and `make test` never half-work on a missing tool.
+#
+#   deps.sh          what `make`, `make run` and `make test` need
+#   deps.sh isas     and the lab VM on arm64 and riscv64 too: the cross
+#                    compilers and QEMU for those ISAs (`make vm ARCH=...`,
+#                    the kernel matrix's arm64 and riscv64 rows)
 set -eu
 
 . /etc/os-release 2>/dev/null || ID=unknown
@@ -26,6 +31,12 @@ packages="gcc clang libclang-rt-dev make pkg-config libc6-dev libseccomp-dev lib
 	debootstrap debian-archive-keyring
 	flex bison bc libelf-dev libssl-dev xz-utils
 	gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu qemu-user-static"
+# The other ISAs' kernels, headers and busybox are never installed here:
+# scripts/isa.sh fetches them through a private apt state (dpkg -x).
+if [ "${1:-}" = isas ]; then
+	packages="$packages libc6-dev-arm64-cross libc6-dev-riscv64-cross
+	qemu-system-arm qemu-system-misc opensbi"
+fi
 
 missing=""
 for p in $packages; do

@@ -417,6 +417,7 @@ struct ml_kcounts {
 	uint64_t percpu[ML_K_NROWS][ML_K_MAX_CPUS];
 	uint64_t total[ML_K_NROWS];	/* summed over CPUs */
 	uint64_t watched[ML_K_NROWS];	/* the watched process */
+	bool unavailable[ML_K_NROWS];	/* "n/a": not countable on this ISA */
 };
 
 const char *ml_kernel_row_name(enum ml_krow row);

@@ -12,7 +12,10 @@
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export HOME=/root
 
-mount -t proc proc /proc
+/bin/busybox mount -t proc proc /proc
+# run.sh could not run another ISA's busybox to list its applets: link
+# them here (it reads /proc/self/exe, so after /proc).
+[ -e /bin/mount ] || /bin/busybox --install -s /bin
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
