@@ -140,6 +140,19 @@ wait $other 2>/dev/null
 end_phase
 fi
 
+# ---- a watch change forgets what watch-tree remembered --------------------------
+# kmod/tree.c: each CPU remembers its last answers, by epoch; a probe
+# that read the old watch and the new epoch must not leave an answer of the
+# old watch for the new one (st-memo.c).
+if phase memo "a watch change forgets remembered answers"; then
+st-memo $S > $T/mm 2>&1
+rc=$?
+set -- $(awk '$1 == "memo" { print $2, $3, $4 }' $T/mm)
+info "memo rounds ${1:-?}, rounds that counted outside the tree ${2:-?} (largest count ${3:-?})"
+check "memo: no answer outlives a watch change" "$(grep FAILED $T/mm | head -n 3)" test $rc = 0
+end_phase
+fi
+
 # ---- a subreaper inside the tree -----------------------------------------------
 if phase reaper "orphans adopted by a subreaper"; then
 echo reset > $PROC
