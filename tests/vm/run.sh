@@ -23,7 +23,11 @@
 # MODELAB_VM_KO (a modelab.ko built for it, used as is); MODELAB_VM_DIR
 # (default build/vm) lets two VMs run at once.  MODELAB_VM_BIN: a directory
 # of static binaries (another tree's build/static/bin, for a grader) used
-# instead of this tree's `make static`.
+# instead of this tree's `make static`.  For a grader: MODELAB_VM_RESULTS
+# (a file) gets what the guest writes to a second serial port, /dev/ttyS1,
+# where neither the kernel nor a module's printk writes, and
+# MODELAB_VM_NONCE is packed as /nonce (mode 0400) for the suite to read
+# and remove before it runs anything of the student's.
 set -eu
 
 MODE=suite
@@ -223,6 +227,10 @@ if [ $disk_ok = 1 ]; then
 	DRIVE=(-drive "file=$DISK,format=raw,if=virtio,cache=none,readonly=on")
 fi
 echo "$MODE" > "$ROOT"/mode
+if [ -n "${MODELAB_VM_NONCE:-}" ]; then
+	echo "$MODELAB_VM_NONCE" > "$ROOT"/nonce
+	chmod 0400 "$ROOT"/nonce
+fi
 (cd "$ROOT" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$INITRD"
 
 # ---- boot -----------------------------------------------------------------------
@@ -239,6 +247,11 @@ QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -m 1024 -smp 2
       -kernel "$KERNEL" -initrd "$INITRD" "${DRIVE[@]}"
       -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable syscall.x32=y ${MODELAB_VM_APPEND:-}"
       -nographic -no-reboot)
+if [ -n "${MODELAB_VM_RESULTS:-}" ]; then
+	: > "$MODELAB_VM_RESULTS"
+	QEMU+=(-chardev "file,id=results,path=$MODELAB_VM_RESULTS"
+	       -device "isa-serial,chardev=results,index=1")
+fi
 
 cleanup() {
 	[ $KEEP = 1 ] || rm -rf "$ROOT" "$INITRD"
