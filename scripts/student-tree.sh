@@ -40,6 +40,7 @@ git rev-parse --git-dir > /dev/null 2>&1 ||
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd -P)
 case $dest/ in
+"$(pwd -P)"/build/*) ;;	# a test's scratch tree: build/ is never copied
 "$(pwd -P)"/*) rmdir "$dest" 2>/dev/null; echo "student-tree.sh: DEST=$dest is inside this tree" >&2; exit 2 ;;
 esac
 
@@ -64,22 +65,27 @@ dirty=$(git status --porcelain --untracked-files=no | grep -c . || true)
 # solution's own: a line of a region (30 characters or more, not found
 # outside the regions of its file), or a figure of lab 1's report
 marked=$(cd "$dest" && { for l in labs/*/in-tree; do owned "$(dirname "$l")" regions; done; find labs/*/starter -type f; } |
-	sort -u | xargs grep -lE "^[[:space:]]*(/\*|#|<!--|//)[[:space:]]*(BEGIN|END) SOLUTION" 2>/dev/null)
+	sort -u | xargs grep -lE "^[[:space:]]*(/\*|#|<!--|//)[[:space:]]*(BEGIN|END) SOLUTION" 2>/dev/null || true)
 if [ -n "$marked" ]; then
 	echo "student-tree.sh: a SOLUTION marker survived: $marked" >&2
 	exit 1
 fi
 leak=$(mktemp)
-trap 'rm -f "$leak"' EXIT
+outside=$(mktemp)
+trap 'rm -f "$leak" "$outside"' EXIT
+# every line the project holds outside a region (those a student tree has)
+tracked_files . | tr '\n' '\0' | xargs -0 awk '
+	FNR == 1 { on = 0 }
+	/^[ \t]*(\/\*|#|<!--|\/\/)[ \t]*BEGIN SOLUTION/ { on = 1; next }
+	/^[ \t]*(\/\*|#|<!--|\/\/)[ \t]*END SOLUTION/ { on = 0; next }
+	!on { sub(/^[ \t]+/, ""); sub(/[ \t]+$/, ""); print }' 2>/dev/null | sort -u > "$outside"
 for f in labs/*/solution/* $(for l in labs/*/in-tree; do owned "$(dirname "$l")" regions; done); do
 	[ -f "$f" ] || continue
 	awk '{ l = $0; sub(/^[ \t]+/, "", l); sub(/[ \t]+$/, "", l) }
 		/BEGIN SOLUTION/ { on = 1; next } /END SOLUTION/ { on = 0; next }
-		on && length(l) >= 30 { inside[l] = 1; next }
-		!on { outside[l] = 1 }
-		FILENAME ~ /\.json$/ && l ~ /"median_ns": / { inside[l] = 1 }
-		END { for (l in inside) if (!(l in outside)) print l }' "$f"
-done | sort -u > "$leak"
+		on && length(l) >= 30 { print l; next }
+		FILENAME ~ /\.json$/ && l ~ /"median_ns": / { print l }' "$f"
+done | sort -u | comm -23 - "$outside" > "$leak"
 if [ -s "$leak" ] && grep -rqF -f "$leak" "$dest" 2>/dev/null; then
 	echo "student-tree.sh: a reference solution's line survived in $dest:" >&2
 	grep -rnF -f "$leak" "$dest" | head -n 3 | cut -c1-200 >&2
