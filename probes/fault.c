@@ -138,6 +138,42 @@ ML_NO_ASAN static int read_pages(struct ml_ctx *ctx)
 	return 0;
 }
 
+static long process_rss_pages(void)
+{
+	long size = 0, resident = -1;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (f && fscanf(f, "%ld %ld", &size, &resident) != 2)
+		resident = -1;
+	if (f)
+		fclose(f);
+	return resident;
+}
+
+/*
+ * Not every kernel maps the shared zero page on a read fault: some builds
+ * (and mm_forbids_zeropage() architectures) allocate a private page at once,
+ * so a read costs an allocation and the later write finds nothing to copy.
+ * Try 64 pages: the zero page is not counted in RSS, a private page is.
+ */
+static int setup_zero_page(struct ml_ctx *ctx)
+{
+	enum { TRY = 64 };
+	struct ml_ctx probe = { .n = TRY };
+	long before, after;
+
+	prepare_4k(&probe);
+	before = process_rss_pages();
+	read_pages(&probe);
+	after = process_rss_pages();
+	unmap_region();
+	if (before < 0 || after < 0)
+		return ml_skip(ctx, "no /proc/self/statm to tell the zero page from a private one");
+	if (after - before > TRY / 2)
+		return ml_skip(ctx, "this kernel gives a read fault a private page, not the shared zero page");
+	return 0;
+}
+
 static int prepare_zero_mapped(struct ml_ctx *ctx)
 {
 	prepare_4k(ctx);
@@ -683,10 +719,12 @@ static const struct ml_figure figures[] = {
 	  .witness_ops = 16, .kib_per_op = 2048 },
 	{ .name = "zero-page-read",
 	  .what = "first read of a fresh page: the shared zero page",
+	  .setup = setup_zero_page,
 	  .run = read_pages, .prepare = prepare_4k,
 	  .teardown = teardown_anon, .witness_ops = 1000, .kib_per_op = 4 },
 	{ .name = "zero-page-cow",
 	  .what = "write after that read: copy-on-write of the zero page",
+	  .setup = setup_zero_page,
 	  .run = write_pages, .prepare = prepare_zero_mapped,
 	  .teardown = teardown_anon, .witness_ops = 1000, .kib_per_op = 4 },
 	{ .name = "cow-after-fork",

@@ -28,7 +28,7 @@ door() {
 	local key=$1 want=$2 what=$3 got reason
 	got=$(jq -r --arg k "door_$key" '.figures[] | select(.figure == "doors") | .extra[$k]' "$tmp/s.json")
 	if [ "$got" = null ]; then
-		reason=$(jq -r --arg w "$4" '.figures[] | select(.figure == "doors") | .notes[] | select(contains($w) and contains("SKIP"))' "$tmp/s.json" | sed 's/.*SKIP: //')
+		reason=$(jq -r --arg w "$4" '.figures[] | select(.figure == "doors") | .notes[] | select(contains($w) and contains("SKIP"))' "$tmp/s.json" | sed 's/.*SKIP: //' | head -n 1)
 		if [ -n "$reason" ]; then skip "doors: $what" "$reason"; else fail "doors: $what" "no outcome, no SKIP note"; fi
 		return
 	fi
