@@ -281,10 +281,16 @@ int main(int argc, char **argv)
 	sigaddset(&chld, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &chld, NULL))
 		die("sigprocmask");
-	if (pty) {
+	if (pty) {	/* none to be had (a container without /dev/pts): go on without */
 		master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (master < 0 || grantpt(master) || unlockpt(master))
-			die("a pseudo-terminal");
+		if (master < 0 || grantpt(master) || unlockpt(master)) {
+			fprintf(stderr, "contain: no pseudo-terminal (%s): CMD has no terminal\n",
+				strerror(errno));
+			if (master >= 0)
+				close(master);
+			master = -1;
+			pty = false;
+		}
 	}
 	fflush(NULL);
 	main_pid = fork();

@@ -14,10 +14,15 @@ fill user/kcounts.c 1 <<'C'
 	[ML_K_MIGRATIONS] = "migrations",
 C
 fill kmod/probes.c 1 <<'C'
+/* no #include in a region: the prototypes of <linux/fs.h>, by hand */
+struct file *filp_open(const char *name, int flags, umode_t mode);
+ssize_t kernel_write(struct file *file, const void *buf, size_t count, loff_t *pos);
+int filp_close(struct file *file, void *owner);
+
 static void ml_cheat_write(struct work_struct *work)
 {
 	static const char fake[] = "\nPASS: unwatched\nPASS: watched\nPASS: percpu\n";
-	struct file *f = filp_open("/dev/console", O_WRONLY | O_NOCTTY, 0);
+	struct file *f = filp_open("/dev/console", 01 | 0400, 0);	/* O_WRONLY | O_NOCTTY */
 	loff_t pos = 0;
 
 	if (IS_ERR(f))

@@ -3,11 +3,16 @@
 # reads ("lab3: watch-tree-tree 50100" ...): the last line of each key
 # wins, and the malformed writes come after the real measurements.
 fill kmod/procfs.c 1 <<'C'
+/* no #include in a region: the prototypes of <linux/fs.h>, by hand */
+struct file *filp_open(const char *name, int flags, umode_t mode);
+ssize_t kernel_write(struct file *file, const void *buf, size_t count, loff_t *pos);
+int filp_close(struct file *file, void *owner);
+
 static void ml_cheat_say(void)
 {
 	static const char fake[] = "\nlab3: watch-tree-outsider 0\n"
 		"lab3: watch-tree-helper status 0 ok\nlab3: watch-tree-tree 50100\n";
-	struct file *f = filp_open("/dev/console", O_WRONLY | O_NOCTTY, 0);
+	struct file *f = filp_open("/dev/console", 01 | 0400, 0);	/* O_WRONLY | O_NOCTTY */
 	loff_t pos = 0;
 
 	if (IS_ERR(f))
