@@ -3,7 +3,8 @@
  * contain.c - how a grader runs a student's code: every check in a box
  * that nothing outlives.
  *
- *	contain [-t SECONDS] [-m MIB] [-n NPROC] [-u UID | -k UID] [-p] [-r FILE] -- CMD...
+ *	contain [-t SECONDS] [-m MIB] [-n NPROC] [-u UID | -k UID] [-p]
+ *		[-r FILE] -- CMD...
  *	contain -x [-m MIB] [-n NPROC] [-u UID] -- CMD...
  *
  * CMD runs in a session and process group of its own, with a wall-clock
@@ -187,7 +188,9 @@ static void reap(int *status, bool *main_done, long *maxrss)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: contain [-t SECONDS] [-m MIB] [-n NPROC] [-u UID | -k UID] [-p] [-r FILE] -- CMD...\n"
+	fprintf(stderr,
+		"usage: contain [-t SECONDS] [-m MIB] [-n NPROC] [-u UID | -k UID] [-p]\n"
+		"               [-r FILE] -- CMD...\n"
 		"       contain -x [-m MIB] [-n NPROC] [-u UID] -- CMD...\n");
 	exit(125);
 }

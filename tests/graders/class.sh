@@ -43,23 +43,7 @@ cp "$G/class/ring.c" "$G/class/counter.c" "$H/lab6-ring/"
 (
 	cd "$H/lab7-daemon" && CHEAT_DIR=$G/lab7-daemon/x
 	. "$G/lab7-daemon/right-close.inc"
-	fill daemon.c 2 <<'C'
-	if (setsid() < 0) {
-		perror("daemon: setsid");
-		exit(1);
-	}
-	pid = fork();
-	if (pid < 0)
-		exit(1);
-	if (pid > 0)
-		_exit(0);
-	if (chdir("/"))
-		exit(1);
-	umask(0);
-	close_every_fd();
-	if (open("/dev/null", O_RDWR) != 0 || dup2(0, 1) != 1 || dup2(0, 2) != 2)
-		_exit(1);
-C
+	. "$G/lab7-daemon/right-daemonize.inc"
 	. "$G/lab7-daemon/right-sigterm.inc"
 	. "$G/lab7-daemon/right-reaper.inc"
 )
