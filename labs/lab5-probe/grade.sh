@@ -112,7 +112,7 @@ runs_on_host() {
 	[ -x "$T/bin/modelab-lab5" ] || why "no modelab with lab5 in it (the build failed)"
 	student "$T/bin/modelab" run --quick --json lab5 > "$j" 2> "$GRADE_TMP/host.err"
 	rc=$?
-	[ $rc -le 128 ] || echo "killed by signal $((rc - 128))" >> "$GRADE_TMP/host.err"
+	[ $rc -le 128 ] || echo "killed by signal $((rc - 128)) (a run here may use ${CHECK_MEM:-2048} MiB of address space a process, ${CHECK_TIMEOUT:-60} s in all)" >> "$GRADE_TMP/host.err"
 	[ -s "$j" ] && jq -e . "$j" > /dev/null 2>&1 ||
 		why "modelab run --quick --json lab5 wrote no report (status $rc): $(tail -n 1 "$GRADE_TMP/host.err")"
 	report_ok "$j" "on the host"
