@@ -43,14 +43,21 @@ HARMLESS="exit exit_group rt_sigreturn rt_sigaction rt_sigprocmask sigaltstack
 # the doors the handout does not name: the teacher's copy says which
 HIDDEN=
 [ -f "$LABDIR/teacher/doors" ] && HIDDEN=$(grep -v '^#' "$LABDIR/teacher/doors" | tr '\n' ' ')
-export ML P LINES DOORS TOKEN SECRET HARMLESS HIDDEN
+SANDBOX_USER=
+[ "$(id -u)" != 0 ] || [ -n "$GRADE_UID" ] || SANDBOX_USER=root
+export ML P LINES DOORS TOKEN SECRET HARMLESS HIDDEN SANDBOX_USER
 
 # sandboxed OUT CMD...: CMD under the profile, stdout in OUT.out, stderr in
-# OUT.err; prints the exit status (128 + the signal if killed)
+# OUT.err; prints the exit status (128 + the signal if killed).  modelab
+# sandbox and CMD run as the student (the check's uid, which owns the
+# secret); only when root grades as root (GRADE_AS_ROOT=1) does the sandbox
+# need --user root, which keeps it from dropping CMD to nobody: the
+# profile, not the secret's file mode, must be what keeps a door shut.
 sandboxed() {
 	local out=$1
 	shift
-	student timeout 20 "$ML" sandbox --profile "$P" -- "$@" > "$out.out" 2> "$out.err" < "${IN:-/dev/null}"
+	student timeout 20 "$ML" sandbox ${SANDBOX_USER:+--user "$SANDBOX_USER"} --profile "$P" -- "$@" \
+		> "$out.out" 2> "$out.err" < "${IN:-/dev/null}"
 	echo $?
 }
 
