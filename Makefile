@@ -23,12 +23,16 @@
 #                   ARCH=arm64 or riscv64: the lab VM of that ISA
 #                   (docs/lab-vm.md), and `make test-vm ARCH=...` its suite
 #   make install    PREFIX=/usr/local DESTDIR=
-#   make grade      grade the labs (LAB=NAME one lab, WORK=dir its tree)
-#   make starter    the students' copy without solutions (LAB=, DEST=)
-#   make grade-selftest  every lab's starter below full marks, solution full
+#   make grade      grade LAB=NAME's WORK (CHECK=id one check; REFERENCE=1
+#                   the reference solutions)
+#   make starter    a student's copy of a lab (LAB=, DEST=)
+#   make student-tree  DEST=dir: the class's tree, no solution in it (handout)
+#   make grade-selftest  starters below full marks, solutions full, every
+#                   cheat of tests/graders/ below full marks
 #   make handin     grade LAB=NAME's WORK and pack it for the teacher
 #   make fuzz       every parser under libFuzzer, FUZZ_SECONDS each
 #                   (default 60), FUZZ_JOBS at a time (docs/fuzzing.md)
+#   make regrade    DIR=handins/: the teacher's grades of the tarballs, a CSV
 
 # ---- the ISA: ARCH=x86_64|arm64|riscv64, default the host's ---------------
 # Another ISA than the host's is cross-built: bookworm's gcc-aarch64-linux-gnu
@@ -107,7 +111,8 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	test-cross isas \
 	modules modules-check vm static install clean test-kernels \
 	dkms-install dkms-remove test-dkms grade starter grade-selftest handin \
-	fuzz fuzz-build stress test-debug-kernel
+	fuzz fuzz-build stress test-debug-kernel \
+	student-tree handout regrade
 
 all: $(PROGRAMS)
 
@@ -314,26 +319,35 @@ test-debug-kernel: deps
 	@STRESS_SECONDS=$(if $(filter command line,$(origin STRESS_SECONDS)),$(STRESS_SECONDS),12) \
 		bash scripts/debug-kernel.sh test
 
-# ---- the labs (labs/NAME: handouts, solution/, grade.sh) -------------------
-# make grade [LAB=NAME [WORK=dir]]: one line per check, Score: X/Y, and
-# build/grade/NAME.json; exit 0 only at full marks.  WORK defaults to the
-# lab's solution/.  make starter [LAB=NAME] [DEST=dir]: the students' copy,
-# every solution region a TODO (scripts/starter.sh).
+# ---- the labs (labs/NAME; docs/teaching.md) ------------------------------
+# make grade LAB=NAME WORK=dir [CHECK=id,...]: one line per check, Score:
+# X/Y, build/grade/NAME.json; exit 0 only at full marks.  WORK: the
+# student's copy of the starter (a lab done in the project's tree: a
+# student tree, the default in one); REFERENCE=1 grades the reference
+# solutions (LAB= one).  make starter LAB=NAME DEST=dir: a student's copy.
+# make student-tree (or handout) DEST=dir: the tree a class works in.
+# make handin LAB=NAME WORK=dir: graded and packed in build/handin/.
+# make regrade DIR=handins/ [OUT=file.csv]: the teacher's grades.
 DEST ?= build/starter
 
 grade:
-	@WORK=$(WORK) sh scripts/grade.sh $(LAB)
+	@WORK="$(WORK)" CHECK="$(CHECK)" REFERENCE="$(REFERENCE)" sh scripts/grade.sh $(LAB)
 
 starter:
-	@sh scripts/starter.sh $(DEST) $(LAB)
+	@sh scripts/starter.sh "$(DEST)" $(LAB)
+
+# DEST only as given: the default (build/starter) is inside this tree
+student-tree handout:
+	@sh scripts/student-tree.sh "$(if $(filter command line environment,$(origin DEST)),$(DEST))"
 
 grade-selftest:
-	@sh scripts/grade-selftest.sh
+	@bash scripts/grade-selftest.sh
 
-# make handin LAB=NAME [WORK=dir]: the grade and the student's files in
-# build/handin/NAME-USER-DATE.tar.gz, with a MANIFEST of sha256s.
 handin:
-	@WORK=$(WORK) sh scripts/handin.sh $(LAB)
+	@WORK="$(WORK)" sh scripts/handin.sh $(LAB)
+
+regrade:
+	@OUT="$(OUT)" bash scripts/regrade.sh "$(DIR)"
 
 # ---- installing ---------------------------------------------------------
 # DKMS rebuilds the module for each new kernel.  DKMS_KVER: the kernel to
