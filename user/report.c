@@ -450,11 +450,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 	fputc('\n', out);
 	for (size_t i = 0; i < r->nresults; i++)
 		text_row(out, r, &r->results[i], &unconverged);
-	if (unconverged)
-		fprintf(out,
-			"* not converged: the interval of the median (or of a ratio), from one value per\n"
-			"  round, did not reach 1%% within the time budget (--time); the machine's speed\n"
-			"  moved during the run\n");
+	ml_report_method(out, r, unconverged);
 	text_per_kib(out, r);
 	text_throughput(out, r);
 	text_pairs(out, r);
@@ -685,6 +681,8 @@ static void json_result(FILE *out, const struct ml_result *res,
 		(unsigned long long)res->batch_ops);
 	fprintf(out, "\"rounds\": %zu, \"converged\": %s, ", res->rounds,
 		res->converged ? "true" : "false");
+	fprintf(out, "\"forks\": %zu, ", res->forks);
+	json_num(out, "forks_span_s", res->span_s, true);
 	json_num(out, "seconds", res->seconds, true);
 	json_num(out, "empty_batch_ns", res->empty_batch_ns, true);
 	json_num(out, "min_ns", s->min, true);
@@ -732,6 +730,7 @@ static void write_json(FILE *out, const struct ml_report *r)
 	fprintf(out, "{\n  \"modelab_version\": \"%s\",\n  \"schema\": %d,\n",
 		MODELAB_VERSION, MODELAB_JSON_SCHEMA);
 	json_env(out, r);
+	ml_report_method_json(out, r);
 	fputs("  \"observer_effect\": ", out);
 	if (on && ml_report_timed(on)) {
 		fputc('{', out);
