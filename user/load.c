@@ -172,6 +172,7 @@ static void load_figure(struct ml_view_figure *f, struct json_object *o)
 		num(o, "ratio_to_null_syscall"), num(o, "ratio_ci95_low"),
 		num(o, "ratio_ci95_high")};
 	f->rounds = (size_t)json_object_get_int64(get(o, "rounds"));
+	f->forks = (size_t)json_object_get_int64(get(o, "forks"));
 	f->converged = flag(o, "converged");
 	load_histogram(f, get(o, "histogram"));
 	if (json_object_is_type(paired, json_type_object)) {
@@ -189,6 +190,30 @@ static void load_figure(struct ml_view_figure *f, struct json_object *o)
 	f->verify_error = str(o, "verify_error");
 	if (f->kind == ML_VIEW_DEMO)
 		f->notes = join_notes(get(o, "notes"));
+}
+
+/* The median of the speed reference's processes; NAN without one. */
+static double speed_reference(struct json_object *a)
+{
+	double v[64];
+	size_t n = 0;
+
+	for (size_t i = 0; json_object_is_type(a, json_type_array) &&
+			   i < json_object_array_length(a) && n < 64; i++) {
+		struct json_object *x = json_object_array_get_idx(a, i);
+
+		if (json_object_is_type(x, json_type_double) ||
+		    json_object_is_type(x, json_type_int))
+			v[n++] = json_object_get_double(x);
+	}
+	for (size_t i = 1; i < n; i++)	/* few: insertion sort */
+		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			double t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return !n ? NAN : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int ml_view_parse(const char *text, const char *path, struct ml_view_report *r,
@@ -231,6 +256,8 @@ int ml_view_parse(const char *text, const char *path, struct ml_view_report *r,
 		r->observer_ratio = interval(get(obs, "ratio"));
 		r->observer_outcome = str(obs, "outcome");
 	}
+	r->speed_ns = speed_reference(get(get(root, "method"),
+					  "speed_reference_ns"));
 	r->nfigs = json_object_array_length(figs);
 	r->figs = calloc(r->nfigs ? r->nfigs : 1, sizeof(*r->figs));
 	if (!r->figs) {
