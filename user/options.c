@@ -56,7 +56,7 @@ static const char options_text[] =
 	"  --time SECONDS    time budget per figure (default 0.4), shared by\n"
 	"                    its processes\n"
 	"  --forks N         measure each figure in N processes spread over\n"
-	"                    the run (1 to 32; default 6, --quick 1)\n"
+	"                    the run (1 to 32; default 6, and 1 when quick)\n"
 	"  --cpu N           pin to CPU N (default: the CPU it starts on)\n"
 	"  --clock tsc|monotonic  force the time base (default: TSC if invariant)\n"
 	"  --histogram       draw each figure's histogram\n"
