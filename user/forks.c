@@ -101,6 +101,9 @@ struct ml_forks {
 	uint64_t first_ns, last_ns;
 	int out;		/* a later process: the pipe to the first */
 	bool failed;		/* out of memory, or the pipe broke */
+	/* a later process: PROBE/FIGURE:BATCH, what the first one chose */
+	char **words;
+	size_t nwords;
 };
 
 /* ---- the speed reference ---------------------------------------------- */
@@ -225,6 +228,27 @@ static void keep(void *arg, const struct ml_result *res, const double *samples,
 	}
 	if (res >= f->results && res < f->results + f->nresults)
 		add(f, &f->acc[res - f->results], &r, samples);
+}
+
+/*
+ * measure.c's batch_of hook in a later process: the batch the first
+ * process chose, so that every process times the same batches and spends
+ * no time choosing again.
+ */
+static uint64_t batch_of(void *arg, const struct ml_result *res)
+{
+	const struct ml_forks *f = arg;
+	size_t lp = strlen(res->probe->name), lf = strlen(res->fig->name);
+
+	for (size_t i = 0; i < f->nwords; i++) {
+		const char *w = f->words[i];
+
+		if (!strncmp(w, res->probe->name, lp) && w[lp] == '/' &&
+		    !strncmp(w + lp + 1, res->fig->name, lf) &&
+		    w[lp + 1 + lf] == ':')
+			return strtoull(w + lp + lf + 2, NULL, 10);
+	}
+	return 0;
 }
 
 /* ---- one pass over the figures ---------------------------------------- */
@@ -472,8 +496,9 @@ static char **later_argv(struct ml_forks *f, const struct ml_fork_args *a,
 		if (res->skipped || res->failed || res->demonstration ||
 		    !in_pass(f, i, pass))
 			continue;
-		w = snprintf(buf + used, len - used, "%s/%s", res->probe->name,
-			     res->fig->name);
+		w = snprintf(buf + used, len - used, "%s/%s:%llu",
+			     res->probe->name, res->fig->name,
+			     (unsigned long long)res->batch_ops);
 		if (w < 0 || (size_t)w >= len - used)
 			break;
 		argv[n++] = buf + used;
@@ -608,6 +633,9 @@ int ml_fork_main(int argc, char **argv, const struct ml_probe *const *probes,
 	mo.progress = progress;
 	mo.keep = keep;
 	mo.keep_arg = &f;
+	mo.batch_of = batch_of;
+	f.words = argv + 3;
+	f.nwords = (size_t)argc - 3;
 	snprintf(label, sizeof(label), "process %u of %u", pass + 1, forks);
 	mo.pass = label;
 	mo.figures_total = (size_t)argc - 3;
@@ -626,10 +654,14 @@ int ml_fork_main(int argc, char **argv, const struct ml_probe *const *probes,
 		for (int i = 3; want && i < argc; i++)
 			for (size_t g = 0; !strncmp(argv[i], probe->name, len) &&
 					   argv[i][len] == '/' &&
-					   g < probe->nfigures; g++)
-				if (!strcmp(argv[i] + len + 1,
-					    probe->figures[g].name))
+					   g < probe->nfigures; g++) {
+				const char *name = probe->figures[g].name;
+				size_t lf = strlen(name);
+
+				if (!strncmp(argv[i] + len + 1, name, lf) &&
+				    argv[i][len + 1 + lf] == ':')
 					any += want[g] = true;
+			}
 		got = !want ? -1 : any ? ml_measure_probe(&clock, &mo, NULL, probe,
 							want, results) : 0;
 		free(want);

@@ -46,6 +46,9 @@ struct ml_measure_opts {
 		     const double *samples, size_t n, uint64_t start_ns,
 		     uint64_t end_ns);
 	void *keep_arg;
+	/* the batch size to start from (what the first process chose); 0:
+	 * the figure's min_batch.  NULL: always that. */
+	uint64_t (*batch_of)(void *arg, const struct ml_result *res);
 };
 
 /*
@@ -54,6 +57,12 @@ struct ml_measure_opts {
  * figures' intervals are narrower (docs/measuring.md).
  */
 #define ML_TARGET_CI 0.05
+/*
+ * The time budget of a figure, over all its processes: 0.3 s keeps the
+ * native part of `make run` within a minute on the project's two-CPU
+ * machine with six processes a figure (docs/measuring.md).
+ */
+#define ML_BUDGET_S 0.3
 
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick);
 /* How a claim on a pair came out, from res->pair_ratio. */

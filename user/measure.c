@@ -82,7 +82,7 @@ int ml_null_syscall(struct ml_ctx *ctx)
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick)
 {
 	memset(o, 0, sizeof(*o));
-	o->budget_s = quick ? 0.05 : 0.4;
+	o->budget_s = quick ? 0.05 : ML_BUDGET_S;
 	o->target_ci = ML_TARGET_CI;
 	o->min_rounds = quick ? 8 : 12;
 	o->least_rounds = CI_ROUNDS;
@@ -131,14 +131,18 @@ static double empty_batch_ticks(const struct ml_clock *c, struct ml_ctx *ctx,
 
 /*
  * Double n until one batch takes at least batch_ns, from the figure's
- * min_batch up to its max_batch.  Returns n; *ns is what a batch took.
+ * min_batch (or `from`, what the first process chose) up to its
+ * max_batch.  Returns n; *ns is what a batch took.
  */
 static uint64_t choose_batch(const struct ml_clock *c, struct ml_ctx *ctx,
-			     double batch_ns, double *ns)
+			     double batch_ns, double *ns, uint64_t from)
 {
 	const struct ml_figure *fig = ctx->fig;
 	uint64_t max = fig->max_batch ? fig->max_batch : (1ull << 30);
 	uint64_t n = fig->min_batch ? fig->min_batch : 1;
+
+	if (from > n)
+		n = from < max ? from : max;
 
 	for (;;) {
 		double best = INFINITY;
@@ -362,10 +366,11 @@ static void slot_prepare(const struct ml_clock *c,
 			 double slice_ns)
 {
 	double batch_ns = 0, want = o->batch_ns;
+	uint64_t from = o->batch_of ? o->batch_of(o->keep_arg, s->res) : 0;
 
 	slot_enter(s, ML_PASS_WARMUP);
 	for (int tries = 0; tries < 3 && !s->res->failed; tries++) {
-		s->batch = choose_batch(c, s->ctx, want, &batch_ns);
+		s->batch = choose_batch(c, s->ctx, want, &batch_ns, from);
 		if (!tries)
 			warm_up(c, s->ctx, s->batch,
 				fmin(0.02, o->budget_s / 10));

@@ -53,7 +53,7 @@ static const char options_text[] =
 	"  --json, --csv     machine-readable report (schema: README.md)\n"
 	"  --json-out FILE   the JSON report to FILE as well, from the same run\n"
 	"  --quick           short run, about 50 ms a figure\n"
-	"  --time SECONDS    time budget per figure (default 0.4), shared by\n"
+	"  --time SECONDS    time budget per figure (default 0.3), shared by\n"
 	"                    its processes\n"
 	"  --forks N         measure each figure in N processes spread over\n"
 	"                    the run (1 to 32; default 6, and 1 when quick)\n"
