@@ -23,7 +23,8 @@
  *   groups and sends back down a pipe, for each, what that process saw:
  *   its median, its ratios to the null syscall and to its pair (paired
  *   round by round inside the process), its difference from its pair, and
- *   every sample.  A figure's processes are spread over the whole run.
+ *   every sample.  A figure's processes are spread over the whole run, and
+ *   over LEAST_SPAN_S at least: a short run waits between its processes.
  *
  * THE INTERVAL
  *   Each process gives one value per quantity.  The figure is their mean
@@ -56,6 +57,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FORK_ENV "MODELAB_FORK_FD"
@@ -67,6 +69,7 @@
 #define LEAST_ROUNDS 3		/* a process's rounds, at least */
 #define FEWEST_FORKS 3		/* of a group that costs more to set up */
 #define COST_SHARE 2		/* than this many times its budget */
+#define LEAST_SPAN_S 8.0	/* a run's processes start over this long */
 
 enum { REC_FIGURE = 1, REC_FAILED, REC_SPEED };
 
@@ -99,6 +102,7 @@ struct ml_forks {
 	size_t *group;		/* and that group's figures */
 	struct ml_method method;
 	uint64_t first_ns, last_ns;
+	uint64_t started_ns;	/* when the first process began measuring */
 	int out;		/* a later process: the pipe to the first */
 	bool failed;		/* out of memory, or the pipe broke */
 	/* a later process: PROBE/FIGURE:BATCH, what the first one chose */
@@ -367,6 +371,7 @@ struct ml_forks *ml_forks_begin(struct ml_measure_opts *mo, unsigned int forks,
 	f->method.budget_s = budget_s;
 	f->method.target_ci = mo->target_ci;
 	f->method.speed_ns[0] = speed_reference();
+	f->started_ns = ml_monotonic_ns();
 	mo->budget_s = budget_s / forks;
 	if (forks > 1)
 		mo->least_rounds = LEAST_ROUNDS;
@@ -575,6 +580,12 @@ static int later_pass(struct ml_forks *f, const struct ml_fork_args *a,
 	return pid > 0 ? 0 : -1;
 }
 
+/*
+ * The later processes, one after another.  A short run (one figure, a
+ * few) would have them back to back within a second or two, inside one of
+ * the machine's spells: process p starts LEAST_SPAN_S * p / forks after
+ * the first one at the earliest, and the run waits until then.
+ */
 void ml_forks_later(struct ml_forks *f, const struct ml_fork_args *a,
 		    size_t nresults)
 {
@@ -582,8 +593,18 @@ void ml_forks_later(struct ml_forks *f, const struct ml_fork_args *a,
 		f->nresults = nresults;
 	first_pass = NULL;
 	f->method.speed_ns[0] = (f->method.speed_ns[0] + speed_reference()) / 2;
-	for (unsigned int pass = 1; pass < f->method.forks; pass++)
+	for (unsigned int pass = 1; pass < f->method.forks; pass++) {
+		uint64_t at = f->started_ns + (uint64_t)(LEAST_SPAN_S * 1e9 *
+							 pass / f->method.forks);
+
+		for (uint64_t now; (now = ml_monotonic_ns()) < at;) {
+			struct timespec ts = { (time_t)((at - now) / 1000000000),
+					       (long)((at - now) % 1000000000) };
+
+			nanosleep(&ts, NULL);
+		}
 		later_pass(f, a, pass);
+	}
 }
 
 /* ---- a later process: `PROG __fork ARGS PROBE/FIGURE...` --------------- */
