@@ -89,32 +89,7 @@ coverage() {
 				 (if .ratio_converged then 1 else 0 end)])
 			| @tsv' >>"$tmp/coverage.tsv"
 	done
-	awk -F'\t' '
-		function median(a, n,   i, j, t) {
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-			return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-		}
-		{ k = $2; n[k]++; v[k, n[k]] = $3; lo[k, n[k]] = $4; hi[k, n[k]] = $5; conv[k, n[k]] = $6
-		  if (!(k in seen)) { seen[k] = 1; order[++keys] = k } }
-		END {
-			for (q = 1; q <= keys; q++) {
-				k = order[q]; covered = 0; flagged = 0; widest = 0; vmin = v[k, 1]; vmax = v[k, 1]
-				for (i = 1; i <= n[k]; i++) {
-					m = 0
-					for (j = 1; j <= n[k]; j++) if (j != i) others[++m] = v[k, j]
-					mid = median(others, m)
-					if (lo[k, i] <= mid && mid <= hi[k, i]) covered++
-					flagged += !conv[k, i]
-					w = 100 * ((v[k, i] - lo[k, i] > hi[k, i] - v[k, i]) ? v[k, i] - lo[k, i] : hi[k, i] - v[k, i]) / v[k, i]
-					if (w > widest) widest = w
-					if (v[k, i] < vmin) vmin = v[k, i]
-					if (v[k, i] > vmax) vmax = v[k, i]
-				}
-				printf "  %-28s covered %d of %d (target 8: %s); values %.4g to %.4g; widest interval +-%.1f%%; %d flagged\n",
-					k, covered, n[k], (covered >= 0.8 * n[k]) ? "met" : "MISSED", vmin, vmax, widest, flagged
-			}
-		}' "$tmp/coverage.tsv"
+	awk -f scripts/coverage.awk "$tmp/coverage.tsv"
 	echo "  $RUNS runs in $(($(date +%s) - start)) s ($(load))"
 }
 

@@ -109,32 +109,7 @@ for i in $(seq "$runs"); do
 		| @tsv' >>"$tmp/coverage.tsv"
 done
 echo "interval coverage over $runs runs of 'modelab run syscall' (a run's CI holds the median of the other runs):"
-awk -F'\t' -v runs="$runs" '
-	function median(a, n,   i, j, t) {
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-		return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
-	{ k = $2; n[k]++; v[k, n[k]] = $3; lo[k, n[k]] = $4; hi[k, n[k]] = $5; conv[k, n[k]] = $6
-	  if (!(k in seen)) { seen[k] = 1; order[++keys] = k } }
-	END {
-		met = 0
-		for (q = 1; q <= keys; q++) {
-			k = order[q]; covered = 0; flagged = 0
-			for (i = 1; i <= n[k]; i++) {
-				m = 0
-				for (j = 1; j <= n[k]; j++) if (j != i) others[++m] = v[k, j]
-				mid = median(others, m)
-				if (lo[k, i] <= mid && mid <= hi[k, i]) covered++
-				flagged += !conv[k, i]
-			}
-			ok = covered >= 0.8 * n[k]
-			met += ok
-			printf "  %-46s covered %d/%d, flagged %d (target: 8 covered): %s\n",
-				k, covered, n[k], flagged, ok ? "met" : "MISSED"
-		}
-		printf "  quantities meeting their target: %d of %d\n", met, keys
-	}' "$tmp/coverage.tsv"
+awk -f scripts/coverage.awk "$tmp/coverage.tsv"
 echo "load after: $(uptime | sed 's/.*load average: //')"
 
 # ---- A/A: the same build against itself, and the issue's coverage check ---
