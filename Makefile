@@ -6,9 +6,17 @@
 #   make run        the full lab report (installs what is missing first);
 #                   FRESH=1 counts in the lab VM again
 #   make test       every test: unit, host, lab VM
+#   make ARCH=arm64|riscv64 [all|static|test-unit]  cross-build the user code
+#                   into build/ARCH/ (test-unit under qemu-user)
+#   make test-cross both of those ISAs: every program and the unit tests
+#   make isas       one experiment on x86_64, arm64 and riscv64, side by side
 #   make bench      modelab against its peers, measured in the same run
 #   make modules    ./modelab.ko against KDIR (default: the running kernel)
 #   make test-kernels  the module on Debian's kernels 5.10 to sid (slow)
+#   make stress     the stress suite in the lab VM, minutes a phase
+#                   (STRESS_SECONDS=120, STRESS_KERNEL=default|6.1|sid|debug)
+#   make test-debug-kernel  the VM suites on a KASAN/lockdep 6.1 kernel
+#                   (built once into /var/cache/modelab/debug-kernel: slow)
 #   make dkms-install  the module's source to DKMS, built for DKMS_KVER
 #   make dkms-remove   and out of it again
 #   make vm         a shell in the lab VM with the module loaded
@@ -18,13 +26,55 @@
 #   make grade-selftest  every lab's starter below full marks, solution full
 #   make handin     grade LAB=NAME's WORK and pack it for the teacher
 
+# ---- the ISA: ARCH=x86_64|arm64|riscv64, default the host's ---------------
+# Another ISA than the host's is cross-built: bookworm's gcc-aarch64-linux-gnu
+# or gcc-riscv64-linux-gnu, against a sysroot of that ISA's libseccomp, json-c
+# and cmocka (scripts/cross-sysroot.sh, cached in /var/cache/modelab/cross),
+# into build/ARCH/ (bin: build/ARCH/bin; static: build/ARCH/static/bin), and
+# its unit tests run under qemu-user (EMU).  x86_64 keeps build/ and bin/.
+HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
+ARCH    ?= $(HOST_ARCH)
+override ARCH := $(patsubst amd64,x86_64,$(patsubst aarch64,arm64,$(ARCH)))
+ifeq ($(filter x86_64 arm64 riscv64,$(ARCH)),)
+$(error ARCH=$(ARCH): modelab builds for x86_64, arm64 or riscv64)
+endif
+ARCH_DIR := $(if $(filter x86_64,$(ARCH)),,$(ARCH)/)
+ifneq ($(ARCH),$(HOST_ARCH))
+CROSS_COMPILE ?= $(patsubst arm64,aarch64,$(ARCH))-linux-gnu-
+ifeq ($(origin CC),default)
+CC      := $(CROSS_COMPILE)gcc
+endif
+AR      := $(CROSS_COMPILE)ar
+SYSROOT := $(shell sh scripts/cross-sysroot.sh $(ARCH))
+ifeq ($(SYSROOT),)
+$(error no $(ARCH) sysroot: scripts/cross-sysroot.sh $(ARCH) failed)
+endif
+ifeq ($(ARCH)$(filter -static,$(LDFLAGS)),riscv64-static)
+# riscv64, static: bookworm's binutils cannot link trixie's libc.a, so
+# bookworm's own cross glibc and headers, with trixie's libseccomp.a and
+# libjson-c.a (user/isoc23.c: the two C23 names they call)
+CPPFLAGS += -idirafter $(SYSROOT)/usr/include -DML_ISOC23_SHIM
+else
+CPPFLAGS += --sysroot=$(SYSROOT)
+# -B: the sysroot's C library first, not the cross compiler's own
+LDFLAGS_ARCH := --sysroot=$(SYSROOT) -B$(SYSROOT)/usr/lib/$(CROSS_COMPILE:-=)/
+endif
+EMU     := qemu-$(patsubst arm64,aarch64,$(ARCH))-static -L $(SYSROOT)
+endif
+
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -Iuser
 LDLIBS  += -lseccomp -ljson-c -lm -pthread
-O       ?= build
-BIN     ?= bin
+ifeq ($(ARCH)$(filter -static,$(LDFLAGS)),riscv64-static)
+# by path, so that -L finds no other library of the sysroot (its libc.a)
+LDLIBS  := $(patsubst -l%,$(SYSROOT)/usr/lib/riscv64-linux-gnu/lib%.a,\
+	     $(filter -lseccomp -ljson-c,$(LDLIBS))) \
+	   $(filter-out -lseccomp -ljson-c,$(LDLIBS)) $(O)/user/isoc23.o
+endif
+O       ?= build$(if $(ARCH_DIR),/$(ARCH))
+BIN     ?= $(if $(ARCH_DIR),build/$(ARCH)/bin,bin)
 PREFIX  ?= /usr/local
 KDIR    ?= /lib/modules/$(shell uname -r)/build
 
@@ -47,8 +97,10 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	      -fno-sanitize-recover=all
 
 .PHONY: all deps run test test-unit test-host test-asan test-vm test-clang bench \
+	test-cross isas \
 	modules modules-check vm static install clean test-kernels \
-	dkms-install dkms-remove test-dkms grade starter grade-selftest handin
+	dkms-install dkms-remove test-dkms grade starter grade-selftest handin \
+	stress test-debug-kernel
 
 all: $(PROGRAMS)
 
@@ -66,29 +118,32 @@ $(O)/libmodelab.a: $(LIB_OBJS)
 
 $(BIN)/modelab: $(O)/user/modelab.o $(PROBE_SRCS:%.c=$(O)/%.o) $(O)/libmodelab.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS_ARCH) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 define family_program
 $(BIN)/modelab-$(1): $(patsubst %.c,$(O)/%.standalone.o,$(call family_srcs,$(1))) $(O)/libmodelab.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS_ARCH) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach p,$(PROBES),$(eval $(call family_program,$(p))))
 
 # What the process probe's fork-exec and posix-spawn exec: static and, on
-# x86-64, without libc.  Neither CFLAGS nor LDFLAGS: no sanitizer runtime.
+# the three ISAs of user/arch.h, without libc.  Neither CFLAGS nor LDFLAGS:
+# no sanitizer runtime.
 EXIT0_FLAGS := -O2 -static
-ifneq ($(filter x86_64-%,$(shell $(CC) -dumpmachine)),)
+ifneq ($(filter x86_64-% aarch64-% riscv64-%,$(shell $(CC) -dumpmachine)),)
 EXIT0_FLAGS += -nostdlib -fno-stack-protector
 endif
 
-$(BIN)/modelab-exit0: probes/helpers/exit0.c
+$(BIN)/modelab-exit0: probes/helpers/exit0.c user/arch.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(EXIT0_FLAGS) -o $@ $<
+	$(CC) $(CPPFLAGS) $(WARN) $(EXIT0_FLAGS) -o $@ $<
 
-# Static binaries for the lab VM's initramfs, which has no libc.
+# Static binaries for the lab VM's initramfs, which has no libc:
+# build/static/bin, or build/ARCH/static/bin for arm64 and riscv64.
 static:
-	$(MAKE) O=build/static BIN=build/static/bin LDFLAGS=-static all
+	$(MAKE) O=build/$(ARCH_DIR)static BIN=build/$(ARCH_DIR)static/bin \
+		LDFLAGS=-static all
 
 deps:
 	@sh scripts/deps.sh
@@ -123,9 +178,15 @@ bench: deps all
 vm: deps
 	@bash tests/vm/run.sh --shell
 
+# One experiment on the three ISAs, side by side (scripts/isas.sh): the lab
+# VM of each where this tree has one, else qemu-user; docs/isas.md reads it.
+isas: deps all
+	@bash scripts/isas.sh
+
 # ---- tests --------------------------------------------------------------
 test: deps
 	$(MAKE) test-unit
+	$(MAKE) test-cross
 	$(MAKE) test-clang
 	$(MAKE) all
 	$(MAKE) test-host
@@ -134,14 +195,28 @@ test: deps
 	$(MAKE) grade-selftest
 	$(MAKE) test-vm
 
-# cmocka unit tests, built with ASan and UBSan against the library sources.
+# cmocka unit tests, built with ASan and UBSan against the library sources;
+# for another ISA, against its libmodelab.a and run under qemu-user, which
+# runs no sanitizer.
+ifeq ($(EMU),)
 $(O)/unit/%: tests/unit/%.c $(LIB_SRCS) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(LIB_SRCS) \
 		-lcmocka $(LDLIBS)
+else
+$(O)/unit/%: tests/unit/%.c $(O)/libmodelab.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(LDFLAGS_ARCH) -o $@ $< \
+		$(O)/libmodelab.a -lcmocka $(LDLIBS)
+endif
 
 test-unit: $(UNIT_SRCS:tests/unit/%.c=$(O)/unit/%)
-	@rc=0; for t in $^; do echo "== $$t"; $$t || rc=1; done; exit $$rc
+	@rc=0; for t in $^; do echo "== $$t"; $(EMU) $$t || rc=1; done; exit $$rc
+
+# The user code on the other ISAs: cross-built (every program, warnings as
+# errors) and its unit tests run under qemu-user (scripts/cross-test.sh).
+test-cross:
+	@sh scripts/cross-test.sh
 
 # The same code must build warning-free under clang too.
 test-clang:
@@ -165,6 +240,21 @@ test-vm:
 # part of `make test`: it downloads ~1 GB into MODELAB_KCACHE once.
 test-kernels:
 	@bash scripts/kernels.sh $(KERNELS)
+
+# The stress suite (tests/vm/stress/, docs/module.md): dying process trees,
+# deep chains, subreapers, pid reuse, hotplug, command storms, rmmod under
+# all of it.  CI runs it short (12 s a phase) on two kernels.
+STRESS_SECONDS ?= 120
+STRESS_KERNEL  ?= default
+stress: deps
+	@bash tests/vm/stress/run.sh --seconds $(STRESS_SECONDS) --kernel $(STRESS_KERNEL)
+
+# Debian's 6.1 built with KASAN, KFENCE, lockdep, PROVE_RCU,
+# DEBUG_ATOMIC_SLEEP and DEBUG_OBJECTS (scripts/debug-kernel.sh), booted
+# with the guest suite and the stress suite (STRESS_SECONDS, default 12).
+test-debug-kernel: deps
+	@STRESS_SECONDS=$(if $(filter command line,$(origin STRESS_SECONDS)),$(STRESS_SECONDS),12) \
+		bash scripts/debug-kernel.sh test
 
 # ---- the labs (labs/NAME: handouts, solution/, grade.sh) -------------------
 # make grade [LAB=NAME [WORK=dir]]: one line per check, Score: X/Y, and

@@ -30,6 +30,13 @@
 
 #include "modelab.h"
 
+/*
+ * Each probe's context is noted above it; ml_count() makes every one of
+ * them safe (the rule: modelab.h, above ml_count()).
+ *
+ * sys_enter: process context; preemptible on kernels whose syscall
+ * tracepoints are faultable (7.2: rcu_tasks_trace), preemption off before.
+ */
 static void ml_probe_syscall(void *data, struct pt_regs *regs, long id)
 {
 	ml_count(ML_SYSCALLS, current);
@@ -38,13 +45,15 @@ static void ml_probe_syscall(void *data, struct pt_regs *regs, long id)
 /*
  * A call that a seccomp filter refuses never reaches sys_enter (seccomp
  * runs first, and skips the rest of the entry work) but still leaves
- * through sys_exit: counting both shows it.
+ * through sys_exit: counting both shows it.  Context: as sys_enter; also
+ * the last syscall of an exiting task, which may already be released.
  */
 static void ml_probe_sysexit(void *data, struct pt_regs *regs, long ret)
 {
 	ml_count(ML_SYSCALL_EXITS, current);
 }
 
+/* page_fault_user: exception entry, interrupts off. */
 static void ml_probe_fault(void *data, unsigned long address,
 			   struct pt_regs *regs, unsigned long error_code)
 {
@@ -64,6 +73,10 @@ static void ml_probe_fault(void *data, unsigned long address,
 		ml_count(ML_FAULTS_NOTPRESENT, current);
 }
 
+/*
+ * The interrupt entries: hard-interrupt context.  current may be a task at
+ * the very end of do_exit(), already released (issue 21's trace).
+ */
 static void ml_probe_irq(void *data, int irq, struct irqaction *action)
 {
 	ml_count(ML_IRQ_DEVICE, current);
@@ -89,17 +102,29 @@ static void ml_probe_callfunc(void *data, int vector)
 	ml_count(ML_IRQ_CALLFUNC, current);
 }
 
+/*
+ * signal_deliver: get_signal(), under the siglock: preemption off, except
+ * on PREEMPT_RT, where the siglock sleeps, and 7.2 calls the probe under
+ * SRCU, preemptible.
+ */
 static void ml_probe_signal(void *data, int sig, struct kernel_siginfo *info,
 			    struct k_sigaction *ka)
 {
 	ml_count(ML_SIGNALS, current);
 }
 
+/*
+ * sched_switch: __schedule(), run-queue lock held, interrupts off.  @prev
+ * may be released already: its last switch after do_task_dead().
+ */
 static void ml_probe_switch(void *data, bool preempt,
 			    struct task_struct *prev, struct task_struct *next
 			    ML_SCHED_SWITCH_STATE)
 {
 	ml_count(ML_CTXSW, prev);
+	/* An exiting task's last switch: its children have new parents. */
+	if (READ_ONCE(prev->exit_state))
+		ml_tree_changed();
 }
 
 /* BEGIN SOLUTION lab2-migrations: count each migration of a task */
@@ -108,7 +133,9 @@ static void ml_probe_switch(void *data, bool preempt,
  * stopper, a waker, the load balancer): the count goes to the row of
  * @dest_cpu, with an atomic add since another CPU may add to that row at
  * the same moment.  Only this probe writes the row, so the atomics never
- * meet a this_cpu_inc().
+ * meet a this_cpu_inc().  Context: set_task_cpu() holds a run-queue or
+ * pi lock, raw spinlocks, so preemption is off on every kernel (RT too):
+ * ml_watched may be read here directly (the rule: modelab.h).
  */
 static void ml_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
 {
@@ -117,7 +144,7 @@ static void ml_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
 
 	atomic64_inc((atomic64_t *)&row->n[ML_MIGRATIONS]);
 	w = rcu_dereference_sched(ml_watched);
-	if (w && ml_watch_covers(w, p))	/* as ml_count(): watch-tree too */
+	if (w && ml_watch_counts(w, p))	/* as ml_count(): watch-tree too */
 		atomic64_inc(&w->n[ML_MIGRATIONS]);
 }
 /* END SOLUTION lab2-migrations */
@@ -236,6 +263,7 @@ int ml_probes_on(void)
 		}
 	}
 	ml_active = true;
+	ml_tree_changed();	/* exits went unseen while we were detached */
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 #include <linux/uaccess.h>
 
 #include "modelab.h"
@@ -160,7 +161,8 @@ static const struct ml_cmd {
 	  "count process PID's events (all its threads) apart; off: none" },
 	/* BEGIN SOLUTION lab3-command: the table entry of watch-tree */
 	{ "watch-tree", ml_cmd_watch_tree, "watch-tree PID",
-	  "the same for PID and all its descendants, also those forked later" },
+	  "the same for PID and its descendants up to "
+	  __stringify(ML_WATCH_GENERATIONS) " generations below, also those forked later" },
 	/* END SOLUTION lab3-command */
 	{ "reset", ml_cmd_reset, "reset", "zero every counter" },
 	{ "count", ml_cmd_count, "count on|off",

@@ -23,7 +23,9 @@ packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcm
 	$perf rt-tests seccomp strace
 	crun golang-github-docker-docker-dev golang-github-containers-common
 	$kernel qemu-system-x86 busybox-static cpio kmod sparse
-	debootstrap debian-archive-keyring"
+	debootstrap debian-archive-keyring
+	flex bison bc libelf-dev libssl-dev xz-utils
+	gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu qemu-user-static"
 
 missing=""
 for p in $packages; do

@@ -11,7 +11,10 @@
 # table at the end.  Everything downloaded lives under MODELAB_KCACHE
 # (default build/kernels), so a second run only builds and boots;
 # MODELAB_KREFRESH=1 looks for newer packages first.
-# MODELAB_MIRROR overrides the Debian mirror.
+# MODELAB_MIRROR overrides the Debian mirror.  MODELAB_SUITE (another
+# in-guest script, e.g. the stress suite) passes to tests/vm/run.sh;
+# MODELAB_KLOG_TAG=T names its console logs NAME.T.vm.log and its VM
+# directory vm.T, so that it may run beside make test-kernels.
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +24,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 KLIST="5.10:bullseye: 6.1:bookworm: 6.1-rt:bookworm:rt- 6.12:trixie:
 6.12-rt:trixie:rt- sid:sid:"
 
+TAG=${MODELAB_KLOG_TAG:+.$MODELAB_KLOG_TAG}
 mkdir -p "$CACHE/logs"
 ROWS=()
 PASSED=0
@@ -179,10 +183,10 @@ for spec in $KLIST; do
 	log "$ver: built with $CCVER, $WARN warnings; booting"
 	MODELAB_VM_KERNEL=$img MODELAB_VM_MODDIR=$mods MODELAB_VM_KVER=$ver \
 	MODELAB_VM_KO=$CACHE/chroot/$suite/src/$name/modelab.ko \
-	MODELAB_VM_DIR=$CACHE/vm \
-		bash "$TOP/tests/vm/run.sh" > "$CACHE/logs/$name.vm.log" 2>&1
+	MODELAB_VM_DIR=$CACHE/vm$TAG \
+		bash "$TOP/tests/vm/run.sh" > "$CACHE/logs/$name$TAG.vm.log" 2>&1
 	# run.sh's own total (host checks, oops scan) and the suite's skips
-	vlog=$CACHE/logs/$name.vm.log
+	vlog=$CACHE/logs/$name$TAG.vm.log
 	p=$(sed -nE 's/^([0-9]+) passed, [0-9]+ failed$/\1/p' "$vlog" | tail -n 1)
 	f=$(sed -nE 's/^[0-9]+ passed, ([0-9]+) failed$/\1/p' "$vlog" | tail -n 1)
 	s=$(sed -nE 's/.*summary: [0-9]+ passed, [0-9]+ failed, ([0-9]+) skipped.*/\1/p' \
@@ -193,7 +197,7 @@ for spec in $KLIST; do
 		PASSED=$((PASSED + 1))
 	else
 		FAILED=$((FAILED + 1))
-		ROWS+=("    $name: see $CACHE/logs/$name.build.log, $name.vm.log")
+		ROWS+=("    $name: see $CACHE/logs/$name.build.log, $name$TAG.vm.log")
 	fi
 done
 

@@ -7,6 +7,7 @@
  * stderr), and the unit tests can check every message.
  */
 #define _GNU_SOURCE
+#include "arch.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -58,7 +59,7 @@ static const char options_text[] =
 	"  --forks N         measure each figure in N processes spread over\n"
 	"                    the run (1 to 32; default 6, and 1 when quick)\n"
 	"  --cpu N           pin to CPU N (default: the CPU it starts on)\n"
-	"  --clock tsc|monotonic  force the time base (default: TSC if invariant)\n"
+	"  --clock " ML_ARCH_COUNTER "|monotonic  force the time base (default: " ML_ARCH_COUNTER_LABEL " if invariant)\n"
 	"  --histogram       draw each figure's histogram\n"
 	"  --no-kernel       ignore /proc/modelab even when it is there\n"
 	"  --kernel-counts FILE  the kernel's counts from a CSV report taken\n"
@@ -102,8 +103,10 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 			"  compare A.json B.json [C.json...] [--json|--csv]\n"
 			"                    medians side by side, B/A and whether it is real;\n"
 			"                    A1.json A2.json -- B1.json B2.json pools runs\n"
+			"  isa [--table FACTS[,COUNTS.csv]...]  this ISA's boundary,\n"
+			"                    observed; or several side by side (make isas)\n"
 			"  help [COMMAND]    this text, or one command's (run, list, env,\n"
-			"                    sandbox, kernel, plot, report, compare)\n"
+			"                    sandbox, kernel, plot, report, compare, isa)\n"
 			"  version           print the version\n",
 			prog);
 	fputs(options_text, out);
@@ -114,7 +117,8 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 }
 
 static const char *const topics[] = { "run",	"list",	  "env",    "sandbox",
-				       "kernel", "plot",  "report", "compare" };
+				       "kernel", "plot",  "report", "compare",
+				       "isa" };
 
 static bool is_topic(const char *word)
 {
@@ -201,6 +205,17 @@ int ml_command_help(FILE *out, const char *command)
 		fputs(report_help, out);
 	} else if (!strcmp(command, "compare")) {
 		fputs(compare_help, out);
+	} else if (!strcmp(command, "isa")) {
+		fputs("usage: modelab isa [--table FACTS[,COUNTS.csv]...]\n"
+		      "Observe this machine's ISA at the kernel boundary: the\n"
+		      "instruction that enters the kernel and the numbers the\n"
+		      "kernel saw (ptrace), the vDSO's calls and whether they\n"
+		      "enter the kernel, what a / 0, the illegal instruction,\n"
+		      "the breakpoint and an unaligned load do, the 32-bit\n"
+		      "doors.  --table sets such outputs side by side, each\n"
+		      "with the CSV of 'modelab run --csv' from the same machine\n"
+		      "if given (make isas: docs/isas.md).\n",
+		      out);
 	} else if (!strcmp(command, "kernel")) {
 		fputs("usage: modelab kernel [COMMAND [ARG...]]\n"
 		      "Write COMMAND ARG... to /proc/modelab in one write (root\n"
@@ -324,13 +339,16 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 					    optarg);
 			break;
 		case OPT_CLOCK:
-			if (!strcmp(optarg, "tsc"))
+			/* the ISA's counter (tsc, cntvct, rdtime) */
+			if (!strcmp(optarg, ML_ARCH_COUNTER) ||
+			    !strcmp(optarg, "counter"))
 				o->clock = ML_CLOCK_TSC;
 			else if (!strcmp(optarg, "monotonic"))
 				o->clock = ML_CLOCK_MONOTONIC;
 			else
 				return ml_errorf(err, errlen,
-					    "--clock: '%s' is not tsc or monotonic",
+					    "--clock: '%s' is not " ML_ARCH_COUNTER
+					    " or monotonic",
 					    optarg);
 			break;
 		case 'h':
@@ -370,7 +388,7 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			   !o->nselect) {
 			if (!is_topic(argv[i]))
 				return ml_errorf(err, errlen,
-					    "help: unknown command '%s' (run, list, env, sandbox, kernel, plot, report, compare)",
+					    "help: unknown command '%s' (run, list, env, sandbox, kernel, plot, report, compare, isa)",
 					    argv[i]);
 			o->select[o->nselect++] = argv[i];
 		} else if (single_probe || (o->command != ML_CMD_RUN &&

@@ -6,6 +6,7 @@
  * error is one line naming the field at fault.
  */
 #define _GNU_SOURCE
+#include "arch.h"
 #include "profile.h"
 
 #include <errno.h>
@@ -119,7 +120,8 @@ static int parse_action(struct json_object *v, const char *where,
  * ERRNO and TRACE carry a number: errnoRet (defaultErrnoRet for the
  * default action), else EPERM, as crun and the runtime spec say: a rule's
  * ERRNO without errnoRet is EPERM whatever defaultErrnoRet is.  crun
- * refuses the number beside any other action; so do we.
+ * refuses the number beside any other action; so do we.  TRACE becomes
+ * ERRNO(ENOSYS), what a call gets when no tracer is attached.
  */
 static int with_data(uint32_t action, const char *name, struct json_object *ret,
 		     const char *where, uint32_t *out, struct profile_ctx *p)
@@ -146,7 +148,12 @@ static int with_data(uint32_t action, const char *name, struct json_object *ret,
 	if (action == SCMP_ACT_ERRNO(0))
 		*out = SCMP_ACT_ERRNO(data);
 	else if (action == SCMP_ACT_TRACE(0))
-		*out = SCMP_ACT_TRACE(data);
+		/*
+		 * With no tracer attached TRACE gives ENOSYS, but the command
+		 * could attach one of its own (a child it traces), and a
+		 * traced call runs: so ENOSYS, always (docs/sandbox.md).
+		 */
+		*out = SCMP_ACT_ERRNO(ENOSYS);
 	else
 		*out = action;
 	return 0;
@@ -156,8 +163,6 @@ static int with_data(uint32_t action, const char *name, struct json_object *ret,
 static int caps_match(struct json_object *v, const char *where, bool all,
 		      bool *out, struct profile_ctx *p)
 {
-	char at[256];
-
 	if (want_strings(v, where, p))
 		return -1;
 	*out = all;
@@ -167,11 +172,9 @@ static int caps_match(struct json_object *v, const char *where, bool all,
 		int cap = ml_cap_parse(s);
 		bool held;
 
-		snprintf(at, sizeof(at), "%s[%zu]", where, i);
-		if (cap < 0)
-			return ml_errorf(p->err, p->len,
-				    "profile: %s: unknown capability '%s'", at, s);
-		held = (p->caps >> cap) & 1;
+		/* one we do not know is one the command lacks, as moby
+		 * and crun take it (a newer kernel's, or a typo) */
+		held = cap >= 0 && ((p->caps >> cap) & 1);
 		if (all && !held)
 			*out = false;
 		if (!all && held)
@@ -210,7 +213,7 @@ static int kernel_at_least(struct json_object *v, const char *where, bool *out,
 
 /*
  * Docker's includes/excludes (moby's setupSeccomp): a rule is dropped when
- * excludes names our architecture ("amd64", Go's name), any capability in
+ * excludes names our architecture (Go's name: "amd64", "arm64", "riscv64"), any capability in
  * the set, or a minKernel the running kernel reaches; or when includes
  * names architectures without ours, a capability not in the set, or a
  * minKernel newer than the running kernel.
@@ -240,7 +243,7 @@ static int condition(struct json_object *rule, const char *key,
 		for (size_t i = 0; i < length_of(v); i++)
 			ours |= !strcmp(json_object_get_string(
 						json_object_array_get_idx(v, i)),
-					"amd64");
+					ML_ARCH_GO_NAME);
 		if (length_of(v) && ours != inc)
 			*keep = false;
 	}
@@ -344,6 +347,30 @@ static int parse_args(struct json_object *args, const char *where,
 	return 0;
 }
 
+/*
+ * A name libseccomp does not know: counted and listed (sandbox.c warns
+ * before the command runs).  A refusal of a call newer than Linux 5.0 is
+ * kept by number for guard.c, so that it is refused all the same.
+ */
+static void unknown_name(const char *s, uint32_t action,
+			 struct profile_ctx *p)
+{
+	struct ml_profile_info *info = p->info;
+	size_t used = strlen(info->unknown_list);
+	uint32_t kind = action & 0xffff0000U;	/* SECCOMP_RET_ACTION_FULL */
+	int nr = ml_syscall_newer(s);
+
+	info->names_unknown++;
+	snprintf(info->unknown_list + used, sizeof(info->unknown_list) - used,
+		 "%s%s", used ? ", " : "", s);
+	if (nr >= 0 && info->numbered < ML_ARRAY_SIZE(info->by_number) &&
+	    (kind == SCMP_ACT_ERRNO(0) || kind == SCMP_ACT_TRAP ||
+	     kind == SCMP_ACT_KILL || kind == SCMP_ACT_KILL_PROCESS)) {
+		info->by_number[info->numbered].nr = nr;
+		info->by_number[info->numbered++].action = action;
+	}
+}
+
 static int parse_rule(struct json_object *rule, size_t i, struct profile_ctx *p)
 {
 	static const char *const keys[] = { "names", "name", "action",
@@ -408,7 +435,7 @@ static int parse_rule(struct json_object *rule, size_t i, struct profile_ctx *p)
 		nr = seccomp_syscall_resolve_name(s);
 		if (nr == __NR_SCMP_ERROR) {
 			/* profiles name calls newer than our libseccomp */
-			p->info->names_unknown++;
+			unknown_name(s, action, p);
 			continue;
 		}
 		if (action == p->def_action) {
@@ -506,11 +533,17 @@ static int parse_arches(struct json_object *root, struct profile_ctx *p)
 		if (add_arch(name, at, p))
 			return -1;
 		for (size_t k = 0; k < length_of(subs); k++) {
+			const char *sub = json_object_get_string(
+				json_object_array_get_idx(subs, k));
+
 			snprintf(at2, sizeof(at2), "%s.subArchitectures[%zu]",
 				 at, k);
-			if (add_arch(json_object_get_string(
-					     json_object_array_get_idx(subs, k)),
-				     at2, p))
+			/* crun: "seccomp unknown architecture" */
+			if (!arch_token(sub))
+				return ml_errorf(p->err, p->len,
+					    "profile: %s: unknown architecture '%s' (libseccomp does not know it)",
+					    at2, sub);
+			if (add_arch(sub, at2, p))
 				return -1;
 		}
 	}

@@ -41,6 +41,23 @@ struct profile_ctx {
 int ml_profile_add_rules(uint32_t action, int nr, const char *name,
 			 const char *at, struct scmp_arg_cmp *cmp,
 			 unsigned int nargs, bool split, struct profile_ctx *p);
+/*
+ * argwidth.c: the width in bits the kernel gives argument arg of the
+ * system call name (64 when it is a pointer, a long, or not known), and a
+ * rule's comparisons (split: each its own rule, as crun does) as rules
+ * that compare only those bits: how many went into out (0: the rule can
+ * never match), or -1 with err (a value the argument cannot hold, or
+ * more than max rules).
+ */
+struct ml_arg_rule {
+	unsigned int n;
+	struct scmp_arg_cmp cmp[6];
+};
+unsigned int ml_arg_width(const char *name, unsigned int arg);
+int ml_arg_rules(const char *name, const struct scmp_arg_cmp *cmp,
+		 unsigned int n, bool split, struct ml_arg_rule *out,
+		 size_t max, char *err, size_t len);
+
 /* How many instructions the filter would be; -1 when it cannot say. */
 long ml_profile_bpf_length(scmp_filter_ctx ctx);
 

@@ -77,41 +77,49 @@ static int too_long_yet(struct profile_ctx *p)
 	return 0;
 }
 
-int ml_profile_add_rules(uint32_t action, int nr, const char *name,
-			 const char *at, struct scmp_arg_cmp *cmp,
-			 unsigned int nargs, bool split, struct profile_ctx *p)
+/* One rule into libseccomp, unless the very same went in before. */
+static int add_once(uint32_t action, int nr, const char *name, const char *at,
+		    const struct ml_arg_rule *r, struct profile_ctx *p)
 {
 	struct rule_key k;
-	int rc = 0;
+	int rc;
 
 	memset(&k, 0, sizeof(k));
 	k.nr = nr;
 	k.action = action;
 	k.used = 1;
-	k.split = split;
-	k.nargs = nargs;
-	if (nargs)
-		memcpy(k.cmp, cmp, nargs * sizeof(*cmp));
-	if (seen_before(&k, p)) {
-		p->info->rules_added++;
+	k.nargs = r->n;
+	if (r->n)
+		memcpy(k.cmp, r->cmp, r->n * sizeof(r->cmp[0]));
+	if (seen_before(&k, p))
 		return 0;
-	}
-	if (!split) {
-		rc = seccomp_rule_add_array(p->ctx, action, nr, nargs, cmp);
-	} else {
-		/* crun and runc: each comparison its own rule, so "or" */
-		for (unsigned int i = 0; i < nargs && !rc; i++)
-			rc = seccomp_rule_add_array(p->ctx, action, nr, 1,
-						    &cmp[i]);
-	}
+	rc = seccomp_rule_add_array(p->ctx, action, nr, r->n, r->cmp);
 	if (rc)
 		return ml_errorf(p->err, p->len,
 			    "profile: %s: libseccomp refused a rule for '%s': %s",
 			    at, name, strerror(-rc));
-	p->info->rules_added++;
 	return too_long_yet(p);
 }
 
+int ml_profile_add_rules(uint32_t action, int nr, const char *name,
+			 const char *at, struct scmp_arg_cmp *cmp,
+			 unsigned int nargs, bool split, struct profile_ctx *p)
+{
+	static struct ml_arg_rule rules[256];
+	char why[256];
+	int n;
+
+	/* compared as the kernel reads them: argwidth.c */
+	n = ml_arg_rules(name, cmp, nargs, split, rules, ML_ARRAY_SIZE(rules),
+			 why, sizeof(why));
+	if (n < 0)
+		return ml_errorf(p->err, p->len, "profile: %s: %s", at, why);
+	for (int i = 0; i < n; i++)
+		if (add_once(action, nr, name, at, &rules[i], p))
+			return -1;
+	p->info->rules_added++;
+	return 0;
+}
 
 long ml_profile_bpf_length(scmp_filter_ctx ctx)
 {

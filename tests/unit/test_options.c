@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "arch.h"
 #include <string.h>
 
 #include "modelab.h"
@@ -47,13 +49,13 @@ static const struct bad_case bad[] = {
 	{ false, { "modelab", "run", "--json-out" },
 	  "option '--json-out' needs a value" },
 	{ false, { "modelab", "run", "--clock", "hpet" },
-	  "--clock: 'hpet' is not tsc or monotonic" },
+	  "--clock: 'hpet' is not " ML_ARCH_COUNTER " or monotonic" },
 	{ false, { "modelab", "--json", "--csv", "run" },
 	  "--json and --csv exclude each other" },
 	{ false, { "modelab", "env", "syscall" },
 	  "unexpected argument 'syscall'" },
 	{ false, { "modelab", "help", "frob" },
-	  "help: unknown command 'frob' (run, list, env, sandbox, kernel, plot, report, compare)" },
+	  "help: unknown command 'frob' (run, list, env, sandbox, kernel, plot, report, compare, isa)" },
 	{ false, { "modelab", "help", "run", "list" },
 	  "unexpected argument 'list'" },
 	{ true, { "modelab-syscall", "run" }, "unexpected argument 'run'" },

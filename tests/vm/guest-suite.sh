@@ -13,21 +13,8 @@ GA=/bin/guest-actions
 T=/tmp/suite
 mkdir -p $T
 
-PASSED=0
-FAILED=0
-SKIPPED=0
 START=$(date +%s)
-
-pass() { PASSED=$((PASSED + 1)); echo "PASS: $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL: $1: $2"; }
-skip() { SKIPPED=$((SKIPPED + 1)); echo "SKIP: $1: $2"; }
-info() { echo "  info: $*"; }
-# check NAME WHY-IF-FAILED COMMAND...: pass when COMMAND succeeds
-check() {
-	name=$1 why=$2
-	shift 2
-	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
-}
+. /guest-check.sh	# pass, fail, skip, info, check, in_range
 
 COUNTERS="syscalls faults faults_read faults_write faults_exec
 faults_notpresent faults_protection irq_device irq_timer irq_work
@@ -78,8 +65,6 @@ watch_run() {
 	return $r
 }
 
-# in_range VALUE LOW HIGH
-in_range() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 
 # check_format FILE: the layout user space parses (see kmod/procfs.c):
 # 4 header lines, a row per counter, a blank line, "watched", a row each

@@ -48,12 +48,18 @@ counts)
 	# For `make run`: the kernel's count of each figure's transitions.
 	insmod /modelab.ko
 	echo "=== modelab csv begin ==="
-	modelab run --quick --csv 2>/tmp/modelab.err
+	# modelab_probes=A,B on the kernel's command line (an environment
+	# variable here): those probes only (make isas); else every one.
+	modelab run --quick --csv $(echo "${modelab_probes:-}" | tr , ' ') 2>/tmp/modelab.err
 	echo "=== modelab csv end ==="
 	cat /tmp/modelab.err
 	echo "=== modelab observer begin ==="
 	modelab run --quick syscall 2>/dev/null | sed -n '/^observer effect/,/^$/p'
 	echo "=== modelab observer end ==="
+	# For `make isas`: this ISA's boundary, observed (user/isa.c).
+	echo "=== modelab isa begin ==="
+	modelab isa 2>&1
+	echo "=== modelab isa end ==="
 	;;
 *)
 	sh /suite.sh

@@ -7,7 +7,8 @@
 #   tests/vm/run.sh --counts FILE
 #                             same VM, module loaded: runs 'modelab run --quick
 #                             --csv' and writes its CSV (the kernel's counts
-#                             per figure) to FILE, for 'make run'
+#                             per figure) to FILE, for 'make run', and
+#                             FILE's .isa.txt: 'modelab isa' (make isas)
 #   --keep                    keep build/vm/root and the initramfs afterwards
 #
 # The host kernel may lack module support, so the module is built against the
@@ -23,7 +24,8 @@
 # MODELAB_VM_KO (a modelab.ko built for it, used as is); MODELAB_VM_DIR
 # (default build/vm) lets two VMs run at once.  MODELAB_VM_BIN: a directory
 # of static binaries (another tree's build/static/bin, for a grader) used
-# instead of this tree's `make static`.
+# instead of this tree's `make static` (none: no such binaries).  MODELAB_VM_PROGS: a directory
+# whose *.c are built static for the guest too (tests/vm/stress/).
 set -eu
 
 MODE=suite
@@ -124,7 +126,9 @@ for applet in $("$BUSYBOX" --list); do
 done
 
 # The user-space side's static binaries are a bonus: never fail without them.
-if [ -n "${MODELAB_VM_BIN:-}" ]; then
+if [ "${MODELAB_VM_BIN:-}" = none ]; then
+	:	# the suite needs none of them (the stress suite)
+elif [ -n "${MODELAB_VM_BIN:-}" ]; then
 	cp -f --remove-destination "$MODELAB_VM_BIN"/* "$ROOT"/bin/ ||
 		die "no binaries in MODELAB_VM_BIN=$MODELAB_VM_BIN"
 elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
@@ -140,7 +144,7 @@ elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
 	fi
 fi
 
-for src in "$HERE"/*.c; do
+for src in "$HERE"/*.c ${MODELAB_VM_PROGS:+"$MODELAB_VM_PROGS"/*.c}; do
 	gcc -static -O2 -Wall -Wextra -pthread \
 	    -o "$ROOT/bin/$(basename "$src" .c)" "$src"
 done
@@ -150,6 +154,7 @@ install -m 0755 "$HERE/init.sh" "$ROOT"/init
 install -m 0755 "${MODELAB_SUITE:-$HERE/guest-suite.sh}" "$ROOT"/suite.sh
 install -m 0644 "$HERE/guest-irq.sh" "$ROOT"/guest-irq.sh
 install -m 0644 "$HERE/guest-lib.sh" "$ROOT"/guest-lib.sh
+install -m 0644 "$HERE/guest-check.sh" "$ROOT"/guest-check.sh
 
 # ---- a real device: a virtio disk --------------------------------------------
 # Debian builds virtio_pci and virtio_blk as modules: copy them and what they
@@ -235,9 +240,11 @@ else
 	# lock up in the kernel's int3 retry path, even without our module.
 	ACCEL=(-accel tcg,thread=single)
 fi
+# no_timer_check: on a busy host TCG can fail the boot's timer check and
+# panic ("IO-APIC + timer doesn't work"), seen at a load of 25 on 2 cores.
 QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -m 1024 -smp 2
       -kernel "$KERNEL" -initrd "$INITRD" "${DRIVE[@]}"
-      -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable syscall.x32=y ${MODELAB_VM_APPEND:-}"
+      -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable syscall.x32=y no_timer_check ${MODELAB_VM_APPEND:-}"
       -nographic -no-reboot)
 
 cleanup() {
@@ -261,6 +268,8 @@ if [ $MODE = counts ]; then
 		sed '1d;$d' > "$COUNTS_OUT"
 	tr -d '\r' < "$LOG" | sed -n '/^=== modelab observer begin ===$/,/^=== modelab observer end ===$/p' |
 		sed '1d;$d' > "${COUNTS_OUT%.csv}.observer.txt"
+	tr -d '\r' < "$LOG" | sed -n '/^=== modelab isa begin ===$/,/^=== modelab isa end ===$/p' |
+		sed '1d;$d' > "${COUNTS_OUT%.csv}.isa.txt"
 	if [ $rc != 0 ] || ! grep -q '^probe,figure,' "$COUNTS_OUT" ||
 	   grep -qE 'Oops|BUG:|WARNING:|general protection|Call Trace' "$LOG"; then
 		die "the VM gave no clean counts (qemu status $rc; console log: $LOG)"
@@ -268,6 +277,11 @@ if [ $MODE = counts ]; then
 	echo "run.sh: kernel counts from the lab VM (kernel $KVER) in $COUNTS_OUT"
 	exit 0
 fi
+
+# What the kernel prints when it is unhappy: oopses, BUG (KASAN, KFENCE and
+# sleeping in atomic context among them), WARNING (lockdep and RCU misuse
+# among them), RCU stalls and hung tasks.
+KERNEL_ERRORS='Oops|BUG:|WARNING:|general protection|Call Trace|Kernel panic|detected stalls|blocked for more than'
 
 # ---- the suite ----------------------------------------------------------------
 HOST_PASSED=0
@@ -324,7 +338,7 @@ else
 	FAILED=$((FAILED + 1))
 fi
 oops=$(echo "$CLEAN" |
-       grep -E 'Oops|BUG:|WARNING:|general protection|Call Trace' || true)
+       grep -E "$KERNEL_ERRORS" || true)
 if [ -n "$oops" ]; then
 	echo "FAIL: vm: kernel errors on the console or in dmesg:"
 	echo "$oops" | head -n 20
