@@ -46,7 +46,7 @@
  *   was slower".
  */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "forks.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,56 +59,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define FORK_ENV "MODELAB_FORK_FD"
-#define FORK_COMMAND "__fork"
-#define MAGIC 0x6d6c6162u
-#define SPEED_STEPS 100000
-#define SPEED_RUNS 7
-#define MAX_RECORD_SAMPLES (1u << 22)
-#define LEAST_ROUNDS 3		/* a process's rounds, at least */
-#define FEWEST_FORKS 3		/* of a group that costs more to set up */
-#define COST_SHARE 2		/* than this many times its budget */
-#define LEAST_SPAN_S 8.0	/* a run's processes start over this long */
-
-enum { REC_FIGURE = 1, REC_FAILED, REC_SPEED };
-
-/* What a later process sends for one figure, then nsamples doubles. */
-struct record {
-	uint32_t magic, kind;
-	char probe[32], figure[64];
-	double value, ratio, pair_ratio, pair_diff, seconds;
-	uint64_t rounds, batches, start_ns, end_ns, nsamples;
-	char reason[128];
-};
-
-/* What the processes gave for one figure. */
-struct acc {
-	size_t n;
-	double value[ML_MAX_FORKS], ratio[ML_MAX_FORKS];
-	double pair_ratio[ML_MAX_FORKS], pair_diff[ML_MAX_FORKS];
-	uint64_t first_ns, last_ns;
-	size_t rounds, batches;
-	double seconds;
-	double *samples;
-	size_t nsamples, cap;
-};
-
-struct ml_forks {
-	struct ml_result *results;
-	size_t nresults;
-	struct acc *acc;
-	double *cost;		/* the first process's seconds for its group */
-	size_t *group;		/* and that group's figures */
-	struct ml_method method;
-	uint64_t first_ns, last_ns;
-	uint64_t started_ns;	/* when the first process began measuring */
-	int out;		/* a later process: the pipe to the first */
-	bool failed;		/* out of memory, or the pipe broke */
-	/* a later process: PROBE/FIGURE:BATCH, what the first one chose */
-	char **words;
-	size_t nwords;
-};
 
 /* ---- the speed reference ---------------------------------------------- */
 
@@ -123,7 +73,7 @@ static double speed_once(void)
 	return (double)(ml_monotonic_ns() - t0);
 }
 
-static double speed_reference(void)
+double ml_speed_reference(void)
 {
 	double t[SPEED_RUNS];
 	struct ml_interval iv;
@@ -178,8 +128,8 @@ static void add(struct ml_forks *f, struct acc *a, const struct record *r,
 	note_span(f, r->start_ns, r->end_ns);
 }
 
-static void fill_record(struct record *r, uint32_t kind,
-			const struct ml_result *res)
+void ml_fork_record(struct record *r, uint32_t kind,
+		    const struct ml_result *res)
 {
 	memset(r, 0, sizeof(*r));
 	r->magic = MAGIC;
@@ -188,7 +138,7 @@ static void fill_record(struct record *r, uint32_t kind,
 	snprintf(r->figure, sizeof(r->figure), "%s", res->fig->name);
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+int ml_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -206,13 +156,14 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /* measure.c's keep hook: into the accumulator, or down the pipe. */
-static void keep(void *arg, const struct ml_result *res, const double *samples,
-		 size_t n, uint64_t start_ns, uint64_t end_ns)
+void ml_fork_keep(void *arg, const struct ml_result *res,
+		  const double *samples, size_t n, uint64_t start_ns,
+		  uint64_t end_ns)
 {
 	struct ml_forks *f = arg;
 	struct record r;
 
-	fill_record(&r, REC_FIGURE, res);
+	ml_fork_record(&r, REC_FIGURE, res);
 	/* this process's own: its rounds' median, its paired ratios */
 	r.value = res->st.median;
 	r.ratio = res->ratio_ref.value;
@@ -225,34 +176,13 @@ static void keep(void *arg, const struct ml_result *res, const double *samples,
 	r.end_ns = end_ns;
 	r.nsamples = n < MAX_RECORD_SAMPLES ? n : MAX_RECORD_SAMPLES;
 	if (f->out >= 0) {
-		if (write_all(f->out, &r, sizeof(r)) ||
-		    write_all(f->out, samples, r.nsamples * sizeof(*samples)))
+		if (ml_write_all(f->out, &r, sizeof(r)) ||
+		    ml_write_all(f->out, samples, r.nsamples * sizeof(*samples)))
 			f->failed = true;
 		return;
 	}
 	if (res >= f->results && res < f->results + f->nresults)
 		add(f, &f->acc[res - f->results], &r, samples);
-}
-
-/*
- * measure.c's batch_of hook in a later process: the batch the first
- * process chose, so that every process times the same batches and spends
- * no time choosing again.
- */
-static uint64_t batch_of(void *arg, const struct ml_result *res)
-{
-	const struct ml_forks *f = arg;
-	size_t lp = strlen(res->probe->name), lf = strlen(res->fig->name);
-
-	for (size_t i = 0; i < f->nwords; i++) {
-		const char *w = f->words[i];
-
-		if (!strncmp(w, res->probe->name, lp) && w[lp] == '/' &&
-		    !strncmp(w + lp + 1, res->fig->name, lf) &&
-		    w[lp + 1 + lf] == ':')
-			return strtoull(w + lp + lf + 2, NULL, 10);
-	}
-	return 0;
 }
 
 /* ---- one pass over the figures ---------------------------------------- */
@@ -370,12 +300,12 @@ struct ml_forks *ml_forks_begin(struct ml_measure_opts *mo, unsigned int forks,
 	f->method.forks = forks;
 	f->method.budget_s = budget_s;
 	f->method.target_ci = mo->target_ci;
-	f->method.speed_ns[0] = speed_reference();
+	f->method.speed_ns[0] = ml_speed_reference();
 	f->started_ns = ml_monotonic_ns();
 	mo->budget_s = budget_s / forks;
 	if (forks > 1)
 		mo->least_rounds = LEAST_ROUNDS;
-	mo->keep = keep;
+	mo->keep = ml_fork_keep;
 	mo->keep_arg = f;
 	snprintf(pass, sizeof(pass), "process 1 of %u", forks);
 	mo->pass = forks > 1 ? pass : NULL;
@@ -592,7 +522,7 @@ void ml_forks_later(struct ml_forks *f, const struct ml_fork_args *a,
 	if (nresults < f->nresults)
 		f->nresults = nresults;
 	first_pass = NULL;
-	f->method.speed_ns[0] = (f->method.speed_ns[0] + speed_reference()) / 2;
+	f->method.speed_ns[0] = (f->method.speed_ns[0] + ml_speed_reference()) / 2;
 	for (unsigned int pass = 1; pass < f->method.forks; pass++) {
 		uint64_t at = f->started_ns + (uint64_t)(LEAST_SPAN_S * 1e9 *
 							 pass / f->method.forks);
@@ -605,114 +535,6 @@ void ml_forks_later(struct ml_forks *f, const struct ml_fork_args *a,
 		}
 		later_pass(f, a, pass);
 	}
-}
-
-/* ---- a later process: `PROG __fork ARGS PROBE/FIGURE...` --------------- */
-
-static int usage(void)
-{
-	fprintf(stderr, "modelab: %s is for modelab itself\n", FORK_COMMAND);
-	return 2;
-}
-
-int ml_fork_main(int argc, char **argv, const struct ml_probe *const *probes,
-		 size_t nprobes)
-{
-	struct ml_forks f = { .out = -1 };
-	struct ml_measure_opts mo;
-	struct ml_clock clock = { 0 };
-	struct ml_result *results;
-	int ppid, quick, cpu, kind, progress, rc = 0;
-	unsigned int pass, forks;
-	double budget, target;
-	char label[32], *end;
-	struct record r;
-
-	if (argc < 3 || !getenv(FORK_ENV) ||
-	    sscanf(argv[2], "%d %u %u %lf %d %d %lf %d %d %lf", &ppid, &pass,
-		   &forks, &budget, &quick, &cpu, &clock.ticks_per_ns, &kind,
-		   &progress, &target) != 10)
-		return usage();
-	f.out = (int)strtol(getenv(FORK_ENV), &end, 10);
-	if (*end || f.out < 0 || fcntl(f.out, F_SETFD, FD_CLOEXEC))
-		return usage();
-	unsetenv(FORK_ENV);
-	if (getppid() != ppid)
-		return 1;
-	clock.kind = (enum ml_clock_kind)kind;
-	clock.tsc_invariant = ml_cpu_has_invariant_tsc();
-	ml_cleanup_install(false);
-	if (ml_pin_cpu(cpu) < 0)
-		return 1;
-	results = calloc((size_t)argc, sizeof(*results));
-	if (!results)
-		return 1;
-	ml_measure_defaults(&mo, quick);
-	mo.budget_s = budget / forks;
-	mo.least_rounds = LEAST_ROUNDS;
-	mo.target_ci = target;
-	mo.progress = progress;
-	mo.keep = keep;
-	mo.keep_arg = &f;
-	mo.batch_of = batch_of;
-	f.words = argv + 3;
-	f.nwords = (size_t)argc - 3;
-	snprintf(label, sizeof(label), "process %u of %u", pass + 1, forks);
-	mo.pass = label;
-	mo.figures_total = (size_t)argc - 3;
-	memset(&r, 0, sizeof(r));
-	r.magic = MAGIC;
-	r.kind = REC_SPEED;
-	r.start_ns = ml_monotonic_ns();
-	r.value = speed_reference();
-	/* each probe once, with every figure of it named after it */
-	for (size_t p = 0; p < nprobes && !f.failed; p++) {
-		const struct ml_probe *probe = probes[p];
-		bool *want = calloc(probe->nfigures + 1, sizeof(*want));
-		size_t len = strlen(probe->name), any = 0;
-		ssize_t got;
-
-		for (int i = 3; want && i < argc; i++)
-			for (size_t g = 0; !strncmp(argv[i], probe->name, len) &&
-					   argv[i][len] == '/' &&
-					   g < probe->nfigures; g++) {
-				const char *name = probe->figures[g].name;
-				size_t lf = strlen(name);
-
-				if (!strncmp(argv[i] + len + 1, name, lf) &&
-				    argv[i][len + 1 + lf] == ':')
-					any += want[g] = true;
-			}
-		got = !want ? -1 : any ? ml_measure_probe(&clock, &mo, NULL, probe,
-							want, results) : 0;
-		free(want);
-		if (got < 0) {
-			rc = 1;
-			break;
-		}
-		for (ssize_t i = 0; i < got; i++) {
-			struct record fr;
-
-			if (!results[i].failed)
-				continue;
-			fill_record(&fr, REC_FAILED, &results[i]);
-			snprintf(fr.reason, sizeof(fr.reason), "%s",
-				 results[i].fail_reason);
-			if (write_all(f.out, &fr, sizeof(fr)))
-				f.failed = true;
-		}
-	}
-	r.value = (r.value + speed_reference()) / 2;
-	r.end_ns = ml_monotonic_ns();
-	if (write_all(f.out, &r, sizeof(r)))
-		f.failed = true;
-	free(results);
-	return rc || f.failed ? 1 : 0;
-}
-
-bool ml_fork_asked(int argc, char **argv)
-{
-	return argc > 1 && !strcmp(argv[1], FORK_COMMAND) && getenv(FORK_ENV);
 }
 
 /* ---- the figures, from every process ---------------------------------- */
