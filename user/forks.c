@@ -581,16 +581,25 @@ const struct ml_method *ml_forks_end(struct ml_forks *f)
 {
 	size_t most = 0;
 
+	f->values = calloc(f->nresults + 1, sizeof(*f->values));
 	for (size_t i = 0; i < f->nresults; i++) {
-		combine(f, &f->results[i], &f->acc[i]);
-		most = f->acc[i].n > most ? f->acc[i].n : most;
-		free(f->acc[i].samples);
+		struct acc *a = &f->acc[i];
+
+		combine(f, &f->results[i], a);
+		most = a->n > most ? a->n : most;
+		free(a->samples);
+		a->samples = NULL;
+		if (!f->values)
+			continue;
+		f->values[i].n = a->n;
+		memcpy(f->values[i].value, a->value, sizeof(a->value));
+		memcpy(f->values[i].ratio, a->ratio, sizeof(a->ratio));
 	}
 	f->method.processes = most;
 	f->method.span_s = f->last_ns > f->first_ns ?
 				   (double)(f->last_ns - f->first_ns) / 1e9 : 0;
-	free(f->acc);
-	f->acc = NULL;
+	f->method.results = f->results;
+	f->method.values = f->values;
 	return &f->method;
 }
 
@@ -605,5 +614,6 @@ void ml_forks_free(struct ml_forks *f)
 	free(f->acc);
 	free(f->cost);
 	free(f->group);
+	free(f->values);
 	free(f);
 }

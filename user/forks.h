@@ -52,6 +52,7 @@ struct ml_forks {
 	struct ml_method method;
 	uint64_t first_ns, last_ns;
 	uint64_t started_ns;	/* when the first process began measuring */
+	struct ml_fork_values *values;	/* for the report, once ended */
 	int out;		/* a later process: the pipe to the first */
 	bool failed;		/* out of memory, or the pipe broke */
 	/* a later process: PROBE/FIGURE:BATCH, what the first one chose */

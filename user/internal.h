@@ -84,6 +84,12 @@ int ml_measure_group(const struct ml_clock *clock,
 #define ML_MAX_FORKS 32
 #define ML_DEFAULT_FORKS 6
 
+/* What each process gave for one figure: its value, its ratio. */
+struct ml_fork_values {
+	size_t n;
+	double value[ML_MAX_FORKS], ratio[ML_MAX_FORKS];
+};
+
 /* How a run's figures were measured, for the report. */
 struct ml_method {
 	unsigned int forks;	/* processes asked for, per figure */
@@ -92,6 +98,8 @@ struct ml_method {
 	double target_ci;	/* '*': an interval wider than +-this */
 	double span_s;		/* the first process's start to the last's end */
 	double speed_ns[ML_MAX_FORKS];	/* the speed reference in each */
+	const struct ml_result *results;	/* values[i] is results[i]'s */
+	const struct ml_fork_values *values;
 };
 
 /* What the later processes are told. */
@@ -147,6 +155,9 @@ void ml_report_summary(FILE *out, const struct ml_report *r, double seconds);
 void ml_report_method(FILE *out, const struct ml_report *r, bool flagged);
 /* The report's "method" key, a line of its own. */
 void ml_report_method_json(FILE *out, const struct ml_report *r);
+/* A figure's "forks_values" key and a comma: each process's own. */
+void ml_report_fork_values_json(FILE *out, const struct ml_report *r,
+				const struct ml_result *res);
 /* csv.c: one field, quoted as RFC 4180 asks when it must be. */
 void ml_csv_field(FILE *out, const char *s);
 /* csv.c: a line of such a CSV split in place into fields, unquoted. */

@@ -646,8 +646,8 @@ static void json_paired(FILE *out, const struct ml_result *res)
 	fputs("}, ", out);
 }
 
-static void json_result(FILE *out, const struct ml_result *res,
-			double ticks_per_ns)
+static void json_result(FILE *out, const struct ml_report *r,
+			const struct ml_result *res, double ticks_per_ns)
 {
 	const struct ml_stats *s = &res->st;
 	const struct ml_declared *d = &res->fig->declared;
@@ -687,6 +687,7 @@ static void json_result(FILE *out, const struct ml_result *res,
 		res->converged ? "true" : "false");
 	fprintf(out, "\"forks\": %zu, ", res->forks);
 	json_num(out, "forks_span_s", res->span_s, true);
+	ml_report_fork_values_json(out, r, res);
 	json_num(out, "seconds", res->seconds, true);
 	json_num(out, "empty_batch_ns", res->empty_batch_ns, true);
 	json_num(out, "min_ns", s->min, true);
@@ -756,7 +757,7 @@ static void write_json(FILE *out, const struct ml_report *r)
 	}
 	fputs("  \"figures\": [\n", out);
 	for (size_t i = 0; i < r->nresults; i++) {
-		json_result(out, &r->results[i], tpn);
+		json_result(out, r, &r->results[i], tpn);
 		fputs(i + 1 < r->nresults ? ",\n" : "\n", out);
 	}
 	fputs("  ]\n}\n", out);

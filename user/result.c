@@ -167,3 +167,37 @@ void ml_report_method_json(FILE *out, const struct ml_report *r)
 			fprintf(out, "%snull", i ? ", " : "");
 	fputs("]},\n", out);
 }
+
+/* JSON has no NaN: null.  One array of a process's values. */
+static void json_array(FILE *out, const char *key, const double *v, size_t n)
+{
+	fprintf(out, "\"%s\": [", key);
+	for (size_t i = 0; i < n; i++) {
+		if (isfinite(v[i]))
+			fprintf(out, "%s%.6g", i ? ", " : "", v[i]);
+		else
+			fprintf(out, "%snull", i ? ", " : "");
+	}
+	fputc(']', out);
+}
+
+void ml_report_fork_values_json(FILE *out, const struct ml_report *r,
+				const struct ml_result *res)
+{
+	const struct ml_method *m = r->method;
+	const struct ml_fork_values *v;
+
+	fputs("\"forks_values\": ", out);
+	if (!m || !m->values || m->results != r->results ||
+	    res < r->results || res >= r->results + r->nresults ||
+	    !m->values[res - r->results].n) {
+		fputs("null, ", out);
+		return;
+	}
+	v = &m->values[res - r->results];
+	fputc('{', out);
+	json_array(out, "median_ns", v->value, v->n);
+	fputs(", ", out);
+	json_array(out, "ratio_to_null_syscall", v->ratio, v->n);
+	fputs("}, ", out);
+}

@@ -13,7 +13,7 @@ ML=$BIN/modelab
 
 # Every key the README documents for a measured figure.
 FIGURE_KEYS='probe figure what skipped failed fail_reason kind batches batch_ops
-rounds converged forks forks_span_s seconds
+rounds converged forks forks_span_s forks_values seconds
 empty_batch_ns min_ns median_ns mean_ns p90_ns p99_ns max_ns stddev_ns
 ci95_low_ns ci95_high_ns median_ticks ratio_to_null_syscall ratio_ci95_low
 ratio_ci95_high ratio_converged paired mb_per_s median_ns_per_kib
