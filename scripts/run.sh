@@ -29,7 +29,7 @@ html=build/report.html
 where="no JSON report was written"
 native() {
 	nfig=$("$ML" list | grep -c '^  ')
-	echo "timing natively: $nfig figures, about $((nfig * 2 / 5 + 5)) s (a progress line shows on a terminal)" >&2
+	echo "timing natively: $nfig figures, each in 6 processes, about $((nfig * 2 / 5 + 5)) s (a progress line shows on a terminal)" >&2
 	mkdir -p build
 	rm -f "$json"	# never an older run's
 	rc=0
