@@ -141,6 +141,7 @@ elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
 fi
 
 for src in "$HERE"/*.c; do
+	[ -f "$src" ] || continue	# installed: built already, in MODELAB_VM_BIN
 	gcc -static -O2 -Wall -Wextra -pthread \
 	    -o "$ROOT/bin/$(basename "$src" .c)" "$src"
 done
