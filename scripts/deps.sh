@@ -1,6 +1,11 @@
 #!/bin/sh
 # deps.sh - install the Debian (or Ubuntu) packages modelab needs, when missing.
 #
+#   sh scripts/deps.sh       what make run and make test need
+#   sh scripts/deps.sh deb   what make deb and make test-deb need: Debian's
+#                            packaging tools and the build dependencies of
+#                            debian/control (kept equal by tests/host/deb.sh)
+#
 # As root it calls apt-get; otherwise it prints the exact command to run and
 # fails, so `make run` and `make test` never half-work on a missing tool.
 set -eu
@@ -24,6 +29,19 @@ packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcm
 	crun golang-github-docker-docker-dev golang-github-containers-common
 	$kernel qemu-system-x86 busybox-static cpio kmod sparse
 	debootstrap debian-archive-keyring"
+
+case ${1:-} in
+"") ;;
+deb)
+	packages="gcc make libc6-dev libseccomp-dev libjson-c-dev
+		debhelper dh-dkms dpkg-dev lintian
+		debootstrap debian-archive-keyring"
+	;;
+*)
+	echo "deps: unknown group '$1' (none, or deb)" >&2
+	exit 2
+	;;
+esac
 
 missing=""
 for p in $packages; do
