@@ -6,12 +6,22 @@
 #   make run        the full lab report (installs what is missing first);
 #                   FRESH=1 counts in the lab VM again
 #   make test       every test: unit, host, lab VM
+#   make ARCH=arm64|riscv64 [all|static|test-unit]  cross-build the user code
+#                   into build/ARCH/ (test-unit under qemu-user)
+#   make test-cross both of those ISAs: every program and the unit tests
+#   make isas       one experiment on x86_64, arm64 and riscv64, side by side
 #   make bench      modelab against its peers, measured in the same run
 #   make modules    ./modelab.ko against KDIR (default: the running kernel)
 #   make test-kernels  the module on Debian's kernels 5.10 to sid (slow)
+#   make stress     the stress suite in the lab VM, minutes a phase
+#                   (STRESS_SECONDS=120, STRESS_KERNEL=default|6.1|sid|debug)
+#   make test-debug-kernel  the VM suites on a KASAN/lockdep 6.1 kernel
+#                   (built once into /var/cache/modelab/debug-kernel: slow)
 #   make dkms-install  the module's source to DKMS, built for DKMS_KVER
 #   make dkms-remove   and out of it again
-#   make vm         a shell in the lab VM with the module loaded
+#   make vm         a shell in the lab VM with the module loaded;
+#                   ARCH=arm64 or riscv64: the lab VM of that ISA
+#                   (docs/lab-vm.md), and `make test-vm ARCH=...` its suite
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deb        the Debian packages modelab and modelab-dkms (build/deb)
 #   make test-deb   install, run and purge them in bookworm and trixie chroots
@@ -19,16 +29,63 @@
 #   make starter    the students' copy without solutions (LAB=, DEST=)
 #   make grade-selftest  every lab's starter below full marks, solution full
 #   make handin     grade LAB=NAME's WORK and pack it for the teacher
+#   make fuzz       every parser under libFuzzer, FUZZ_SECONDS each
+#                   (default 60), FUZZ_JOBS at a time (docs/fuzzing.md)
+
+# ---- the ISA: ARCH=x86_64|arm64|riscv64, default the host's ---------------
+# Another ISA than the host's is cross-built: bookworm's gcc-aarch64-linux-gnu
+# or gcc-riscv64-linux-gnu, against a sysroot of that ISA's libseccomp, json-c
+# and cmocka (scripts/cross-sysroot.sh, cached in /var/cache/modelab/cross),
+# into build/ARCH/ (bin: build/ARCH/bin; static: build/ARCH/static/bin), and
+# its unit tests run under qemu-user (EMU).  x86_64 keeps build/ and bin/.
+HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
+ARCH    ?= $(HOST_ARCH)
+override ARCH := $(patsubst amd64,x86_64,$(patsubst aarch64,arm64,$(ARCH)))
+ifeq ($(filter x86_64 arm64 riscv64,$(ARCH)),)
+$(error ARCH=$(ARCH): modelab builds for x86_64, arm64 or riscv64)
+endif
+ARCH_DIR := $(if $(filter x86_64,$(ARCH)),,$(ARCH)/)
+ifneq ($(ARCH),$(HOST_ARCH))
+CROSS_COMPILE ?= $(patsubst arm64,aarch64,$(ARCH))-linux-gnu-
+ifeq ($(origin CC),default)
+CC      := $(CROSS_COMPILE)gcc
+endif
+AR      := $(CROSS_COMPILE)ar
+SYSROOT := $(shell sh scripts/cross-sysroot.sh $(ARCH))
+ifeq ($(SYSROOT),)
+$(error no $(ARCH) sysroot: scripts/cross-sysroot.sh $(ARCH) failed)
+endif
+ifeq ($(ARCH)$(filter -static,$(LDFLAGS)),riscv64-static)
+# riscv64, static: bookworm's binutils cannot link trixie's libc.a, so
+# bookworm's own cross glibc and headers, with trixie's libseccomp.a and
+# libjson-c.a (user/isoc23.c: the two C23 names they call)
+CPPFLAGS += -idirafter $(SYSROOT)/usr/include -DML_ISOC23_SHIM
+else
+CPPFLAGS += --sysroot=$(SYSROOT)
+# -B: the sysroot's C library first, not the cross compiler's own
+LDFLAGS_ARCH := --sysroot=$(SYSROOT) -B$(SYSROOT)/usr/lib/$(CROSS_COMPILE:-=)/
+endif
+EMU     := qemu-$(patsubst arm64,aarch64,$(ARCH))-static -L $(SYSROOT)
+endif
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -Iuser
 LDLIBS  += -lseccomp -ljson-c -lm -pthread
-O       ?= build
-BIN     ?= bin
+ifeq ($(ARCH)$(filter -static,$(LDFLAGS)),riscv64-static)
+# by path, so that -L finds no other library of the sysroot (its libc.a)
+LDLIBS  := $(patsubst -l%,$(SYSROOT)/usr/lib/riscv64-linux-gnu/lib%.a,\
+	     $(filter -lseccomp -ljson-c,$(LDLIBS))) \
+	   $(filter-out -lseccomp -ljson-c,$(LDLIBS)) $(O)/user/isoc23.o
+endif
+O       ?= build$(if $(ARCH_DIR),/$(ARCH))
+BIN     ?= $(if $(ARCH_DIR),build/$(ARCH)/bin,bin)
 PREFIX  ?= /usr/local
 KDIR    ?= /lib/modules/$(shell uname -r)/build
+# ARCH=arm64 or riscv64 (default: this host's ISA): another ISA's lab VM,
+# its kernel and module from scripts/isa.sh, its QEMU from deps.sh isas.
+VM_ISA   = $(if $(filter-out x86_64 amd64,$(ARCH)),$(ARCH))
 
 LIB_SRCS   := $(filter-out user/modelab.c,$(wildcard user/*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
@@ -49,8 +106,10 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	      -fno-sanitize-recover=all
 
 .PHONY: all deps run test test-unit test-host test-asan test-vm test-clang bench \
+	test-cross isas \
 	modules modules-check vm static install clean test-kernels \
 	dkms-install dkms-remove test-dkms grade starter grade-selftest handin \
+	fuzz fuzz-build stress test-debug-kernel \
 	install-vm install-dkms-src version-check deb test-deb
 
 all: $(PROGRAMS)
@@ -69,51 +128,70 @@ $(O)/libmodelab.a: $(LIB_OBJS)
 
 $(BIN)/modelab: $(O)/user/modelab.o $(PROBE_SRCS:%.c=$(O)/%.o) $(O)/libmodelab.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS_ARCH) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 define family_program
 $(BIN)/modelab-$(1): $(patsubst %.c,$(O)/%.standalone.o,$(call family_srcs,$(1))) $(O)/libmodelab.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS_ARCH) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach p,$(PROBES),$(eval $(call family_program,$(p))))
 
 # What the process probe's fork-exec and posix-spawn exec: static and, on
-# x86-64, without libc.  Neither CFLAGS nor LDFLAGS: no sanitizer runtime.
+# the three ISAs of user/arch.h, without libc.  Neither CFLAGS nor LDFLAGS:
+# no sanitizer runtime.
 EXIT0_FLAGS := -O2 -static
-ifneq ($(filter x86_64-%,$(shell $(CC) -dumpmachine)),)
+ifneq ($(filter x86_64-% aarch64-% riscv64-%,$(shell $(CC) -dumpmachine)),)
 EXIT0_FLAGS += -nostdlib -fno-stack-protector
 endif
 
-$(BIN)/modelab-exit0: probes/helpers/exit0.c
+$(BIN)/modelab-exit0: probes/helpers/exit0.c user/arch.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(EXIT0_FLAGS) -o $@ $<
+	$(CC) $(CPPFLAGS) $(WARN) $(EXIT0_FLAGS) -o $@ $<
 
-# Static binaries for the lab VM's initramfs, which has no libc.
+# Static binaries for the lab VM's initramfs, which has no libc:
+# build/static/bin, or build/ARCH/static/bin for arm64 and riscv64.
 static:
-	$(MAKE) O=build/static BIN=build/static/bin LDFLAGS=-static all
+	$(MAKE) O=build/$(ARCH_DIR)static BIN=build/$(ARCH_DIR)static/bin \
+		LDFLAGS=-static all
 
 deps:
 	@sh scripts/deps.sh
 
 # ---- the module ---------------------------------------------------------
+# kbuild names the ISAs x86, arm64 and riscv: ARCH=riscv64 becomes riscv.
+KARCH = $(patsubst x86_64,x86,$(patsubst riscv64,riscv,$(patsubst aarch64,arm64,$(ARCH))))
+
 modules:
 	@test -d "$(KDIR)" || { echo "modules: no kernel build tree at $(KDIR):" \
 		"this kernel may lack module support. Set KDIR, e.g." \
 		"KDIR=$$(sh scripts/kdir.sh | cut -d' ' -f2)" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(ARCH),ARCH=$(KARCH)) modules
 
 # W=1 and sparse (C=1: every file checked) must both stay silent on our
 # sources.  Against Debian's kernel when the running one has no build tree.
+# ARCH=arm64 or riscv64: against trixie's kernel of that ISA, in the cross
+# chroot of scripts/isa.sh (sparse sees riscv's -march cut to its letters).
 modules-check:
+ifneq ($(VM_ISA),)
+	@out=$$(bash scripts/isa.sh build $(VM_ISA)); rc=$$?; \
+	log=$$(echo "$$out" | head -n 1); \
+	if [ $$rc = 0 ] && [ "$$(echo "$$out" | tail -n 1)" = 0 ]; then \
+		echo "modelab.ko ($(VM_ISA)) builds W=1 and sparse clean"; \
+		echo "kmod-check: 1 passed, 0 failed"; \
+	else grep -E 'warning|error' "$$log"; \
+		echo "modelab.ko ($(VM_ISA)) is not W=1 and sparse clean ($$log)"; \
+		echo "kmod-check: 0 passed, 1 failed"; exit 1; fi
+else
 	@kdir=$(KDIR); [ -d "$$kdir" ] || kdir=$$(sh scripts/kdir.sh | cut -d' ' -f2); \
-	rm -f kmod/*.o; \
+	rm -f kmod/*.o; mkdir -p build; \
 	$(MAKE) -C $$kdir M=$(CURDIR) W=1 C=2 modules 2>&1 | tee build/kmod-check.log; \
 	if grep -E 'warning|error' build/kmod-check.log; then \
 		echo "modelab.ko is not W=1 and sparse clean"; \
 		echo "kmod-check: 0 passed, 1 failed"; exit 1; \
 	else echo "modelab.ko builds W=1 and sparse clean"; \
 		echo "kmod-check: 1 passed, 0 failed"; fi
+endif
 
 # ---- running ------------------------------------------------------------
 # FRESH=1: count in the lab VM again even when nothing it depends on changed
@@ -123,28 +201,50 @@ run: deps all
 bench: deps all
 	@sh scripts/bench.sh
 
-vm: deps
-	@bash tests/vm/run.sh --shell
+vm:
+	@sh scripts/deps.sh $(if $(VM_ISA),isas)
+	@bash tests/vm/run.sh --shell $(if $(ARCH),--arch $(ARCH))
+
+# One experiment on the three ISAs, side by side (scripts/isas.sh): the lab
+# VM of each where this tree has one, else qemu-user; docs/isas.md reads it.
+isas: deps all
+	@bash scripts/isas.sh
 
 # ---- tests --------------------------------------------------------------
 test: deps
 	$(MAKE) test-unit
+	$(MAKE) test-cross
 	$(MAKE) test-clang
 	$(MAKE) all
 	$(MAKE) test-host
 	$(MAKE) test-asan
+	$(MAKE) fuzz
 	$(MAKE) modules-check
 	$(MAKE) grade-selftest
 	$(MAKE) test-vm
 
-# cmocka unit tests, built with ASan and UBSan against the library sources.
+# cmocka unit tests, built with ASan and UBSan against the library sources;
+# for another ISA, against its libmodelab.a and run under qemu-user, which
+# runs no sanitizer.
+ifeq ($(EMU),)
 $(O)/unit/%: tests/unit/%.c $(LIB_SRCS) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(LIB_SRCS) \
 		-lcmocka $(LDLIBS)
+else
+$(O)/unit/%: tests/unit/%.c $(O)/libmodelab.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(LDFLAGS_ARCH) -o $@ $< \
+		$(O)/libmodelab.a -lcmocka $(LDLIBS)
+endif
 
 test-unit: $(UNIT_SRCS:tests/unit/%.c=$(O)/unit/%)
-	@rc=0; for t in $^; do echo "== $$t"; $$t || rc=1; done; exit $$rc
+	@rc=0; for t in $^; do echo "== $$t"; $(EMU) $$t || rc=1; done; exit $$rc
+
+# The user code on the other ISAs: cross-built (every program, warnings as
+# errors) and its unit tests run under qemu-user (scripts/cross-test.sh).
+test-cross:
+	@sh scripts/cross-test.sh
 
 # The same code must build warning-free under clang too.
 test-clang:
@@ -161,13 +261,61 @@ test-asan:
 	@BIN=build/asan/bin MODELAB_SANITIZED=1 bash tests/host/run.sh
 
 test-vm:
-	@bash tests/vm/run.sh
+	@$(if $(VM_ISA),sh scripts/deps.sh isas)
+	@bash tests/vm/run.sh $(if $(ARCH),--arch $(ARCH))
 
 # Build and boot on each Debian kernel from 5.10 to sid's newest, with its
 # suite's gcc (scripts/kernels.sh; KERNELS="6.1 sid" for a subset).  Not
 # part of `make test`: it downloads ~1 GB into MODELAB_KCACHE once.
 test-kernels:
 	@bash scripts/kernels.sh $(KERNELS)
+
+# ---- fuzzing (docs/fuzzing.md) ----------------------------------------------
+# Each parser of untrusted input under libFuzzer (clang), with ASan and
+# UBSan: tests/fuzz/fuzz_TARGET.c, its seeds in tests/fuzz/corpus/, what
+# it finds kept in MODELAB_FUZZ_CACHE (outside the clone).
+FUZZ_TARGETS := profile report plot options proc command
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 2
+FUZZ_O       := build/fuzz
+FUZZ_SAN     := -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
+		-fsanitize=address,undefined
+
+fuzz: deps
+	$(MAKE) fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) \
+		bash scripts/fuzz.sh $(FUZZ_TARGETS)
+
+fuzz-build:
+	$(MAKE) CC=clang O=$(FUZZ_O) CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+		$(FUZZ_O)/libmodelab.a
+	$(MAKE) $(FUZZ_TARGETS:%=$(FUZZ_O)/fuzz_%)
+
+# the module's parser, against tests/fuzz/kstub/ instead of the kernel
+$(FUZZ_O)/fuzz_command: tests/fuzz/fuzz_command.c tests/fuzz/fuzz.h \
+		kmod/command.c kmod/command.h $(wildcard tests/fuzz/kstub/linux/*.h)
+	@mkdir -p $(dir $@)
+	clang -D_GNU_SOURCE -Itests/fuzz -Itests/fuzz/kstub -Ikmod $(WARN) $(FUZZ_SAN) \
+		-fsanitize=fuzzer -o $@ $< kmod/command.c
+
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_O)/libmodelab.a
+	clang $(CPPFLAGS) -Itests/fuzz $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer \
+		-o $@ $< $(FUZZ_O)/libmodelab.a $(LDLIBS)
+
+# The stress suite (tests/vm/stress/, docs/module.md): dying process trees,
+# deep chains, subreapers, pid reuse, hotplug, command storms, rmmod under
+# all of it.  CI runs it short (12 s a phase) on two kernels.
+STRESS_SECONDS ?= 120
+STRESS_KERNEL  ?= default
+stress: deps
+	@bash tests/vm/stress/run.sh --seconds $(STRESS_SECONDS) --kernel $(STRESS_KERNEL)
+
+# Debian's 6.1 built with KASAN, KFENCE, lockdep, PROVE_RCU,
+# DEBUG_ATOMIC_SLEEP and DEBUG_OBJECTS (scripts/debug-kernel.sh), booted
+# with the guest suite and the stress suite (STRESS_SECONDS, default 12).
+test-debug-kernel: deps
+	@STRESS_SECONDS=$(if $(filter command line,$(origin STRESS_SECONDS)),$(STRESS_SECONDS),12) \
+		bash scripts/debug-kernel.sh test
 
 # ---- the labs (labs/NAME: handouts, solution/, grade.sh) -------------------
 # make grade [LAB=NAME [WORK=dir]]: one line per check, Score: X/Y, and

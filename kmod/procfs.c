@@ -4,7 +4,8 @@
  *
  * Read: a versioned text table (see README), parsed by user space, so the
  * layout is fixed: header lines, a per-CPU table, a blank line and the
- * watched process's table.  Columns are separated by runs of spaces.
+ * watched process's table.  Columns are separated by runs of spaces.  A
+ * row the ISA cannot count (arch.h) reads "n/a" in every column.
  *
  * Write: one command per write(2), at most ML_CMD_MAX bytes, root only.
  * A malformed one gets -EINVAL and one log line naming it and pointing to
@@ -20,13 +21,16 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 #include <linux/uaccess.h>
 
-#include "modelab.h"
+#include "arch.h"
+#include "command.h"
 
 #define ML_CMD_MAX	64
 #define ML_HELP_NAME	"modelab-help"
 #define ML_NAME_W	17	/* strlen("faults_protection") */
+#define ML_NA		"n/a"	/* a row this ISA cannot count (arch.h) */
 
 static struct proc_dir_entry *ml_proc, *ml_help_proc;
 
@@ -66,6 +70,12 @@ static void ml_show_percpu(struct seq_file *m)
 
 	for (c = 0; c < ML_NR_COUNTERS; c++) {
 		seq_printf(m, "%-*s", ML_NAME_W, ml_counter_names[c]);
+		if (ml_arch_unavailable & BIT(c)) {
+			for_each_cpu(cpu, &ml_show_cpus)
+				seq_printf(m, " %10s", ML_NA);
+			seq_printf(m, " %10s\n", ML_NA);
+			continue;
+		}
 		for_each_cpu(cpu, &ml_show_cpus)
 			seq_printf(m, " %10llu", ml_counter_cpu(c, cpu));
 		seq_printf(m, " %10llu\n", ml_counter_total(c));
@@ -77,9 +87,15 @@ static void ml_show_watched(struct seq_file *m, struct ml_watch *w)
 	int c;
 
 	seq_printf(m, "%-*s %10s\n", ML_NAME_W, "watched", "total");
-	for (c = 0; c < ML_NR_COUNTERS; c++)
-		seq_printf(m, "%-*s %10lld\n", ML_NAME_W, ml_counter_names[c],
-			   w ? atomic64_read(&w->n[c]) : 0);
+	for (c = 0; c < ML_NR_COUNTERS; c++) {
+		if (ml_arch_unavailable & BIT(c))
+			seq_printf(m, "%-*s %10s\n", ML_NAME_W,
+				   ml_counter_names[c], ML_NA);
+		else
+			seq_printf(m, "%-*s %10lld\n", ML_NAME_W,
+				   ml_counter_names[c],
+				   w ? atomic64_read(&w->n[c]) : 0);
+	}
 }
 
 static int ml_show(struct seq_file *m, void *v)
@@ -160,7 +176,8 @@ static const struct ml_cmd {
 	  "count process PID's events (all its threads) apart; off: none" },
 	/* BEGIN SOLUTION lab3-command: the table entry of watch-tree */
 	{ "watch-tree", ml_cmd_watch_tree, "watch-tree PID",
-	  "the same for PID and all its descendants, also those forked later" },
+	  "the same for PID and its descendants up to "
+	  __stringify(ML_WATCH_GENERATIONS) " generations below, also those forked later" },
 	/* END SOLUTION lab3-command */
 	{ "reset", ml_cmd_reset, "reset", "zero every counter" },
 	{ "count", ml_cmd_count, "count on|off",
@@ -179,15 +196,11 @@ static int ml_help_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* @line is trimmed; split off the first word and dispatch on it. */
-static int ml_run_command(char *line)
+/* Dispatch on the command word (command.c split the write). */
+static int ml_run_command(const char *word, const char *arg)
 {
-	char *arg = line;
-	const char *word = strsep(&arg, " \t");
 	int i, ret;
 
-	if (arg)
-		arg = skip_spaces(arg);
 	for (i = 0; i < ARRAY_SIZE(ml_cmds); i++) {
 		if (strcmp(word, ml_cmds[i].name))
 			continue;
@@ -204,7 +217,7 @@ static int ml_run_command(char *line)
 static ssize_t ml_write(struct file *file, const char __user *ubuf,
 			size_t count, loff_t *ppos)
 {
-	char buf[ML_CMD_MAX + 1], line[ML_CMD_MAX + 1];
+	char buf[ML_CMD_MAX + 1], line[ML_CMD_MAX + 1], *word, *arg;
 	size_t len = min_t(size_t, count, ML_CMD_MAX);
 	int ret;
 
@@ -216,13 +229,10 @@ static ssize_t ml_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	/* Empty, too long, or an embedded NUL that would hide trailing junk. */
-	if (!len || count > len || strlen(buf) != len) {
-		ret = -EINVAL;
-	} else {
-		memcpy(line, buf, len + 1);	/* the parser cuts it up */
-		ret = ml_run_command(strim(line));
-	}
+	memcpy(line, buf, len + 1);	/* the parser cuts it up */
+	ret = ml_command_split(line, len, count, &word, &arg);
+	if (!ret)
+		ret = ml_run_command(word, arg);
 	/* %pE escapes what is not printable: the text is the writer's. */
 	if (ret == -EINVAL)
 		pr_info_ratelimited("bad command '%*pE%s': the commands are in /proc/%s\n",

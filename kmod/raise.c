@@ -42,6 +42,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
+#include "command.h"
 #include "compat.h"
 #include "modelab.h"
 
@@ -154,11 +155,7 @@ static int ml_raise_parse(const char *arg, const struct ml_raise_kind **kind,
 	size_t len;
 	int i;
 
-	if (!arg)
-		return -EINVAL;
-	len = strcspn(arg, " \t");
-	if (kstrtouint(skip_spaces(arg + len), 10, n) ||
-	    *n < 1 || *n > ML_RAISE_MAX)
+	if (ml_command_word_number(arg, &len, n, 1, ML_RAISE_MAX))
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(ml_raise_kinds); i++) {
 		if (strlen(ml_raise_kinds[i].name) == len &&

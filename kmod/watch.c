@@ -7,9 +7,9 @@
  * number) is what probes compare, so a recycled pid number is never adopted
  * and nothing dangles once the process is gone.
  *
- * Probes read ml_watched with preemption disabled (an RCU read-side section);
- * updates happen under ml_lock and free the old record only after
- * synchronize_rcu().
+ * Probes read ml_watched with preemption disabled (an RCU read-side section:
+ * see ml_count() for the rule on every kernel); updates happen under
+ * ml_lock and free the old record only after synchronize_rcu().
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -29,6 +29,7 @@ static void ml_watch_replace(struct ml_watch *w)
 	struct ml_watch *old;
 
 	old = rcu_replace_pointer(ml_watched, w, lockdep_is_held(&ml_lock));
+	ml_tree_changed();	/* @w may sit where @old did: forget its answers */
 	if (!old)
 		return;
 	/* Wait for probes that may still be counting into @old. */
@@ -93,32 +94,52 @@ void ml_watch_reset(void)
 		atomic64_set(&w->n[c], 0);
 }
 
-/* BEGIN SOLUTION lab3-command: is @task a descendant of @w's process? */
+/* BEGIN SOLUTION lab3-command: is @task below @w's process? (pid_alive, ML_WATCH_GENERATIONS) */
 /*
  * Asked at count time: walk @task's ancestors (real_parent, the process
- * that forked it or adopted it) up to the idle task (pid 0), comparing
- * struct pids as ml_count() does.  Cheap: a few pointer loads per level,
- * only while a tree is watched.  A flag inherited at fork would need a set
- * of processes filled at fork (in atomic context), emptied at exit, and
- * seeded with the descendants already running.  The walk sees the tree
- * as the kernel (and pstree) does: an orphan, adopted by init or a
- * subreaper, leaves it.
+ * that forked it or adopted it), comparing struct pids as ml_count() does.
+ * A flag set at fork would need a set of processes filled at fork (in
+ * atomic context, where allocation may fail), emptied at exit, and seeded
+ * with the descendants already running.  The walk sees the tree as the
+ * kernel (and pstree) does: an orphan adopted by a subreaper inside the
+ * tree stays in it; one adopted by init (or a subreaper outside) leaves.
  *
- * Probes run with preemption disabled; the rcu_read_lock() says what we
- * rely on: a task_struct is freed only after an RCU grace period, so each
- * real_parent we load stays valid while we look at it, even if it exits.
+ * Two rules make it safe and cheap in every probe (see ml_count()):
+ *
+ * - Follow real_parent only from a task that is alive (pid_alive()), as
+ *   task_ppid_nr_ns() does.  rcu_read_lock() keeps valid what we load
+ *   from a live task; it cannot make valid a pointer that was already
+ *   stale.  A released task (a thread that exited, a reaped zombie on its
+ *   way through its last context switch, an interrupt at the very end of
+ *   do_exit()) is off its parent's list of children, so it was never
+ *   reparented: its real_parent may have been freed a grace period ago.
+ *   Such a task is outside the tree (issue 21: the walk read freed
+ *   memory, 0x6b6b..., and panicked the kernel within seconds).
+ *
+ * - At most ML_WATCH_GENERATIONS parents.  The walk runs in every probe,
+ *   in sched_switch with the run-queue lock held and interrupts off, and
+ *   any user can fork a chain thousands of processes deep: unbounded, a
+ *   5,000-deep chain made every event of its tasks walk 5,000 parents.
+ *   Bounded, an event costs at most 64 steps wherever the task is, so a
+ *   deep chain costs what a 64-deep one does (docs/module.md measures
+ *   it); a descendant more than 64 generations below the watched process
+ *   is not counted.
  */
 bool ml_watch_descends(struct ml_watch *w, struct task_struct *task)
 {
-	struct task_struct *t;
+	struct task_struct *t = task;
 	bool found = false;
+	int gen;
 
 	rcu_read_lock();
-	for (t = task; t->pid; t = rcu_dereference(t->real_parent)) {
+	for (gen = 0; gen <= ML_WATCH_GENERATIONS && t->pid; gen++) {
 		if (task_tgid(t) == w->pid) {
 			found = true;
 			break;
 		}
+		if (!pid_alive(t))
+			break;
+		t = rcu_dereference(t->real_parent);
 	}
 	rcu_read_unlock();
 	return found;

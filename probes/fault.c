@@ -12,7 +12,11 @@
  *   fault when no I/O was needed, "major" when the page had to be read from
  *   disk), or gives up and turns the exception into a signal.  Divide
  *   error (#DE), invalid opcode (#UD) and breakpoint (#BP) always become
- *   signals: SIGFPE, SIGILL, SIGTRAP.
+ *   signals: SIGFPE, SIGILL, SIGTRAP.  arm64 and riscv64 take the same
+ *   path with their own instructions (user/arch.h): udf and unimp for
+ *   SIGILL, brk and ebreak for SIGTRAP; their divide instructions never
+ *   trap (a quotient by zero is 0 on arm64, -1 on riscv64), so sigfpe is
+ *   skipped there and says what the division gave.
  *
  * HOW IT IS TIMED
  *   Each batch gets fresh memory, prepared untimed before the clock starts
@@ -70,6 +74,7 @@
  *   file's only home, so file-major is skipped there, with the reason.
  */
 #define _GNU_SOURCE
+#include "arch.h"
 #include "modelab.h"
 
 #include <errno.h>
@@ -135,6 +140,42 @@ ML_NO_ASAN static int read_pages(struct ml_ctx *ctx)
 {
 	for (uint64_t i = 0; i < ctx->n; i++)
 		sink = ((volatile char *)region)[i * PAGE];
+	return 0;
+}
+
+static long process_rss_pages(void)
+{
+	long size = 0, resident = -1;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (f && fscanf(f, "%ld %ld", &size, &resident) != 2)
+		resident = -1;
+	if (f)
+		fclose(f);
+	return resident;
+}
+
+/*
+ * Not every kernel maps the shared zero page on a read fault: some builds
+ * (and mm_forbids_zeropage() architectures) allocate a private page at once,
+ * so a read costs an allocation and the later write finds nothing to copy.
+ * Try 64 pages: the zero page is not counted in RSS, a private page is.
+ */
+static int setup_zero_page(struct ml_ctx *ctx)
+{
+	enum { TRY = 64 };
+	struct ml_ctx probe = { .n = TRY };
+	long before, after;
+
+	prepare_4k(&probe);
+	before = process_rss_pages();
+	read_pages(&probe);
+	after = process_rss_pages();
+	unmap_region();
+	if (before < 0 || after < 0)
+		return ml_skip(ctx, "no /proc/self/statm to tell the zero page from a private one");
+	if (after - before > TRY / 2)
+		return ml_skip(ctx, "this kernel gives a read fault a private page, not the shared zero page");
 	return 0;
 }
 
@@ -415,20 +456,19 @@ static int verify_file_major(struct ml_ctx *ctx)
 
 /* ---- exceptions and signals ------------------------------------------------ */
 
-#if defined(__x86_64__)
+#if ML_ARCH_KNOWN
 static uintptr_t resume_ip;	/* where a handler sends the program on */
 static volatile uint64_t handled;
 static volatile int expected_sig, expected_code;
 static char *guard_page;	/* PROT_NONE, or a mapping past EOF */
 static size_t guard_len;
 
-/* Each op records where to resume, then executes one faulting instruction. */
-#define FAULTING(insn, ...)                                                   \
-	__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"                          \
-			 "movq %%r11, %[ip]\n\t" insn "\n1:"                  \
-			 : [ip] "=m"(resume_ip)                               \
-			 : __VA_ARGS__                                        \
-			 : "r11", "rax", "rdx", "memory")
+/*
+ * Each op records where to resume, then executes one faulting instruction:
+ * the ISA's own, from user/arch.h (movb/strb/sb, ud2/udf/unimp, int3/brk/
+ * ebreak).
+ */
+#define FAULTING(insn, ...) ML_ARCH_FAULTING(resume_ip, insn, __VA_ARGS__)
 
 static void handler(int sig, siginfo_t *si, void *ctx)
 {
@@ -439,7 +479,7 @@ static void handler(int sig, siginfo_t *si, void *ctx)
 	    (expected_code == 0 || si->si_code == expected_code))
 		handled++;
 	if (resume_ip)
-		uc->uc_mcontext.gregs[REG_RIP] = (greg_t)resume_ip;
+		ML_ARCH_PC(uc) = resume_ip;
 }
 
 static void restore_handler(int sig, siginfo_t *si, void *ctx)
@@ -511,7 +551,7 @@ static int teardown_guard(struct ml_ctx *ctx)
 static int run_segv(struct ml_ctx *ctx)
 {
 	for (uint64_t i = 0; i < ctx->n; i++)
-		FAULTING("movb $1, (%[p])", [p] "r"(guard_page));
+		FAULTING(ML_ARCH_INSN_STORE, [p] "r"(guard_page));
 	return 0;
 }
 
@@ -547,14 +587,26 @@ static int setup_bus(struct ml_ctx *ctx)
 static int run_bus(struct ml_ctx *ctx)
 {
 	for (uint64_t i = 0; i < ctx->n; i++)
-		FAULTING("movb $1, (%[p])", [p] "r"(guard_page + PAGE));
+		FAULTING(ML_ARCH_INSN_STORE, [p] "r"(guard_page + PAGE));
 	return 0;
 }
 
+#ifdef ML_ARCH_INSN_DIVIDE
 static int setup_fpe(struct ml_ctx *ctx)
 {
 	return ml_skip_if(ctx, catch(SIGFPE, handler, FPE_INTDIV));
 }
+#else
+/* Nothing to time where the divide instruction does not trap: say what it
+ * did instead, from the instruction itself. */
+static int setup_fpe(struct ml_ctx *ctx)
+{
+	static volatile long zero;
+
+	return ml_skip(ctx, "an integer division by zero does not trap on %s: 7 / 0 gave %ld",
+		       ML_ARCH_NAME, ml_arch_divide(7, zero));
+}
+#endif
 
 static int teardown_fpe(struct ml_ctx *ctx)
 {
@@ -565,17 +617,20 @@ static int teardown_fpe(struct ml_ctx *ctx)
 
 static int run_fpe(struct ml_ctx *ctx)
 {
+#ifdef ML_ARCH_INSN_DIVIDE
 	unsigned int zero = 0;
 
 	for (uint64_t i = 0; i < ctx->n; i++)
-		FAULTING("xorl %%edx, %%edx\n\tmovl $1, %%eax\n\tdivl %[z]",
-			 [z] "r"(zero));
+		FAULTING(ML_ARCH_INSN_DIVIDE, [z] "r"(zero));
+#else
+	(void)ctx;
+#endif
 	return 0;
 }
 
 static int setup_ill(struct ml_ctx *ctx)
 {
-	return ml_skip_if(ctx, catch(SIGILL, handler, ILL_ILLOPN));
+	return ml_skip_if(ctx, catch(SIGILL, handler, ML_ARCH_SIGILL_CODE));
 }
 
 static int teardown_ill(struct ml_ctx *ctx)
@@ -588,11 +643,14 @@ static int teardown_ill(struct ml_ctx *ctx)
 static int run_ill(struct ml_ctx *ctx)
 {
 	for (uint64_t i = 0; i < ctx->n; i++)
-		FAULTING("ud2", "i"(0));
+		FAULTING(ML_ARCH_INSN_ILLEGAL, "i"(0));
 	return 0;
 }
 
-/* int3 is a trap: the saved instruction pointer is already past it. */
+/*
+ * int3 is a trap: the saved instruction pointer is already past it; brk and
+ * ebreak leave it on the instruction.  The handler moves it on either way.
+ */
 static int setup_trap(struct ml_ctx *ctx)
 {
 	return ml_skip_if(ctx, catch(SIGTRAP, handler, 0));
@@ -608,7 +666,7 @@ static int teardown_trap(struct ml_ctx *ctx)
 static int run_trap(struct ml_ctx *ctx)
 {
 	for (uint64_t i = 0; i < ctx->n; i++)
-		FAULTING("int3", "i"(0));
+		FAULTING(ML_ARCH_INSN_BREAKPOINT, "i"(0));
 	return 0;
 }
 
@@ -634,17 +692,17 @@ static int run_kill(struct ml_ctx *ctx)
 	return 0;
 }
 #else
-static int x86_only(struct ml_ctx *ctx)
+static int isa_unknown(struct ml_ctx *ctx)
 {
-	return ml_skip(ctx, "the exception figures are written for x86-64");
+	return ml_skip(ctx, "the exception figures are written for x86-64, arm64 and riscv64");
 }
-#define setup_segv x86_only
-#define setup_segv_restore x86_only
-#define setup_bus x86_only
-#define setup_fpe x86_only
-#define setup_ill x86_only
-#define setup_trap x86_only
-#define setup_kill x86_only
+#define setup_segv isa_unknown
+#define setup_segv_restore isa_unknown
+#define setup_bus isa_unknown
+#define setup_fpe isa_unknown
+#define setup_ill isa_unknown
+#define setup_trap isa_unknown
+#define setup_kill isa_unknown
 static int nothing(struct ml_ctx *ctx)
 {
 	(void)ctx;
@@ -683,10 +741,12 @@ static const struct ml_figure figures[] = {
 	  .witness_ops = 16, .kib_per_op = 2048 },
 	{ .name = "zero-page-read",
 	  .what = "first read of a fresh page: the shared zero page",
+	  .setup = setup_zero_page,
 	  .run = read_pages, .prepare = prepare_4k,
 	  .teardown = teardown_anon, .witness_ops = 1000, .kib_per_op = 4 },
 	{ .name = "zero-page-cow",
 	  .what = "write after that read: copy-on-write of the zero page",
+	  .setup = setup_zero_page,
 	  .run = write_pages, .prepare = prepare_zero_mapped,
 	  .teardown = teardown_anon, .witness_ops = 1000, .kib_per_op = 4 },
 	{ .name = "cow-after-fork",
@@ -720,9 +780,9 @@ static const struct ml_figure figures[] = {
 		  run_bus, setup_bus, teardown_guard),
 	EXCEPTION("sigfpe", "integer divide by zero, SIGFPE, step over",
 		  run_fpe, setup_fpe, teardown_fpe),
-	EXCEPTION("sigill", "ud2, SIGILL, step over", run_ill, setup_ill,
+	EXCEPTION("sigill", ML_ARCH_ILLEGAL_NAME ", SIGILL, step over", run_ill, setup_ill,
 		  teardown_ill),
-	EXCEPTION("sigtrap", "int3, SIGTRAP", run_trap, setup_trap,
+	EXCEPTION("sigtrap", ML_ARCH_BREAKPOINT_NAME ", SIGTRAP", run_trap, setup_trap,
 		  teardown_trap),
 	EXCEPTION("kill-self", "kill(getpid(), SIGUSR1): a signal, no exception",
 		  run_kill, setup_kill, teardown_kill),

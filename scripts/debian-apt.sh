@@ -10,23 +10,39 @@ MIRROR=${MODELAB_MIRROR:-http://deb.debian.org/debian}
 
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
-# apt_ SUITE TOOL ARGS...: apt-get or apt-cache with SUITE's state
+# apt_ STATE TOOL ARGS...: apt-get or apt-cache with STATE's lists (a
+# suite's, or a suite's for several architectures: see apt_update)
 apt_() {
-	local d=$CACHE/apt/$1 tool=$2
+	local d=$CACHE/apt/$1 tool=$2 a arches=()
 	shift 2
+	if [ -f "$d/arches" ]; then
+		for a in $(cat "$d/arches"); do
+			arches+=(-o "APT::Architectures::=$a")
+		done
+	fi
 	"$tool" -q -o Dir::Etc::sourcelist="$d/sources.list" \
 		-o Dir::Etc::sourceparts=- -o Dir::State::Lists="$d/lists" \
 		-o Dir::Cache="$d/cache" -o Dir::State::status=/dev/null \
-		-o Debug::NoLocking=1 "$@"
+		-o Debug::NoLocking=1 "${arches[@]}" "$@"
 }
 
-# apt_update SUITE: fetch its package lists, once (or with MODELAB_KREFRESH)
+# apt_update SUITE: fetch its package lists, once (or with MODELAB_KREFRESH).
+# apt_update STATE SUITE ARCH...: SUITE's lists for these architectures
+# (amd64 first, for the build tools) in a state of their own, STATE;
+# packages of another one are then named PKG:ARCH.
 apt_update() {
-	local d=$CACHE/apt/$1
+	local state=$1 d=$CACHE/apt/$1 suite=${2:-$1}
 	[ -f "$d/updated" ] && [ "${MODELAB_KREFRESH:-0}" != 1 ] && return 0
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
-	echo "deb [signed-by=$KEYRING] $MIRROR $1 main" > "$d/sources.list"
-	apt_ "$1" apt-get update > "$d/update.log" 2>&1 || return 1
+	if [ $# -gt 2 ]; then
+		shift 2
+		echo "$*" > "$d/arches"
+		echo "deb [arch=$(echo "$*" | tr ' ' ,) signed-by=$KEYRING] $MIRROR $suite main" \
+			> "$d/sources.list"
+	else
+		echo "deb [signed-by=$KEYRING] $MIRROR $1 main" > "$d/sources.list"
+	fi
+	apt_ "$state" apt-get update > "$d/update.log" 2>&1 || return 1
 	# apt-get update succeeds even when no mirror answered.
 	ls "$d"/lists/*_Packages* > /dev/null 2>&1 || return 1
 	touch "$d/updated"
@@ -49,4 +65,14 @@ unpack() {
 	for deb in "$dir"/debs/*.deb; do
 		dpkg -x "$deb" "$dir/root" || { echo "dpkg -x $deb failed"; return 1; }
 	done
+}
+
+# unpacked_kver ROOT: the version of the kernel unpacked in ROOT, from its
+# modules directory (/lib/modules or, merged /usr, /usr/lib/modules)
+unpacked_kver() {
+	local m
+	for m in "$1"/lib/modules/* "$1"/usr/lib/modules/*; do
+		[ -d "$m/kernel" ] && { basename "$m"; return 0; }
+	done
+	return 1
 }

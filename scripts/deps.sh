@@ -1,13 +1,16 @@
 #!/bin/sh
 # deps.sh - install the Debian (or Ubuntu) packages modelab needs, when missing.
 #
-#   sh scripts/deps.sh       what make run and make test need
-#   sh scripts/deps.sh deb   what make deb and make test-deb need: Debian's
-#                            packaging tools and the build dependencies of
-#                            debian/control (kept equal by tests/host/deb.sh)
-#
 # As root it calls apt-get; otherwise it prints the exact command to run and
 # fails, so `make run` and `make test` never half-work on a missing tool.
+#
+#   deps.sh          what `make`, `make run` and `make test` need
+#   deps.sh isas     and the lab VM on arm64 and riscv64 too: the cross
+#                    compilers and QEMU for those ISAs (`make vm ARCH=...`,
+#                    the kernel matrix's arm64 and riscv64 rows)
+#   deps.sh deb      what `make deb` and `make test-deb` need instead:
+#                    Debian's packaging tools and debian/control's build
+#                    dependencies (tests/host/install.sh keeps them equal)
 set -eu
 
 . /etc/os-release 2>/dev/null || ID=unknown
@@ -23,22 +26,29 @@ case " ${ID} ${ID_LIKE:-} " in
 	;;
 esac
 
-packages="gcc clang make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcmocka-dev jq
+packages="gcc clang libclang-rt-dev make pkg-config libc6-dev libseccomp-dev libjson-c-dev libcmocka-dev jq
 	gnuplot-nox chromium libpng-dev
 	$perf rt-tests seccomp strace
 	crun golang-github-docker-docker-dev golang-github-containers-common
 	$kernel qemu-system-x86 busybox-static cpio kmod sparse
-	debootstrap debian-archive-keyring"
-
+	debootstrap debian-archive-keyring
+	flex bison bc libelf-dev libssl-dev xz-utils
+	gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu qemu-user-static"
+# The other ISAs' kernels, headers and busybox are never installed here:
+# scripts/isa.sh fetches them through a private apt state (dpkg -x).
 case ${1:-} in
 "") ;;
+isas)
+	packages="$packages libc6-dev-arm64-cross libc6-dev-riscv64-cross
+	qemu-system-arm qemu-system-misc opensbi"
+	;;
 deb)
 	packages="gcc make libc6-dev libseccomp-dev libjson-c-dev
 		debhelper dh-dkms dpkg-dev lintian
 		debootstrap debian-archive-keyring"
 	;;
 *)
-	echo "deps: unknown group '$1' (none, or deb)" >&2
+	echo "deps: unknown group '$1' (none, isas or deb)" >&2
 	exit 2
 	;;
 esac

@@ -11,16 +11,23 @@
 # table at the end.  Everything downloaded lives under MODELAB_KCACHE
 # (default build/kernels), so a second run only builds and boots;
 # MODELAB_KREFRESH=1 looks for newer packages first.
-# MODELAB_MIRROR overrides the Debian mirror.
+# MODELAB_MIRROR overrides the Debian mirror.  MODELAB_SUITE (another
+# in-guest script, e.g. the stress suite) passes to tests/vm/run.sh;
+# MODELAB_KLOG_TAG=T names its console logs NAME.T.vm.log and its VM
+# directory vm.T, so that it may run beside make test-kernels.
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/debian-apt.sh"
 
-# name suite flavour: flavour picks linux-image-<flavour>amd64
+# name suite flavour: flavour picks linux-image-<flavour>amd64.  The
+# arm64 and riscv64 rows are trixie's kernels for those ISAs, built with
+# trixie's cross compilers and booted in qemu-system-aarch64 / -riscv64
+# (scripts/isa.sh, tests/vm/run.sh --arch).
 KLIST="5.10:bullseye: 6.1:bookworm: 6.1-rt:bookworm:rt- 6.12:trixie:
-6.12-rt:trixie:rt- sid:sid:"
+6.12-rt:trixie:rt- sid:sid: 6.12-arm64:trixie:isa 6.12-riscv64:trixie:isa"
 
+TAG=${MODELAB_KLOG_TAG:+.$MODELAB_KLOG_TAG}
 mkdir -p "$CACHE/logs"
 ROWS=()
 PASSED=0
@@ -60,13 +67,7 @@ $(deps "$s" "linux-headers-${f}amd64" | grep -E '^linux-(headers|kbuild)-[0-9]')
 }
 
 # kver NAME: the kernel's version, from its modules directory
-kver() {
-	local m
-	for m in "$CACHE/k/$1"/root/lib/modules/* "$CACHE/k/$1"/root/usr/lib/modules/*; do
-		[ -d "$m/kernel" ] && { basename "$m"; return 0; }
-	done
-	return 1
-}
+kver() { unpacked_kver "$CACHE/k/$1/root"; }
 
 # kimage NAME VER: the bootable image (sid: under /usr/lib/modules/VER/)
 kimage() {
@@ -143,12 +144,57 @@ build() {
 # row NAME COMPILER BUILD WARN PASSED FAILED SKIPPED SECONDS
 row() { ROWS+=("$(printf '%-24s %-14s %-7s %5s %6s %6s %7s %5s' "$@")"); }
 
+# vm_row NAME VER COMPILER WARN T0: the row of a lab VM run, from its log
+vm_row() {
+	local vlog=$CACHE/logs/$1$TAG.vm.log p f s
+	# run.sh's own total (host checks, oops scan) and the suite's skips
+	p=$(sed -nE 's/^([0-9]+) passed, [0-9]+ failed$/\1/p' "$vlog" | tail -n 1)
+	f=$(sed -nE 's/^[0-9]+ passed, ([0-9]+) failed$/\1/p' "$vlog" | tail -n 1)
+	s=$(sed -nE 's/.*summary: [0-9]+ passed, [0-9]+ failed, ([0-9]+) skipped.*/\1/p' \
+		"$vlog" | tail -n 1)
+	row "$2" "$3" yes "$4" "${p:--}" "${f:--}" "${s:--}" $(($(date +%s) - $5))
+	if [ "$f" = 0 ] && [ "$4" = 0 ]; then
+		PASSED=$((PASSED + 1))
+	else
+		FAILED=$((FAILED + 1))
+		ROWS+=("    $1: see $CACHE/logs/$1.build.log, $1$TAG.vm.log")
+	fi
+}
+
+# isa_row NAME: another ISA's row (NAME is 6.12-ISA): scripts/isa.sh
+# fetches and builds, tests/vm/run.sh --arch boots it
+isa_row() {
+	local isa=${1#*-} t0 out blog warn ver cc
+	t0=$(date +%s)
+	if ! out=$(bash "$TOP/scripts/isa.sh" build $isa 2> "$CACHE/logs/$1.isa.log"); then
+		blog=$(echo "$out" | head -n 1)
+		row "$1" - no "$(echo "$out" | tail -n 1)" - - - $(($(date +%s) - t0))
+		ROWS+=("    $1: no build: ${blog:-$(tail -n 1 "$CACHE/logs/$1.isa.log")}")
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	blog=$(echo "$out" | head -n 1)
+	warn=$(echo "$out" | tail -n 1)
+	cp "$blog" "$CACHE/logs/$1.build.log"
+	out=$(bash "$TOP/scripts/isa.sh" prepare $isa 2>> "$CACHE/logs/$1.isa.log")
+	ver=$(echo "$out" | sed -n 's/^MODELAB_VM_KVER=//p')
+	cc=$(echo "$out" | sed -n 's/^MODELAB_VM_CC=[^ ]* //p')
+	log "$ver: built with $cc, $warn warnings; booting"
+	MODELAB_VM_DIR=$CACHE/vm-$isa$TAG bash "$TOP/tests/vm/run.sh" --arch $isa \
+		> "$CACHE/logs/$1$TAG.vm.log" 2>&1
+	vm_row "$1" "$ver" "$cc" "$warn" "$t0"
+}
+
 WANT=" $* "
 for spec in $KLIST; do
 	IFS=: read -r name suite flavour <<< "$spec"
 	[ "$WANT" = "  " ] || [ "${WANT/ $name /}" != "$WANT" ] || continue
 	t0=$(date +%s)
 	log "---- $name ($suite) ----"
+	if [ "$flavour" = isa ]; then
+		isa_row "$name"
+		continue
+	fi
 	if ! apt_update "$suite"; then
 		row "$name" - skipped - - - - 0
 		SKIPPED=$((SKIPPED + 1))
@@ -179,22 +225,9 @@ for spec in $KLIST; do
 	log "$ver: built with $CCVER, $WARN warnings; booting"
 	MODELAB_VM_KERNEL=$img MODELAB_VM_MODDIR=$mods MODELAB_VM_KVER=$ver \
 	MODELAB_VM_KO=$CACHE/chroot/$suite/src/$name/modelab.ko \
-	MODELAB_VM_DIR=$CACHE/vm \
-		bash "$TOP/tests/vm/run.sh" > "$CACHE/logs/$name.vm.log" 2>&1
-	# run.sh's own total (host checks, oops scan) and the suite's skips
-	vlog=$CACHE/logs/$name.vm.log
-	p=$(sed -nE 's/^([0-9]+) passed, [0-9]+ failed$/\1/p' "$vlog" | tail -n 1)
-	f=$(sed -nE 's/^[0-9]+ passed, ([0-9]+) failed$/\1/p' "$vlog" | tail -n 1)
-	s=$(sed -nE 's/.*summary: [0-9]+ passed, [0-9]+ failed, ([0-9]+) skipped.*/\1/p' \
-		"$vlog" | tail -n 1)
-	row "$ver" "$CCVER" yes "$WARN" "${p:--}" "${f:--}" "${s:--}" \
-		$(($(date +%s) - t0))
-	if [ "$f" = 0 ] && [ "$WARN" = 0 ]; then
-		PASSED=$((PASSED + 1))
-	else
-		FAILED=$((FAILED + 1))
-		ROWS+=("    $name: see $CACHE/logs/$name.build.log, $name.vm.log")
-	fi
+	MODELAB_VM_DIR=$CACHE/vm$TAG \
+		bash "$TOP/tests/vm/run.sh" > "$CACHE/logs/$name$TAG.vm.log" 2>&1
+	vm_row "$name" "$ver" "$CCVER" "$WARN" "$t0"
 done
 
 echo

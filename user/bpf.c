@@ -80,9 +80,12 @@ static void constant_note(uint32_t field, uint32_t k, char *buf, size_t len)
 	buf[0] = '\0';
 	if (field == offsetof(struct seccomp_data, arch)) {
 		snprintf(buf, len, "  ; %s",
-			 k == AUDIT_ARCH_X86_64 ? "x86-64" :
-			 k == AUDIT_ARCH_I386	? "i386 (int 0x80)" :
-						  "another architecture");
+			 k == AUDIT_ARCH_X86_64	 ? "x86-64" :
+			 k == AUDIT_ARCH_I386	 ? "i386 (int 0x80)" :
+			 k == AUDIT_ARCH_AARCH64 ? "arm64" :
+			 k == AUDIT_ARCH_ARM	 ? "arm (AArch32 compat)" :
+			 k == AUDIT_ARCH_RISCV64 ? "riscv64" :
+						   "another architecture");
 	} else if (field == offsetof(struct seccomp_data, nr)) {
 		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
 							(int)k);
@@ -145,11 +148,20 @@ static void print_insn(FILE *out, const struct sock_filter *f, size_t i,
 	}
 }
 
+void ml_bpf_explain_prog(FILE *out, const void *insns, size_t n)
+{
+	const struct sock_filter *prog = insns;
+	uint32_t field = UINT32_MAX;
+
+	fprintf(out, "# the BPF program: %zu instructions\n", n);
+	for (size_t i = 0; i < n; i++)
+		print_insn(out, &prog[i], i, &field);
+}
+
 int ml_bpf_explain(FILE *out, void *ctx)
 {
 	int fd = memfd_create("modelab-bpf", MFD_CLOEXEC);
 	struct sock_filter *prog;
-	uint32_t field = UINT32_MAX;
 	off_t size;
 
 	if (fd < 0 || seccomp_export_bpf(ctx, fd)) {
@@ -164,10 +176,7 @@ int ml_bpf_explain(FILE *out, void *ctx)
 	close(fd);
 	if (prog == MAP_FAILED)
 		return -1;
-	fprintf(out, "# the BPF program: %zu instructions\n",
-		(size_t)size / sizeof(*prog));
-	for (size_t i = 0; i < (size_t)size / sizeof(*prog); i++)
-		print_insn(out, &prog[i], i, &field);
+	ml_bpf_explain_prog(out, prog, (size_t)size / sizeof(*prog));
 	munmap(prog, (size_t)size);
 	return 0;
 }

@@ -9,31 +9,19 @@
 #ifndef MODELAB_CLOCK_H
 #define MODELAB_CLOCK_H
 
+#include "arch.h"
 #include "modelab.h"
 
-#if defined(__x86_64__)
-/* lfence before: earlier work is done; lfence after: later work waits. */
+#if ML_ARCH_KNOWN
+/* the ISA's own counter, fenced: user/arch.h */
 static inline uint64_t ml_tsc_begin(void)
 {
-	uint32_t lo, hi;
-
-	__asm__ volatile("lfence\n\trdtsc\n\tlfence"
-			 : "=a"(lo), "=d"(hi)
-			 :
-			 : "memory");
-	return ((uint64_t)hi << 32) | lo;
+	return ml_arch_counter_begin();
 }
 
-/* rdtscp waits for earlier instructions; lfence keeps later ones out. */
 static inline uint64_t ml_tsc_end(void)
 {
-	uint32_t lo, hi, aux;
-
-	__asm__ volatile("rdtscp\n\tlfence"
-			 : "=a"(lo), "=d"(hi), "=c"(aux)
-			 :
-			 : "memory");
-	return ((uint64_t)hi << 32) | lo;
+	return ml_arch_counter_end();
 }
 #else
 static inline uint64_t ml_tsc_begin(void)

@@ -40,6 +40,29 @@ int ml_view_ratio(const struct ml_view_interval *a,
 	return 0;
 }
 
+/*
+ * s for a terminal: control characters (C0, DEL, C1) as \xNN, so that a
+ * file's name cannot move the cursor or retitle the window.  (The loader
+ * already refuses them in probe and figure names.)
+ */
+static const char *term_text(char *buf, size_t len, const char *s)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s;
+	     *p && o + 5 < len; p++) {
+		bool c1 = *p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+
+		if (*p >= 0x20 && *p != 0x7f && !c1)
+			buf[o++] = (char)*p;
+		else
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x",
+					      c1 ? *++p : *p);
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 /* A figure of a that b can be set against: timed in both. */
 static const struct ml_view_figure *counterpart(const struct ml_view_figure *f,
 						const struct ml_view_report *b)
@@ -115,8 +138,11 @@ static size_t only_in(FILE *out, enum ml_view_format fmt,
 		if (f->kind != ML_VIEW_TIMED || counterpart(f, y))
 			continue;
 		if (fmt == ML_VIEW_TEXT) {
-			fprintf(out, "%s/%s: only in %c\n", f->probe, f->figure,
-				side);
+			char p[256], g[256];
+
+			fprintf(out, "%s/%s: only in %c\n",
+				term_text(p, sizeof(p), f->probe),
+				term_text(g, sizeof(g), f->figure), side);
 		} else if (fmt == ML_VIEW_CSV) {
 			csv_start(out, a, b, f);
 			fprintf(out, ",,,,,,,,,,only in %c\n", side);
@@ -141,10 +167,15 @@ static void compare_two(FILE *out, enum ml_view_format fmt,
 {
 	size_t both = 0, real = 0, only_a, only_b;
 
-	if (fmt == ML_VIEW_TEXT)
+	if (fmt == ML_VIEW_TEXT) {
+		char pa[1024], pb[1024];
+
 		fprintf(out, "A: %s\nB: %s\n%-44s %11s %11s  %-26s %s\n",
-			a->path, b->path, "figure", "A median ns",
-			"B median ns", "B/A [95% interval]", "verdict");
+			term_text(pa, sizeof(pa), a->path),
+			term_text(pb, sizeof(pb), b->path), "figure",
+			"A median ns", "B median ns", "B/A [95% interval]",
+			"verdict");
+	}
 	if (fmt == ML_VIEW_JSON) {
 		fputs("    {\"a\": ", out);
 		ml_json_string(out, a->path);
@@ -156,7 +187,7 @@ static void compare_two(FILE *out, enum ml_view_format fmt,
 		const struct ml_view_figure *f = &a->figs[i];
 		const struct ml_view_figure *g = counterpart(f, b);
 		struct ml_view_ratio r = {NAN, NAN, NAN, false};
-		char name[160], ratio[64];
+		char name[160], shown[640], ratio[64];
 		const char *v;
 
 		if (!g)
@@ -168,7 +199,8 @@ static void compare_two(FILE *out, enum ml_view_format fmt,
 				 f->figure);
 			snprintf(ratio, sizeof(ratio), "%.3g [%.3g, %.3g]",
 				 r.value, r.low, r.high);
-			fprintf(out, "%-44s %11.4g %11.4g  %-26s %s\n", name,
+			fprintf(out, "%-44s %11.4g %11.4g  %-26s %s\n",
+				term_text(shown, sizeof(shown), name),
 				f->median.value, g->median.value, ratio, v);
 		} else if (fmt == ML_VIEW_CSV) {
 			csv_start(out, a, b, f);

@@ -26,6 +26,40 @@ void ml_csv_field(FILE *out, const char *s)
 }
 
 /*
+ * One line of such a CSV split in place into at most max fields, quotes
+ * undone; returns how many.  The line ends at its newline.
+ */
+int ml_csv_split(char *line, char **field, int max)
+{
+	char *r = line, *w = line;
+	int n = 0;
+
+	while (n < max) {
+		bool quoted = *r == '"';
+
+		field[n++] = w;
+		r += quoted;
+		for (; *r && (quoted || (*r != ',' && *r != '\n' && *r != '\r')); r++) {
+			if (quoted && *r == '"') {
+				if (r[1] != '"') {
+					quoted = false;
+					continue;
+				}
+				r++;
+			}
+			*w++ = *r;
+		}
+		if (*r != ',') {
+			*w = '\0';
+			break;
+		}
+		r++;
+		*w++ = '\0';
+	}
+	return n;
+}
+
+/*
  * The CSV's columns, in order.  New ones go at the end: scripts (the lab
  * VM's importer among them) find columns by name, old ones by position.
  */

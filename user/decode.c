@@ -7,6 +7,7 @@
  * arguments are; any other call keeps its six arguments in hex.
  */
 #define _GNU_SOURCE
+#include "arch.h"
 #include "internal.h"
 
 #include <arpa/inet.h>
@@ -24,8 +25,8 @@
 #define STR_MAX 64		/* characters of a string shown */
 #define ARGV_MAX 8		/* argv entries shown */
 
-/* Kernel values glibc hides or spells differently on x86-64. */
-#define K_O_LARGEFILE 0100000
+/* Kernel values glibc hides or spells differently (user/arch.h). */
+#define K_O_LARGEFILE ML_ARCH_O_LARGEFILE
 #define K_O_TMPFILE 020000000
 
 struct bit {

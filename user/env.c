@@ -9,6 +9,7 @@
  * captured files.
  */
 #define _GNU_SOURCE
+#include "arch.h"
 #include "modelab.h"
 
 #include <dirent.h>
@@ -151,6 +152,39 @@ static void hypervisor_vendor(char *out, size_t len)
 	snprintf(out, len, "unknown hypervisor");
 }
 
+/*
+ * Two ways to run on a CPU this code was not built for, live only:
+ * qemu-user translates our instructions on the host's kernel, whose
+ * /proc/cpuinfo then describes another ISA (no line this ISA's kernel
+ * always writes: user/arch.h); QEMU's virt board (arm64, riscv64)
+ * names itself in the device tree, TCG or KVM alike.
+ */
+static void emulator_or_board(struct ml_env *env, const char *cpuinfo)
+{
+	char compat[256] = "";
+	const char *board;
+	size_t vlen;
+	FILE *f;
+
+	if (!cpuinfo_value(cpuinfo, ML_ARCH_CPUINFO_KEY, &vlen)) {
+		snprintf(env->hypervisor, sizeof(env->hypervisor),
+			 "qemu-user (this /proc/cpuinfo is another ISA's)");
+		return;
+	}
+	f = fopen("/proc/device-tree/compatible", "re");
+	if (!f)
+		return;
+	vlen = fread(compat, 1, sizeof(compat) - 1, f);
+	fclose(f);
+	/* NUL-separated strings: the first is enough */
+	board = !strcmp(compat, "linux,dummy-virt") ? "linux,dummy-virt" :
+		!strcmp(compat, "riscv-virtio")	    ? "riscv-virtio" :
+						      NULL;
+	if (vlen && !*env->hypervisor && board)
+		snprintf(env->hypervisor, sizeof(env->hypervisor),
+			 "QEMU virt board (%s)", board);
+}
+
 static int cmp_vuln(const void *a, const void *b)
 {
 	const struct ml_vuln *x = a, *y = b;
@@ -212,6 +246,8 @@ void ml_env_read(struct ml_env *env, const char *root)
 				hypervisor_vendor(env->hypervisor,
 						  sizeof(env->hypervisor));
 		}
+		if (!*root)
+			emulator_or_board(env, cpuinfo);
 	} else {
 		snprintf(env->cpu_model, sizeof(env->cpu_model), "unknown");
 	}
@@ -242,7 +278,9 @@ void ml_env_read(struct ml_env *env, const char *root)
  */
 bool ml_env_emulated(const struct ml_env *env)
 {
-	if (strstr(env->hypervisor, "TCG"))
+	if (strstr(env->hypervisor, "TCG") ||
+	    strstr(env->hypervisor, "qemu-user") ||
+	    strstr(env->hypervisor, "QEMU virt board"))
 		return true;
 	return strstr(env->cpu_model, "QEMU") &&
 	       !strstr(env->hypervisor, "KVM") &&

@@ -128,26 +128,28 @@ static void environment(FILE *out, const struct ml_view_report *r)
 	fputs(".</p>\n", out);
 }
 
-/* One probe: its summary picture, one row a timed figure, the pictures. */
+/*
+ * One probe (its first timed figure first): its summary picture, one row
+ * a timed figure, the pictures; its figures by their chain (load.c).
+ */
 static void probe_section(FILE *out, const struct ml_view_report *r,
-			  const char *dir, const char *probe)
+			  const char *dir, size_t first)
 {
+	const char *probe = r->figs[first].probe;
 	char stem[256];
 
 	fputs("<h3>", out);
 	ml_html_text(out, probe);
 	fputs("</h3>\n", out);
-	ml_view_stem(stem, sizeof(stem), "summary", probe);
+	ml_view_stem(stem, sizeof(stem), "summary", probe, NULL);
 	picture(out, dir, stem, "medians and their 95% intervals");
 	fputs("<table>\n<tr><th>figure</th><th>what</th><th>median ns</th>"
 	      "<th>95% low</th><th>95% high</th><th>p90</th><th>p99</th>"
 	      "<th>× null syscall</th><th>rounds</th></tr>\n",
 	      out);
-	for (size_t i = 0; i < r->nfigs; i++) {
+	for (size_t i = first; i != ML_VIEW_NONE; i = r->figs[i].next_timed) {
 		const struct ml_view_figure *f = &r->figs[i];
 
-		if (f->kind != ML_VIEW_TIMED || strcmp(f->probe, probe))
-			continue;
 		fputs("<tr>", out);
 		name_cell(out, f);
 		fputs("<td>", out);
@@ -163,12 +165,10 @@ static void probe_section(FILE *out, const struct ml_view_report *r,
 			f->converged ? "" : " (not converged)");
 	}
 	fputs("</table>\n<div class=\"grid\">\n", out);
-	for (size_t i = 0; i < r->nfigs; i++) {
+	for (size_t i = first; i != ML_VIEW_NONE; i = r->figs[i].next_timed) {
 		const struct ml_view_figure *f = &r->figs[i];
 
-		if (f->kind != ML_VIEW_TIMED || strcmp(f->probe, probe))
-			continue;
-		ml_view_stem(stem, sizeof(stem), f->probe, f->figure);
+		ml_view_stem(stem, sizeof(stem), NULL, f->probe, f->figure);
 		fputs("<figure>", out);
 		picture(out, dir, stem, f->figure);
 		fputs("<figcaption>", out);
@@ -188,7 +188,8 @@ static void witnesses(FILE *out, const struct ml_view_report *r,
 	for (size_t i = 0; i < r->nfigs; i++) {
 		if (!ml_view_first_timed(r, i))
 			continue; /* witness pictures are drawn per probe timed */
-		ml_view_stem(stem, sizeof(stem), "witnesses", r->figs[i].probe);
+		ml_view_stem(stem, sizeof(stem), "witnesses", r->figs[i].probe,
+			     NULL);
 		picture(out, dir, stem, "witness counts per op");
 	}
 	fputs("<h3 id=\"labvm\">The kernel's own counts (modelab.ko)</h3>\n"
@@ -255,9 +256,11 @@ static void claims(FILE *out, const struct ml_view_report *r)
 			continue;
 		fputs("<h3>", out);
 		full_name(out, f);
+		/* verified only when the report says true (-1: it did not) */
 		fprintf(out, ": <span class=\"%s\">%s</span></h3>\n<p>",
-			f->verified ? "held" : "not",
-			f->verified ? "verified" : "not verified");
+			f->verified == 1 ? "held" : f->verified == 0 ? "not" : "",
+			f->verified == 1 ? "verified" :
+			f->verified == 0 ? "not verified" : "not checked");
 		ml_html_text(out, f->what);
 		ml_html_text(out, f->verify_error ? ": " : "");
 		ml_html_text(out, f->verify_error);
@@ -285,8 +288,8 @@ static void not_measured(FILE *out, const struct ml_view_report *r)
 	fputs("</table>\n", out);
 }
 
-static void page(FILE *out, const struct ml_view_report *r,
-		 const struct ml_view_report *other, const char *dir)
+void ml_html_page(FILE *out, const struct ml_view_report *r,
+		  const struct ml_view_report *other, const char *dir)
 {
 	fprintf(out,
 		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
@@ -311,7 +314,7 @@ static void page(FILE *out, const struct ml_view_report *r,
 	      out);
 	for (size_t i = 0; i < r->nfigs; i++)
 		if (ml_view_first_timed(r, i))
-			probe_section(out, r, dir, r->figs[i].probe);
+			probe_section(out, r, dir, i);
 	witnesses(out, r, dir);
 	claims(out, r);
 	not_measured(out, r);
@@ -367,7 +370,8 @@ int ml_report_main(int argc, char **argv)
 			err[0] ? err : strerror(errno));
 	out = strcmp(outpath, "-") ? fopen(outpath, "w") : stdout;
 	if (out) {
-		page(out, &r, with ? &other : NULL, pictures < 0 ? NULL : dir);
+		ml_html_page(out, &r, with ? &other : NULL,
+			     pictures < 0 ? NULL : dir);
 		if (out != stdout ? fclose(out) : fflush(out))
 			out = NULL;
 	}

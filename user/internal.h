@@ -31,6 +31,8 @@ void ml_report_csv(FILE *out, const struct ml_report *r);
 void ml_report_summary(FILE *out, const struct ml_report *r, double seconds);
 /* csv.c: one field, quoted as RFC 4180 asks when it must be. */
 void ml_csv_field(FILE *out, const char *s);
+/* csv.c: a line of such a CSV split in place into fields, unquoted. */
+int ml_csv_split(char *line, char **field, int max);
 
 /* cleanup.c: installed by ml_main (kernel: restore /proc/modelab too). */
 void ml_cleanup_install(bool kernel);
@@ -66,5 +68,49 @@ struct ml_notif_mem {
 };
 ssize_t ml_notif_mem_read(void *cookie, uint64_t addr, void *buf,
 			  size_t len);
+
+/*
+ * jail.c: who the sandboxed command is.  caps: --caps; uid, gid: who it
+ * is on the host (ML_NOBODY when root runs modelab, unless --user); userns:
+ * root in a user namespace of its own mapped to uid; landlock: a domain
+ * of its own where the kernel has Landlock.
+ */
+#define ML_NOBODY 65534
+struct ml_jail {
+	uint64_t caps;
+	uid_t uid;
+	gid_t gid;
+	bool userns, landlock;
+};
+/* The choice ml_sandbox_caps() answers for. */
+void ml_jail_choose(const struct ml_jail *j);
+int ml_user_parse(const char *s, uid_t *uid, gid_t *gid, char *err,
+		  size_t len);
+/* In the child: capabilities, uid (switch_uid), no_new_privs, Landlock. */
+int ml_jail_enter(const struct ml_jail *j, bool switch_uid);
+/* pid's ("self" or a number) user namespace maps 0 to uid and gid. */
+int ml_jail_map(const char *pid, uid_t uid, gid_t gid);
+/* PID 1 of --isolate: a /proc of its own, /proc/sys and /sys read-only. */
+int ml_jail_mounts(void);
+
+/*
+ * guard.c: a filter with modelab's own rules in front (refusals of a new
+ * listener, of tracing seccomp stops, TIOCSTI, new user namespaces), as
+ * one program, and whether it needs a supervisor (it returns USER_NOTIF)
+ * or SECCOMP_FILTER_FLAG_LOG.  info (may be NULL): calls newer than
+ * libseccomp a profile refuses, refused by number.
+ */
+struct ml_filter {
+	void *insns;		/* struct sock_filter[n] */
+	size_t n;
+	bool notify, log;
+};
+int ml_guard_build(void *main_ctx, const struct ml_profile_info *info,
+		   struct ml_filter *f, char *err, size_t len);
+void ml_guard_free(struct ml_filter *f);
+/* Loads it (no_new_privs first): the listener's descriptor, 0, or -1. */
+int ml_guard_load(const struct ml_filter *f);
+/* Prints the guard's rules as libseccomp's pseudo code. */
+int ml_guard_explain(FILE *out, void *main_ctx);
 
 #endif /* MODELAB_INTERNAL_H */

@@ -4,7 +4,8 @@
  *
  * The format is documented in README.md and kept stable by the module;
  * this is the one place in user space that parses it.  Rows are found by
- * name, so a newer module with more rows still parses.  `modelab kernel
+ * name, so a newer module with more rows still parses; a row the module
+ * cannot count on this ISA reads "n/a" and is marked unavailable.  `modelab kernel
  * COMMAND` writes one command; a refusal names the command, the errno and
  * the commands the module accepts (/proc/modelab-help).
  */
@@ -70,6 +71,25 @@ static int last_number(const char *p, const char *eol, uint64_t *v)
 	errno = 0;
 	*v = strtoull(start, &end, 10);
 	return errno || end != eol ? -1 : 0;
+}
+
+/* A row the module cannot count on this ISA: "n/a" in every column. */
+static bool not_available(const char *p, const char *eol)
+{
+	bool any = false;
+
+	while (p < eol) {
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == eol)
+			break;
+		if (eol - p < 3 || strncmp(p, "n/a", 3) ||
+		    (p + 3 < eol && p[3] != ' ' && p[3] != '\t'))
+			return false;
+		any = true;
+		p += 3;
+	}
+	return any;
 }
 
 /* The CPU columns of a table row, up to ML_K_MAX_CPUS of them. */
@@ -138,6 +158,12 @@ int ml_kernel_parse(const char *text, struct ml_kcounts *k)
 			section = WATCHED;
 		} else if (section != HEADER &&
 			   (idx = row_index(line, wlen)) >= 0) {
+			if (not_available(line + wlen, eol)) {
+				k->unavailable[idx] = true;
+				rows += section == PERCPU;
+				line = *eol ? eol + 1 : NULL;
+				continue;
+			}
 			if (last_number(line + wlen, eol, &v))
 				return -1;
 			if (section == PERCPU) {

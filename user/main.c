@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "isa.h"
 #include "view.h"
 
 #include <errno.h>
@@ -412,6 +413,8 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 		return ml_sandbox_main(argc - 1, argv + 1);
 	if (!single_probe && argc > 1 && !strcmp(argv[1], "kernel"))
 		return ml_kernel_main(argc - 1, argv + 1);
+	if (!single_probe && argc > 1 && !strcmp(argv[1], "isa"))
+		return ml_isa_main(argc - 1, argv + 1);
 	/* so do the commands that read a JSON report back (view.h) */
 	if (!single_probe && argc > 1 && !strcmp(argv[1], "plot"))
 		return ml_plot_main(argc - 1, argv + 1);

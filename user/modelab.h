@@ -31,6 +31,7 @@ struct ml_clock {
 	enum ml_clock_kind kind;	/* never AUTO once initialised */
 	bool tsc_invariant;		/* what CPUID says, whatever kind is used */
 	double ticks_per_ns;		/* 1.0 for MONOTONIC */
+	const char *rate_from;		/* the rate's source; NULL: calibrated */
 };
 
 /*
@@ -416,6 +417,7 @@ struct ml_kcounts {
 	uint64_t percpu[ML_K_NROWS][ML_K_MAX_CPUS];
 	uint64_t total[ML_K_NROWS];	/* summed over CPUs */
 	uint64_t watched[ML_K_NROWS];	/* the watched process */
+	bool unavailable[ML_K_NROWS];	/* "n/a": not countable on this ISA */
 };
 
 const char *ml_kernel_row_name(enum ml_krow row);
@@ -515,7 +517,22 @@ struct ml_profile_info {
 	size_t rules_split;	/* two comparisons on one argument: one rule each */
 	size_t arches_ignored;	/* architectures libseccomp does not know */
 	size_t bpf_insns;	/* the program's length, in instructions */
+	/* the names libseccomp did not know, the first of them comma-separated */
+	char unknown_list[160];
+	/* of those, the ones refused by number (ml_syscall_newer): at most 32 */
+	size_t numbered;
+	struct {
+		int nr;
+		uint32_t action;
+	} by_number[32];
 };
+
+/*
+ * guard.c: the number of a system call newer than Linux 5.0 by its name,
+ * for a libseccomp too old to know it (every architecture numbers those
+ * alike since 5.1, from 424); -1 for any other name.
+ */
+int ml_syscall_newer(const char *name);
 
 /*
  * The capabilities includes/excludes.caps are checked against (a bit per
@@ -561,6 +578,8 @@ void *ml_profile_load_caps(const char *path, uint64_t caps,
 
 /* Prints the program libseccomp generated, one instruction a line. */
 int ml_bpf_explain(FILE *out, void *ctx);
+/* The same for a program of n struct sock_filter instructions. */
+void ml_bpf_explain_prog(FILE *out, const void *insns, size_t n);
 
 /* ---- sandbox.c: `modelab sandbox` --------------------------------------- */
 

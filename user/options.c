@@ -7,6 +7,7 @@
  * stderr), and the unit tests can check every message.
  */
 #define _GNU_SOURCE
+#include "arch.h"
 #include "modelab.h"
 
 #include <errno.h>
@@ -53,7 +54,7 @@ static const char options_text[] =
 	"  --quick           short run, about 50 ms a figure\n"
 	"  --time SECONDS    time budget per figure (default 0.4)\n"
 	"  --cpu N           pin to CPU N (default: the CPU it starts on)\n"
-	"  --clock tsc|monotonic  force the time base (default: TSC if invariant)\n"
+	"  --clock " ML_ARCH_COUNTER "|monotonic  force the time base (default: " ML_ARCH_COUNTER_LABEL " if invariant)\n"
 	"  --histogram       draw each figure's histogram\n"
 	"  --no-kernel       ignore /proc/modelab even when it is there\n"
 	"  --kernel-counts FILE  the kernel's counts from a CSV report taken\n"
@@ -97,8 +98,10 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 			"                    the report as one self-contained HTML page\n"
 			"  compare A.json B.json [C.json...] [--json|--csv]\n"
 			"                    medians side by side, B/A and whether it is real\n"
+			"  isa [--table FACTS[,COUNTS.csv]...]  this ISA's boundary,\n"
+			"                    observed; or several side by side (make isas)\n"
 			"  help [COMMAND]    this text, or one command's (run, list, env,\n"
-			"                    sandbox, kernel, plot, report, compare)\n"
+			"                    sandbox, kernel, plot, report, compare, isa)\n"
 			"  version           print the version\n",
 			prog);
 	fputs(options_text, out);
@@ -109,7 +112,8 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 }
 
 static const char *const topics[] = { "run",	"list",	  "env",    "sandbox",
-				       "kernel", "plot",  "report", "compare" };
+				       "kernel", "plot",  "report", "compare",
+				       "isa" };
 
 static bool is_topic(const char *word)
 {
@@ -127,6 +131,7 @@ static const char plot_help[] =
 	"a figure's times with its median, the median's 95% interval and p99\n"
 	"marked; summary-PROBE, the probe's medians on a log axis with their\n"
 	"intervals; witnesses-PROBE, what one op caused in the witness pass.\n"
+	"At most 150 pictures, a summary showing a probe's first 60 figures.\n"
 	"'modelab run --plot DIR' does the same for the run it makes.\n"
 	"Exit status: 0; 1 when gnuplot fails; 2 on bad input.\n";
 static const char report_help[] =
@@ -190,6 +195,17 @@ int ml_command_help(FILE *out, const char *command)
 		fputs(report_help, out);
 	} else if (!strcmp(command, "compare")) {
 		fputs(compare_help, out);
+	} else if (!strcmp(command, "isa")) {
+		fputs("usage: modelab isa [--table FACTS[,COUNTS.csv]...]\n"
+		      "Observe this machine's ISA at the kernel boundary: the\n"
+		      "instruction that enters the kernel and the numbers the\n"
+		      "kernel saw (ptrace), the vDSO's calls and whether they\n"
+		      "enter the kernel, what a / 0, the illegal instruction,\n"
+		      "the breakpoint and an unaligned load do, the 32-bit\n"
+		      "doors.  --table sets such outputs side by side, each\n"
+		      "with the CSV of 'modelab run --csv' from the same machine\n"
+		      "if given (make isas: docs/isas.md).\n",
+		      out);
 	} else if (!strcmp(command, "kernel")) {
 		fputs("usage: modelab kernel [COMMAND [ARG...]]\n"
 		      "Write COMMAND ARG... to /proc/modelab in one write (root\n"
@@ -243,6 +259,23 @@ static int parse_command(const char *word, enum ml_command *cmd)
 	return -1;
 }
 
+/*
+ * What getopt_long refused, named as given.  Its optopt is the option's
+ * code: for "--json=1" (a value to an option that takes none) that is
+ * OPT_JSON, 256, no character; for "-x" the character.
+ */
+static int unknown_option(const char *arg, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!strncmp(arg, "--", 2) && optopt && eq)
+		return ml_errorf(err, errlen, "option '%.*s' takes no value",
+				 (int)(eq - arg), arg);
+	if (!strncmp(arg, "--", 2) || !optopt || optopt >= 256)
+		return ml_errorf(err, errlen, "unknown option '%s'", arg);
+	return ml_errorf(err, errlen, "unknown option '-%c'", optopt);
+}
+
 int ml_parse_options(int argc, char **argv, bool single_probe,
 		     struct ml_options *o, char *err, size_t errlen)
 {
@@ -294,13 +327,16 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 					    optarg);
 			break;
 		case OPT_CLOCK:
-			if (!strcmp(optarg, "tsc"))
+			/* the ISA's counter (tsc, cntvct, rdtime) */
+			if (!strcmp(optarg, ML_ARCH_COUNTER) ||
+			    !strcmp(optarg, "counter"))
 				o->clock = ML_CLOCK_TSC;
 			else if (!strcmp(optarg, "monotonic"))
 				o->clock = ML_CLOCK_MONOTONIC;
 			else
 				return ml_errorf(err, errlen,
-					    "--clock: '%s' is not tsc or monotonic",
+					    "--clock: '%s' is not " ML_ARCH_COUNTER
+					    " or monotonic",
 					    optarg);
 			break;
 		case 'h':
@@ -320,11 +356,7 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			return ml_errorf(err, errlen, "option '%s' needs a value",
 				    argv[optind - 1]);
 		default:
-			if (optopt)
-				return ml_errorf(err, errlen, "unknown option '-%c'",
-					    optopt);
-			return ml_errorf(err, errlen, "unknown option '%s'",
-				    argv[optind - 1]);
+			return unknown_option(argv[optind - 1], err, errlen);
 		}
 	}
 	if (json && csv)
@@ -340,7 +372,7 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 			   !o->nselect) {
 			if (!is_topic(argv[i]))
 				return ml_errorf(err, errlen,
-					    "help: unknown command '%s' (run, list, env, sandbox, kernel, plot, report, compare)",
+					    "help: unknown command '%s' (run, list, env, sandbox, kernel, plot, report, compare, isa)",
 					    argv[i]);
 			o->select[o->nselect++] = argv[i];
 		} else if (single_probe || (o->command != ML_CMD_RUN &&

@@ -20,33 +20,58 @@
 #include <unistd.h>
 
 #define GNUPLOT_DEADLINE_S 300
+/*
+ * Bounds, so that a report of 40,000 figures is drawn in seconds: at most
+ * this many pictures (each an SVG and a PNG; a full run draws 131), and a
+ * probe's summary shows its first ML_PLOT_MAX_SUMMARY figures.
+ */
+#define ML_PLOT_MAX_PICTURES 150
+#define ML_PLOT_MAX_SUMMARY 60
 #define INK "'#4d4d4d'"
 #define MEDIAN_INK "'#b2182b'"
 #define CI_INK "'#f4a582'"
 #define P99_INK "'#2166ac'"
 
+/* Text longer than this is cut in a picture (at a character's start). */
+#define GP_MAX_TEXT 160
+
 /*
- * Text from the report into the script, in quotes (single for a string,
- * double for a datablock's word): a line break or that quote would end it
- * and let the report write gnuplot commands.
+ * Text from the report into the script.  In a command, single-quoted
+ * pieces, where nothing is special (a double-quoted string would run a
+ * `command` in backquotes), each ' as the expression ' . "'" . ' (the
+ * doubled '' escape fails at a string's start: '''x' is '' then x, and
+ * gnuplot stops).  In a datablock (data, where nothing is substituted) a
+ * word in double quotes with '"' as '\''.  Control characters are spaces
+ * either way: a line break would end the line and let the report write
+ * gnuplot commands.
  */
-static void gp_quoted(FILE *gp, const char *s, char quote)
+static void gp_quoted(FILE *gp, const char *s, bool data)
 {
+	const char *end = s + strlen(s);
+	char quote = data ? '"' : '\'';
+
+	if (end - s > GP_MAX_TEXT) {
+		end = s + GP_MAX_TEXT;
+		while (end > s && (*end & 0xc0) == 0x80)
+			end--;	/* not inside a UTF-8 sequence */
+	}
 	fputc(quote, gp);
-	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r')
+	for (; s < end; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			fputc(' ', gp);
-		else if (*s == quote && quote == '\'')
-			fputs("''", gp); /* gnuplot's escape */
+		else if (*s == '"' && data)
+			fputc('\'', gp);
+		else if (*s == '\'' && !data)
+			fputs("' . \"'\" . '", gp);
 		else
-			fputc(*s == quote ? '\'' : *s, gp);
+			fputc(*s, gp);
 	}
 	fputc(quote, gp);
 }
 
 static void gp_str(FILE *gp, const char *s)
 {
-	gp_quoted(gp, s, '\'');
+	gp_quoted(gp, s, false);
 }
 
 /*
@@ -61,7 +86,7 @@ static int emit(FILE *gp, const char *dir, const char *stem, int width,
 			"set terminal %s size %d,%d font 'sans,%d' noenhanced "
 			"background '#ffffff'\nset output ",
 			png ? "pngcairo" : "svg", width, height, png ? 10 : 12);
-		gp_quoted(gp, dir, '\'');
+		gp_str(gp, dir);
 		fprintf(gp, " . '/%s.%s'\n%s\nunset output\n", stem,
 			png ? "png" : "svg", png ? "replot" : "eval plotcmd");
 	}
@@ -113,42 +138,54 @@ static int figure_picture(FILE *gp, const char *dir,
 		" lw 2 title 'p99 %.4g ns'\"\n",
 		f->hist_width * 0.9, f->above, f->median.value, f->median.low,
 		f->median.high, f->p99);
-	ml_view_stem(stem, sizeof(stem), f->probe, f->figure);
+	ml_view_stem(stem, sizeof(stem), NULL, f->probe, f->figure);
 	return emit(gp, dir, stem, 800, 450);
 }
 
-/* Each timed figure of probe: its median and interval, on a log axis. */
+/*
+ * Each timed figure of a probe (from its first): its median and interval,
+ * on a log axis when every one is above 0 (log of 0 would leave gnuplot
+ * nothing to draw, and it would stop).
+ */
 static int summary_picture(FILE *gp, const char *dir,
-			   const struct ml_view_report *r, const char *probe)
+			   const struct ml_view_report *r, size_t first)
 {
+	const char *probe = r->figs[first].probe;
+	bool positive = true;
 	char stem[256];
-	size_t n = 0;
+	size_t n = 0, all = 0;
 
+	for (size_t i = first; i != ML_VIEW_NONE; i = r->figs[i].next_timed)
+		all++;
 	fputs("reset\n$s << EOD\n", gp);
-	for (size_t i = 0; i < r->nfigs; i++) {
+	for (size_t i = first; i != ML_VIEW_NONE && n < ML_PLOT_MAX_SUMMARY;
+	     i = r->figs[i].next_timed) {
 		const struct ml_view_figure *f = &r->figs[i];
 
-		if (f->kind != ML_VIEW_TIMED || strcmp(f->probe, probe))
-			continue;
+		positive &= f->median.value > 0 &&
+			    !(f->median.low <= 0) && !(f->median.high <= 0);
 		fprintf(gp, "%zu %.6g %.6g %.6g ", n++, f->median.value,
 			isfinite(f->median.low) ? f->median.low
 						: f->median.value,
 			isfinite(f->median.high) ? f->median.high
 						 : f->median.value);
-		gp_quoted(gp, f->figure, '"');
+		gp_quoted(gp, f->figure, true);
 		fputc('\n', gp);
 	}
 	fputs("EOD\nset title ", gp);
 	gp_str(gp, probe);
+	if (all > n)
+		fprintf(gp, " . ' (the first %zu figures of %zu)'", n, all);
 	fprintf(gp,
-		"\nset logscale y\nset ylabel 'median ns per op (log)'\n"
-		"set grid ytics mytics\nset xrange [-0.7:%zu.7]\n"
+		"\n%s\nset grid ytics mytics\nset xrange [-0.7:%zu.7]\n"
 		"set xtics rotate by -45 left\nset bmargin 10\nset rmargin 12\n"
 		"set key top left\n"
 		"plotcmd = \"plot $s using 1:2:3:4:xtic(5) with yerrorbars pt "
 		"7 lc rgb " MEDIAN_INK " title 'median, 95%% interval'\"\n",
+		positive ? "set logscale y\nset ylabel 'median ns per op (log)'" :
+			   "set ylabel 'median ns per op'",
 		n - 1);
-	ml_view_stem(stem, sizeof(stem), "summary", probe);
+	ml_view_stem(stem, sizeof(stem), "summary", probe, NULL);
 	return emit(gp, dir, stem, n > 20 ? 1200 : 800, 520);
 }
 
@@ -171,27 +208,21 @@ static bool has_witness(const struct ml_view_figure *f)
  * of counts per op, darker for more (log).  0 when no figure has any.
  */
 static int witness_picture(FILE *gp, const char *dir,
-			   const struct ml_view_report *r, const char *probe)
+			   const struct ml_view_report *r, size_t first)
 {
+	const char *probe = r->figs[first].probe;
 	bool column[ML_VIEW_NWITNESS] = {false};
 	size_t rows = 0, cols = 0;
 	char stem[256];
 
-	for (size_t i = 0; i < r->nfigs; i++) {
-		const struct ml_view_figure *f = &r->figs[i];
-
-		for (size_t w = 0;
-		     !strcmp(f->probe, probe) && f->kind == ML_VIEW_TIMED &&
-		     w < ML_VIEW_NWITNESS;
-		     w++)
-			column[w] |= isfinite(f->witness[w]);
-	}
+	for (size_t i = first; i != ML_VIEW_NONE; i = r->figs[i].next_timed)
+		for (size_t w = 0; w < ML_VIEW_NWITNESS; w++)
+			column[w] |= isfinite(r->figs[i].witness[w]);
 	fputs("reset\n$w << EOD\n", gp);
-	for (size_t i = 0; i < r->nfigs; i++) {
+	for (size_t i = first; i != ML_VIEW_NONE; i = r->figs[i].next_timed) {
 		const struct ml_view_figure *f = &r->figs[i];
 
-		if (strcmp(f->probe, probe) || f->kind != ML_VIEW_TIMED ||
-		    !has_witness(f))
+		if (!has_witness(f))
 			continue;
 		for (size_t w = 0, c = 0; w < ML_VIEW_NWITNESS; w++) {
 			if (!column[w])
@@ -217,11 +248,10 @@ static int witness_picture(FILE *gp, const char *dir,
 		}
 	fputs(") rotate by -30 left\nset ytics (", gp);
 	rows = 0;
-	for (size_t i = 0; i < r->nfigs; i++) {
+	for (size_t i = first; i != ML_VIEW_NONE; i = r->figs[i].next_timed) {
 		const struct ml_view_figure *f = &r->figs[i];
 
-		if (strcmp(f->probe, probe) || f->kind != ML_VIEW_TIMED ||
-		    !has_witness(f))
+		if (!has_witness(f))
 			continue;
 		fputs(rows ? ", " : "", gp);
 		gp_str(gp, f->figure);
@@ -239,7 +269,7 @@ static int witness_picture(FILE *gp, const char *dir,
 		"fc palette fs solid, "
 		"$w using 1:2:4 with labels\"\n",
 		cols - 1, rows - 1);
-	ml_view_stem(stem, sizeof(stem), "witnesses", probe);
+	ml_view_stem(stem, sizeof(stem), "witnesses", probe, NULL);
 	return emit(gp, dir, stem, 160 + 110 * (int)cols, 160 + 24 * (int)rows);
 }
 
@@ -269,11 +299,31 @@ static int run_gnuplot(const char *script, char *err, size_t errlen)
 	return 0;
 }
 
+int ml_plot_script(FILE *gp, const struct ml_view_report *r, const char *dir)
+{
+	int total = 0;
+
+	fputs("set encoding utf8\n", gp);
+	for (size_t i = 0; i < r->nfigs; i++) {
+		const struct ml_view_figure *f = &r->figs[i];
+
+		if (f->kind != ML_VIEW_TIMED)
+			continue;
+		if (f->nbuckets && total < 2 * ML_PLOT_MAX_PICTURES)
+			total += figure_picture(gp, dir, f);
+		if (ml_view_first_timed(r, i) &&
+		    total < 2 * ML_PLOT_MAX_PICTURES - 2)
+			total += summary_picture(gp, dir, r, i) +
+				 witness_picture(gp, dir, r, i);
+	}
+	return total;
+}
+
 int ml_plot(const struct ml_view_report *r, const char *dir, char *err,
 	    size_t errlen)
 {
 	char script[1024];
-	int total = 0;
+	int total;
 	FILE *gp;
 
 	if (mkdir(dir, 0777) && errno != EEXIST)
@@ -285,18 +335,7 @@ int ml_plot(const struct ml_view_report *r, const char *dir, char *err,
 		return ml_errorf(err, errlen,
 				 "cannot write a scratch file in %s: %s",
 				 ml_scratch_base(), strerror(errno));
-	fputs("set encoding utf8\n", gp);
-	for (size_t i = 0; i < r->nfigs; i++) {
-		const struct ml_view_figure *f = &r->figs[i];
-
-		if (f->kind != ML_VIEW_TIMED)
-			continue;
-		if (f->nbuckets)
-			total += figure_picture(gp, dir, f);
-		if (ml_view_first_timed(r, i))
-			total += summary_picture(gp, dir, r, f->probe) +
-				 witness_picture(gp, dir, r, f->probe);
-	}
+	total = ml_plot_script(gp, r, dir);
 	if (fclose(gp))
 		return ml_errorf(err, errlen,
 				 "cannot write the plot script: %s",

@@ -6,7 +6,9 @@
  * error is one line naming the field at fault.
  */
 #define _GNU_SOURCE
+#include "arch.h"
 #include "profile.h"
+#include "jsonread.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -72,7 +74,11 @@ static int want_type(struct json_object *v, enum json_type t,
 	return ml_errorf(p->err, p->len, "profile: %s: expected %s", where, what);
 }
 
-/* An array whose every element is a string; null counts as empty. */
+/*
+ * An array whose every element is a string; null counts as empty.  Each
+ * is a name (a syscall, flag, architecture, capability), so a control
+ * character in one is refused, not looked up.
+ */
 static int want_strings(struct json_object *v, const char *where,
 			struct profile_ctx *p)
 {
@@ -83,10 +89,15 @@ static int want_strings(struct json_object *v, const char *where,
 	if (want_type(v, json_type_array, where, "an array", p))
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		struct json_object *s = json_object_array_get_idx(v, i);
+
 		snprintf(at, sizeof(at), "%s[%zu]", where, i);
-		if (want_type(json_object_array_get_idx(v, i), json_type_string,
-			      at, "a string", p))
+		if (want_type(s, json_type_string, at, "a string", p))
 			return -1;
+		if (ml_json_has_control(json_object_get_string(s)))
+			return ml_errorf(p->err, p->len,
+					 "profile: %s: a control character in a name",
+					 at);
 	}
 	return 0;
 }
@@ -119,12 +130,15 @@ static int parse_action(struct json_object *v, const char *where,
  * ERRNO and TRACE carry a number: errnoRet (defaultErrnoRet for the
  * default action), else EPERM, as crun and the runtime spec say: a rule's
  * ERRNO without errnoRet is EPERM whatever defaultErrnoRet is.  crun
- * refuses the number beside any other action; so do we.
+ * refuses the number beside any other action; so do we.  TRACE becomes
+ * ERRNO(ENOSYS), what a call gets when no tracer is attached.
  */
 static int with_data(uint32_t action, const char *name, struct json_object *ret,
 		     const char *where, uint32_t *out, struct profile_ctx *p)
 {
 	bool takes = action == SCMP_ACT_ERRNO(0) || action == SCMP_ACT_TRACE(0);
+	/* libseccomp's range: an errno below MAX_ERRNO, a 16-bit trace code */
+	int64_t most = action == SCMP_ACT_ERRNO(0) ? 4094 : 65535;
 	uint32_t data = EPERM;
 
 	if (ret) {
@@ -137,16 +151,22 @@ static int with_data(uint32_t action, const char *name, struct json_object *ret,
 				    "profile: %s: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a number, not %s",
 				    where, name);
 		v = json_object_get_int64(ret);
-		if (v < 0 || v > 4095)
+		if (v < 0 || v > most)
 			return ml_errorf(p->err, p->len,
-				    "profile: %s: %lld is out of range (0 to 4095)",
-				    where, (long long)v);
+				    "profile: %s: %s is out of range (0 to %lld)",
+				    where, json_object_get_string(ret),
+				    (long long)most);
 		data = (uint32_t)v;
 	}
 	if (action == SCMP_ACT_ERRNO(0))
 		*out = SCMP_ACT_ERRNO(data);
 	else if (action == SCMP_ACT_TRACE(0))
-		*out = SCMP_ACT_TRACE(data);
+		/*
+		 * With no tracer attached TRACE gives ENOSYS, but the command
+		 * could attach one of its own (a child it traces), and a
+		 * traced call runs: so ENOSYS, always (docs/sandbox.md).
+		 */
+		*out = SCMP_ACT_ERRNO(ENOSYS);
 	else
 		*out = action;
 	return 0;
@@ -156,8 +176,6 @@ static int with_data(uint32_t action, const char *name, struct json_object *ret,
 static int caps_match(struct json_object *v, const char *where, bool all,
 		      bool *out, struct profile_ctx *p)
 {
-	char at[256];
-
 	if (want_strings(v, where, p))
 		return -1;
 	*out = all;
@@ -167,11 +185,9 @@ static int caps_match(struct json_object *v, const char *where, bool all,
 		int cap = ml_cap_parse(s);
 		bool held;
 
-		snprintf(at, sizeof(at), "%s[%zu]", where, i);
-		if (cap < 0)
-			return ml_errorf(p->err, p->len,
-				    "profile: %s: unknown capability '%s'", at, s);
-		held = (p->caps >> cap) & 1;
+		/* one we do not know is one the command lacks, as moby
+		 * and crun take it (a newer kernel's, or a typo) */
+		held = cap >= 0 && ((p->caps >> cap) & 1);
 		if (all && !held)
 			*out = false;
 		if (!all && held)
@@ -180,15 +196,26 @@ static int caps_match(struct json_object *v, const char *where, bool all,
 	return 0;
 }
 
-/* moby's kernel.ParseRelease: "5.8", "5.8.3", "4.15-rc1"; -1 when not N.N */
 /*
  * moby's parseRelease: "kernel.major" only, so that 3.12.25-gentoo and
- * 3.12-1-amd64 are the same 3.12; anything after is ignored.
+ * 3.12-1-amd64 are the same 3.12; anything after is ignored.  Each a
+ * number of at most 9 digits: sscanf's %d would wrap 4294967301 to 5.
  */
 static int parse_release(const char *s, int v[2])
 {
-	v[0] = v[1] = 0;
-	return sscanf(s, "%d.%d", &v[0], &v[1]) == 2 ? 0 : -1;
+	for (int i = 0; i < 2; i++) {
+		int n = 0;
+
+		v[i] = 0;
+		while (*s >= '0' && *s <= '9' && n < 10) {
+			v[i] = n < 9 ? v[i] * 10 + (*s - '0') : -1;
+			s++;
+			n++;
+		}
+		if (!n || n > 9 || (i == 0 && *s++ != '.'))
+			return v[0] = v[1] = 0, -1;
+	}
+	return 0;
 }
 
 /* moby's kernelGreaterEqualThan: the running kernel is at least v. */
@@ -210,7 +237,7 @@ static int kernel_at_least(struct json_object *v, const char *where, bool *out,
 
 /*
  * Docker's includes/excludes (moby's setupSeccomp): a rule is dropped when
- * excludes names our architecture ("amd64", Go's name), any capability in
+ * excludes names our architecture (Go's name: "amd64", "arm64", "riscv64"), any capability in
  * the set, or a minKernel the running kernel reaches; or when includes
  * names architectures without ours, a capability not in the set, or a
  * minKernel newer than the running kernel.
@@ -240,7 +267,7 @@ static int condition(struct json_object *rule, const char *key,
 		for (size_t i = 0; i < length_of(v); i++)
 			ours |= !strcmp(json_object_get_string(
 						json_object_array_get_idx(v, i)),
-					"amd64");
+					ML_ARCH_GO_NAME);
 		if (length_of(v) && ours != inc)
 			*keep = false;
 	}
@@ -344,6 +371,30 @@ static int parse_args(struct json_object *args, const char *where,
 	return 0;
 }
 
+/*
+ * A name libseccomp does not know: counted and listed (sandbox.c warns
+ * before the command runs).  A refusal of a call newer than Linux 5.0 is
+ * kept by number for guard.c, so that it is refused all the same.
+ */
+static void unknown_name(const char *s, uint32_t action,
+			 struct profile_ctx *p)
+{
+	struct ml_profile_info *info = p->info;
+	size_t used = strlen(info->unknown_list);
+	uint32_t kind = action & 0xffff0000U;	/* SECCOMP_RET_ACTION_FULL */
+	int nr = ml_syscall_newer(s);
+
+	info->names_unknown++;
+	snprintf(info->unknown_list + used, sizeof(info->unknown_list) - used,
+		 "%s%s", used ? ", " : "", s);
+	if (nr >= 0 && info->numbered < ML_ARRAY_SIZE(info->by_number) &&
+	    (kind == SCMP_ACT_ERRNO(0) || kind == SCMP_ACT_TRAP ||
+	     kind == SCMP_ACT_KILL || kind == SCMP_ACT_KILL_PROCESS)) {
+		info->by_number[info->numbered].nr = nr;
+		info->by_number[info->numbered++].action = action;
+	}
+}
+
 static int parse_rule(struct json_object *rule, size_t i, struct profile_ctx *p)
 {
 	static const char *const keys[] = { "names", "name", "action",
@@ -408,7 +459,7 @@ static int parse_rule(struct json_object *rule, size_t i, struct profile_ctx *p)
 		nr = seccomp_syscall_resolve_name(s);
 		if (nr == __NR_SCMP_ERROR) {
 			/* profiles name calls newer than our libseccomp */
-			p->info->names_unknown++;
+			unknown_name(s, action, p);
 			continue;
 		}
 		if (action == p->def_action) {
@@ -506,11 +557,17 @@ static int parse_arches(struct json_object *root, struct profile_ctx *p)
 		if (add_arch(name, at, p))
 			return -1;
 		for (size_t k = 0; k < length_of(subs); k++) {
+			const char *sub = json_object_get_string(
+				json_object_array_get_idx(subs, k));
+
 			snprintf(at2, sizeof(at2), "%s.subArchitectures[%zu]",
 				 at, k);
-			if (add_arch(json_object_get_string(
-					     json_object_array_get_idx(subs, k)),
-				     at2, p))
+			/* crun: "seccomp unknown architecture" */
+			if (!arch_token(sub))
+				return ml_errorf(p->err, p->len,
+					    "profile: %s: unknown architecture '%s' (libseccomp does not know it)",
+					    at2, sub);
+			if (add_arch(sub, at2, p))
 				return -1;
 		}
 	}
@@ -521,42 +578,30 @@ static const char *const top_keys[] = { "defaultAction", "defaultErrnoRet",
 					"defaultErrno", "architectures", "archMap", "flags",
 					"syscalls", NULL };
 
-void *ml_profile_parse_caps(const char *json, uint64_t caps,
-			    struct ml_profile_info *info, char *err, size_t len)
+/* json: n bytes (a NUL among them is refused), a NUL after them */
+static void *parse_text(const char *json, size_t n, uint64_t caps,
+			struct ml_profile_info *info, char *err, size_t len)
 {
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *root, *v, *calls, *def_ret = NULL;
+	struct json_object *root = NULL, *v, *calls, *def_ret = NULL;
 	struct profile_ctx p = { .info = info, .caps = caps, .err = err,
 				 .len = len };
 	struct utsname u;
 	long insns;
 
 	memset(info, 0, sizeof(*info));
-	if (!tok) {
-		ml_errorf(err, len, "profile: out of memory");
-		return NULL;
-	}
 	if (uname(&u) || parse_release(u.release, p.kernel)) {
 		ml_errorf(err, len, "profile: cannot read this kernel's version");
-		json_tokener_free(tok);
 		return NULL;
 	}
-	/* the terminating NUL included: the tokener knows the text ended */
-	root = json_tokener_parse_ex(tok, json, (int)strlen(json) + 1);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
-		enum json_tokener_error e = json_tokener_get_error(tok);
-
-		/* "continue" means the text stopped in the middle */
-		ml_errorf(err, len, "profile: not valid JSON at byte %zu: %s",
-		     json_tokener_get_parse_end(tok),
-		     e == json_tokener_continue ?
-			     "unexpected end of data" :
-			     json_tokener_error_desc(e));
-		json_tokener_free(tok);
-		json_object_put(root);
+	if (n > ML_PROFILE_MAX_BYTES) {
+		ml_errorf(err, len,
+			  "profile: over %d bytes (the most a profile may have; Docker's has 14 KB)",
+			  ML_PROFILE_MAX_BYTES);
 		return NULL;
 	}
-	json_tokener_free(tok);
+	root = ml_json_read(json, n, "profile", err, len);
+	if (!root)
+		return NULL;
 	if (want_type(root, json_type_object, "the top level", "an object",
 		      &p) ||
 	    only_keys(root, "", top_keys, &p))
@@ -604,18 +649,10 @@ void *ml_profile_parse_caps(const char *json, uint64_t caps,
 				       &p))
 				goto bad;
 	}
-	insns = ml_profile_bpf_length(p.ctx);
-	if (insns < 0) {
-		ml_errorf(err, len, "profile: libseccomp could not generate the filter");
+	insns = ml_profile_checked_length(&p);
+	if (insns < 0)
 		goto bad;
-	}
 	info->bpf_insns = (size_t)insns;
-	if (insns > ML_BPF_MAXINSNS) {
-		ml_errorf(err, len,
-		     "profile: the filter would be %ld instructions; the kernel takes at most %d (BPF_MAXINSNS)",
-		     insns, ML_BPF_MAXINSNS);
-		goto bad;
-	}
 	json_object_put(root);
 	free(p.seen);
 	return p.ctx;
@@ -625,6 +662,12 @@ bad:
 	json_object_put(root);
 	free(p.seen);
 	return NULL;
+}
+
+void *ml_profile_parse_caps(const char *json, uint64_t caps,
+			    struct ml_profile_info *info, char *err, size_t len)
+{
+	return parse_text(json, strlen(json), caps, info, err, len);
 }
 
 void *ml_profile_parse(const char *json, struct ml_profile_info *info,
@@ -637,25 +680,27 @@ void *ml_profile_parse(const char *json, struct ml_profile_info *info,
 void *ml_profile_load_caps(const char *path, uint64_t caps,
 			   struct ml_profile_info *info, char *err, size_t len)
 {
-	FILE *f = fopen(path, "re");
 	char *text = NULL;
 	size_t size = 0;
 	scmp_filter_ctx ctx;
 
 	memset(info, 0, sizeof(*info));
-	if (!f) {
-		ml_errorf(err, len, "--profile: cannot open '%s': %s", path,
-		     strerror(errno));
+	if (ml_json_read_file(path, ML_PROFILE_MAX_BYTES, &text, &size)) {
+		if (errno == EFBIG)
+			ml_errorf(err, len,
+				  "--profile: '%s' is over %d bytes (the most a profile may have; Docker's has 14 KB)",
+				  path, ML_PROFILE_MAX_BYTES);
+		else
+			ml_errorf(err, len, "--profile: cannot open '%s': %s",
+				  path, strerror(errno));
 		return NULL;
 	}
-	if (getdelim(&text, &size, '\0', f) < 0) {
-		fclose(f);
+	if (!size) {
 		free(text);
 		ml_errorf(err, len, "--profile: '%s' is empty", path);
 		return NULL;
 	}
-	fclose(f);
-	ctx = ml_profile_parse_caps(text, caps, info, err, len);
+	ctx = parse_text(text, size, caps, info, err, len);
 	free(text);
 	return ctx;
 }

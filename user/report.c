@@ -4,6 +4,7 @@
  * for scripts (the CSV writer is csv.c).  The JSON keys are a stable interface, documented in the
  * README; bump MODELAB_JSON_SCHEMA when one changes meaning.
  */
+#include "arch.h"
 #include "internal.h"
 
 #include <math.h>
@@ -70,10 +71,13 @@ static void text_env(FILE *out, const struct ml_report *r)
 	fprintf(out, "  kernel         %s\n", e->kernel_release);
 	if (r->clock->kind == ML_CLOCK_TSC)
 		fprintf(out,
-			"  clock          TSC (%s), %.4f GHz calibrated against CLOCK_MONOTONIC_RAW\n",
+			"  clock          %s (%s), %.4f GHz %s\n",
+			ML_ARCH_COUNTER_LABEL,
 			r->clock->tsc_invariant ? "invariant" :
 						  "not invariant: forced",
-			r->clock->ticks_per_ns);
+			r->clock->ticks_per_ns,
+			r->clock->rate_from ? r->clock->rate_from :
+					      "calibrated against CLOCK_MONOTONIC_RAW");
 	else
 		fprintf(out, "  clock          %s (%s)\n",
 			ml_clock_name(r->clock->kind),

@@ -1,8 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rules.c - a profile's rules into libseccomp, each exactly once, and the
- * kernel's limit on the length of a filter checked as they go: a profile
- * of 100,000 rules is refused in about a second, never after minutes.
+ * rules.c - a profile's rules into libseccomp, each exactly once, at a
+ * cost bounded before libseccomp pays it, and the kernel's limit on the
+ * length of a filter checked.
+ *
+ * What libseccomp spends adding rules grows with the square of their
+ * number (on one syscall, 2,000 conditional rules take 6 ms, 20,000 take
+ * 1.9 s): a profile may give it rules weighing ML_PROFILE_MAX_WEIGHT in
+ * all, each 1 + its comparisons, and is refused at the first past that.
+ * Adding rules and building the BPF grow faster still with the
+ * comparisons (100 rules of two ordered comparisons on one syscall: 4.8 s
+ * to build; 50 of six: 0.3 s to add, minutes to build; 64 distinct values
+ * on each of 64 syscalls: 6 s to build): a syscall may carry
+ * ML_PROFILE_MAX_COMPARISONS, and a filter past the easy bounds below is
+ * built first in a child with a CPU limit, and refused past it.  Either way a profile is
+ * accepted or refused within about a second (docs/fuzzing.md).
  */
 #define _GNU_SOURCE
 #include "profile.h"
@@ -10,9 +22,22 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+/*
+ * Rules weighing at most this, with at most this many comparisons on one
+ * syscall: the BPF is built in milliseconds.
+ */
+#define ML_PROFILE_EASY_WEIGHT 256
+#define ML_PROFILE_EASY_COMPARISONS 16
+/* Else it must be built within this much CPU time, or is refused. */
+#define ML_PROFILE_BUILD_CPU_MS 300
 
 static size_t key_hash(const struct rule_key *k)
 {
@@ -60,20 +85,54 @@ static bool seen_before(const struct rule_key *k, struct profile_ctx *p)
 }
 
 /*
- * Past the kernel's limit already?  Checked every 256 new rules once there
- * are 1024: a filter that only grows stops there, not after minutes.
+ * Counts the rule's weight and its comparisons on syscall nr; refuses a
+ * profile past either bound, before libseccomp takes the rule.
  */
-static int too_long_yet(struct profile_ctx *p)
+static int within_bounds(int nr, unsigned int nargs, const char *at,
+			 struct profile_ctx *p)
 {
-	long n;
+	/* numbers past the table (other ABIs' pseudo-numbers) share a slot */
+	size_t i = nr >= 0 && nr < ML_PROFILE_NR_SLOTS ? (size_t)nr :
+							  ML_PROFILE_NR_SLOTS;
 
-	if (p->nseen < 1024 || p->nseen % 256)
-		return 0;
-	n = ml_profile_bpf_length(p->ctx);
-	if (n > ML_BPF_MAXINSNS)
+	p->weight += 1 + nargs;
+	if (p->weight > ML_PROFILE_MAX_WEIGHT)
 		return ml_errorf(p->err, p->len,
-			    "profile: the filter would be at least %ld instructions; the kernel takes at most %d (BPF_MAXINSNS)",
-			    n, ML_BPF_MAXINSNS);
+			    "profile: %s: more rules than a profile may have (%d, each weighing 1 + its comparisons)",
+			    at, ML_PROFILE_MAX_WEIGHT);
+	p->comparisons[i] += nargs;
+	if (p->comparisons[i] > p->most_comparisons)
+		p->most_comparisons = p->comparisons[i];
+	if (p->comparisons[i] > ML_PROFILE_MAX_COMPARISONS)
+		return ml_errorf(p->err, p->len,
+			    "profile: %s: more comparisons on one syscall than a profile may have (%d)",
+			    at, ML_PROFILE_MAX_COMPARISONS);
+	return 0;
+}
+
+/* One rule into libseccomp, unless the very same went in before. */
+static int add_once(uint32_t action, int nr, const char *name, const char *at,
+		    const struct ml_arg_rule *r, struct profile_ctx *p)
+{
+	struct rule_key k;
+	int rc;
+
+	memset(&k, 0, sizeof(k));
+	k.nr = nr;
+	k.action = action;
+	k.used = 1;
+	k.nargs = r->n;
+	if (r->n)
+		memcpy(k.cmp, r->cmp, r->n * sizeof(r->cmp[0]));
+	if (seen_before(&k, p))
+		return 0;
+	if (within_bounds(nr, r->n, at, p))
+		return -1;
+	rc = seccomp_rule_add_array(p->ctx, action, nr, r->n, r->cmp);
+	if (rc)
+		return ml_errorf(p->err, p->len,
+			    "profile: %s: libseccomp refused a rule for '%s': %s",
+			    at, name, strerror(-rc));
 	return 0;
 }
 
@@ -81,35 +140,76 @@ int ml_profile_add_rules(uint32_t action, int nr, const char *name,
 			 const char *at, struct scmp_arg_cmp *cmp,
 			 unsigned int nargs, bool split, struct profile_ctx *p)
 {
-	struct rule_key k;
-	int rc = 0;
+	static struct ml_arg_rule rules[256];
+	char why[256];
+	int n;
 
-	memset(&k, 0, sizeof(k));
-	k.nr = nr;
-	k.action = action;
-	k.used = 1;
-	k.split = split;
-	k.nargs = nargs;
-	if (nargs)
-		memcpy(k.cmp, cmp, nargs * sizeof(*cmp));
-	if (seen_before(&k, p)) {
-		p->info->rules_added++;
-		return 0;
-	}
-	if (!split) {
-		rc = seccomp_rule_add_array(p->ctx, action, nr, nargs, cmp);
-	} else {
-		/* crun and runc: each comparison its own rule, so "or" */
-		for (unsigned int i = 0; i < nargs && !rc; i++)
-			rc = seccomp_rule_add_array(p->ctx, action, nr, 1,
-						    &cmp[i]);
-	}
-	if (rc)
-		return ml_errorf(p->err, p->len,
-			    "profile: %s: libseccomp refused a rule for '%s': %s",
-			    at, name, strerror(-rc));
+	/* compared as the kernel reads them: argwidth.c */
+	n = ml_arg_rules(name, cmp, nargs, split, rules, ML_ARRAY_SIZE(rules),
+			 why, sizeof(why));
+	if (n < 0)
+		return ml_errorf(p->err, p->len, "profile: %s: %s", at, why);
+	for (int i = 0; i < n; i++)
+		if (add_once(action, nr, name, at, &rules[i], p))
+			return -1;
 	p->info->rules_added++;
-	return too_long_yet(p);
+	return 0;
+}
+
+/*
+ * In a child that SIGVTALRM ends after ML_PROFILE_BUILD_CPU_MS of CPU in
+ * user mode (what building the BPF spends; the child's copy-on-write
+ * faults, many under ASan, are the kernel's and not counted).
+ */
+static long bpf_length_limited(struct profile_ctx *p)
+{
+	struct itimerval cpu = {
+		.it_value = { .tv_sec = ML_PROFILE_BUILD_CPU_MS / 1000,
+			      .tv_usec = ML_PROFILE_BUILD_CPU_MS % 1000 * 1000 },
+	};
+	long n = -1;
+	int fds[2], status;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		close(fds[0]);
+		signal(SIGVTALRM, SIG_DFL);
+		setitimer(ITIMER_VIRTUAL, &cpu, NULL);
+		n = ml_profile_bpf_length(p->ctx);
+		_exit(write(fds[1], &n, sizeof(n)) == sizeof(n) ? 0 : 1);
+	}
+	close(fds[1]);
+	if (pid > 0 && read(fds[0], &n, sizeof(n)) != sizeof(n))
+		n = -1;
+	close(fds[0]);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (pid > 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGVTALRM)
+		return -2;
+	return n;
+}
+
+long ml_profile_checked_length(struct profile_ctx *p)
+{
+	bool easy = p->weight <= ML_PROFILE_EASY_WEIGHT &&
+		    p->most_comparisons <= ML_PROFILE_EASY_COMPARISONS;
+	long n = easy ? ml_profile_bpf_length(p->ctx) : bpf_length_limited(p);
+
+	if (n == -2)
+		return ml_errorf(p->err, p->len,
+			    "profile: libseccomp needs over %d ms to build this filter (rules weighing %zu, up to %u comparisons on one syscall): refused",
+			    ML_PROFILE_BUILD_CPU_MS, p->weight, p->most_comparisons);
+	if (n < 0)
+		return ml_errorf(p->err, p->len,
+			    "profile: libseccomp could not generate the filter");
+	if (n > ML_BPF_MAXINSNS)
+		return ml_errorf(p->err, p->len,
+			    "profile: the filter would be %ld instructions; the kernel takes at most %d (BPF_MAXINSNS)",
+			    n, ML_BPF_MAXINSNS);
+	return n;
 }
 
 

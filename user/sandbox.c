@@ -3,26 +3,31 @@
  * sandbox.c - `modelab sandbox`: run a command under a seccomp filter.
  *
  * The filter is built in the parent (so a bad list or profile fails
- * before anything runs), loaded in the child just before execve, and
- * inherited by the command.  With --action notify the parent stays on as
- * the supervisor: the kernel hands it every call the filter sends its
- * way, it prints the call and allows or refuses it.
+ * before anything runs), with modelab's own rules in front (guard.c),
+ * loaded in the child just before execve, and inherited by the command.
+ * When the filter can answer NOTIFY (--action notify, or a profile's
+ * SCMP_ACT_NOTIFY) the parent stays on as the supervisor: the kernel
+ * hands it every call the filter sends its way, it prints the call and
+ * allows or refuses it, until no process uses the filter any more.
  *
- * A filter alone is not a sandbox: the parent (modelab, unfiltered, maybe
- * root) is a door the command could ptrace, or take descriptors from with
- * pidfd_getfd.  So the parent makes itself non-dumpable before the fork,
- * and the command runs with no_new_privs, a chosen capability set (Docker's
- * 14 by default: no CAP_SYS_PTRACE) and, with --isolate, in new PID and
- * mount (and user) namespaces under a tiny init, where the parent has no pid.
+ * A filter alone is not a sandbox (docs/sandbox.md).  The parent
+ * (modelab, unfiltered, maybe root) is a door the command could ptrace,
+ * signal, or take descriptors from, and a terminal it shares is one it
+ * could type into.  So the parent makes itself non-dumpable before the
+ * fork; the command runs in a session of its own (setsid: no controlling
+ * terminal, no process group with us; the signals we get are passed on),
+ * with no_new_privs, a chosen capability set, not as root on the host
+ * unless asked (--user), in a Landlock domain where the kernel has one
+ * (jail.c), and with --isolate in new PID and mount (and user) namespaces
+ * under a tiny init, where the parent has no pid.
  */
 #define _GNU_SOURCE
 #include "internal.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <linux/capability.h>
+#include <grp.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
@@ -30,8 +35,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -44,168 +47,46 @@ struct sandbox_opts {
 	const char *allow, *deny, *profile, *action, *notify_allow;
 	bool explain;
 	enum { ISOLATE_NONE, ISOLATE_PID, ISOLATE_USER } isolate;
-	uint64_t caps;		/* --caps, as asked */
+	struct ml_jail jail;	/* --caps, --user, and what --isolate makes */
 	char **cmd;
 };
-
-/* ---- capabilities ------------------------------------------------------------ */
-
-#define BIT(c) (1ULL << (c))
-/* Docker's default (moby oci/caps/defaults.go): 0xa80425fb */
-#define DOCKER_CAPS							\
-	(BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_FSETID) |	\
-	 BIT(CAP_FOWNER) | BIT(CAP_MKNOD) | BIT(CAP_NET_RAW) |		\
-	 BIT(CAP_SETGID) | BIT(CAP_SETUID) | BIT(CAP_SETFCAP) |		\
-	 BIT(CAP_SETPCAP) | BIT(CAP_NET_BIND_SERVICE) |			\
-	 BIT(CAP_SYS_CHROOT) | BIT(CAP_KILL) | BIT(CAP_AUDIT_WRITE))
-#define ALL_CAPS ((BIT(CAP_LAST_CAP) << 1) - 1)
-
-/* A capability by its name without CAP_, in any case; 64 when unknown. */
-static size_t cap_number(const char *name)
-{
-	char full[64] = "CAP_";
-	size_t i;
-	int c;
-
-	for (i = 0; name[i] && i + 5 < sizeof(full); i++)
-		full[i + 4] = (char)toupper((unsigned char)name[i]);
-	full[i + 4] = '\0';
-	c = name[i] ? -1 : ml_cap_parse(full);
-	return c < 0 ? 64 : (size_t)c;
-}
-
-int ml_caps_parse(const char *s, uint64_t *mask, char *err, size_t len)
-{
-	char buf[1024];
-
-	*mask = 0;
-	if (!strcasecmp(s, "none"))
-		return 0;
-	if (strlen(s) >= sizeof(buf))
-		return ml_errorf(err, len, "--caps: the list is too long");
-	strcpy(buf, s);
-	for (char *p = buf, *q;; p = q + 1) {
-		const char *name = p;
-		size_t c;
-
-		q = strchr(p, ',');
-		if (q)
-			*q = '\0';
-		if (!*p)
-			return ml_errorf(err, len, "--caps: an empty name in '%s'", s);
-		if (!strncasecmp(name, "CAP_", 4))
-			name += 4;
-		c = cap_number(name);
-		if (c < 64)
-			*mask |= BIT(c);
-		else if (!strcasecmp(p, "docker"))
-			*mask |= DOCKER_CAPS;
-		else if (!strcasecmp(p, "all"))
-			*mask |= ALL_CAPS;
-		else if (!strcasecmp(p, "none"))
-			return ml_errorf(err, len,
-				    "--caps: 'none' goes alone, not in a list");
-		else
-			return ml_errorf(err, len,
-				    "--caps: unknown capability '%s' (docker, none, all, or names such as chown,CAP_KILL)",
-				    p);
-		if (!q)
-			return 0;
-	}
-}
-
-static int cap_get(struct __user_cap_data_struct d[2])
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-
-	return syscall(SYS_capget, &h, d);
-}
-
-static uint64_t caps_permitted(void)
-{
-	struct __user_cap_data_struct d[2] = { 0 };
-
-	if (cap_get(d))
-		return 0;
-	return d[0].permitted | (uint64_t)d[1].permitted << 32;
-}
-
-static uint64_t chosen_caps = DOCKER_CAPS;
-static bool chosen_userns;
-
-uint64_t ml_sandbox_caps(void)
-{
-	/* In a new user namespace the command is root there, with them all */
-	if (chosen_userns)
-		return chosen_caps;
-	/* Root execs with its bounding set, which we cut to what we hold */
-	if (geteuid() == 0)
-		return chosen_caps & caps_permitted();
-	return 0;	/* anyone else holds none after execve */
-}
-
-/*
- * In the child, before the filter: the bounding set cut to keep, ambient
- * cleared, permitted and effective keep (less what we do not hold), and
- * inheritable empty (as Moby since CVE-2022-24769); then no_new_privs.
- */
-static int lock_down(uint64_t keep)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2] = { 0 };
-	uint64_t have = caps_permitted();
-
-	for (size_t c = 0; c < 64; c++) {
-		if ((keep & BIT(c)) || prctl(PR_CAPBSET_READ, c) != 1)
-			continue;
-		/* without CAP_SETPCAP we hold nothing, and no_new_privs keeps it so */
-		if (prctl(PR_CAPBSET_DROP, c) && (have & BIT(CAP_SETPCAP))) {
-			fprintf(stderr, "modelab sandbox: cannot drop CAP_%s from the bounding set: %s\n",
-				ml_cap_name((int)c) ? ml_cap_name((int)c) + 4 : "?",
-				strerror(errno));
-			return -1;
-		}
-	}
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) &&
-	    errno != EINVAL) {
-		perror("modelab sandbox: clearing the ambient capabilities");
-		return -1;
-	}
-	keep &= have;
-	d[0].permitted = d[0].effective = (uint32_t)keep;
-	d[1].permitted = d[1].effective = (uint32_t)(keep >> 32);
-	if (syscall(SYS_capset, &h, d)) {
-		perror("modelab sandbox: capset");
-		return -1;
-	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
-		perror("modelab sandbox: PR_SET_NO_NEW_PRIVS");
-		return -1;
-	}
-	return 0;
-}
 
 void ml_sandbox_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: modelab sandbox (--allow LIST | --deny LIST | --profile FILE)\n"
 		"                       [--action ACTION] [--notify-allow LIST] [--explain]\n"
-		"                       [--caps SET] [--isolate[=pid|user]] [--] COMMAND [ARG...]\n"
+		"                       [--caps SET] [--user USER] [--isolate[=pid|user]]\n"
+		"                       [--] COMMAND [ARG...]\n"
 		"  --allow LIST        allow these syscalls (comma-separated), refuse the rest\n"
-		"  --deny LIST         refuse these syscalls, allow the rest\n"
+		"  --deny LIST         refuse these syscalls, allow the rest; a door names its\n"
+		"                      siblings too (open: openat, openat2, creat,\n"
+		"                      open_by_handle_at; execve: execveat; fork, vfork,\n"
+		"                      clone: the others and clone3; anything io_uring can\n"
+		"                      do, such as openat or socket: io_uring too)\n"
 		"  --profile FILE      an OCI runtime-spec seccomp profile (Docker, Podman)\n"
 		"  --action ACTION     what a refused call gets: errno (EPERM), errno:NAME,\n"
 		"                      kill, trap, log or notify (default errno)\n"
-		"  --notify-allow LIST with --action notify: the supervisor lets these through\n"
-		"  --explain           print the filter (libseccomp's PFC, then the BPF) and stop\n"
-		"  --caps SET          the command's capabilities: docker (default: Docker's 14),\n"
-		"                      none, all, or a list such as chown,CAP_KILL\n"
-		"  --isolate[=pid|user] new PID and mount namespaces, under a tiny init (pid: and\n"
-		"                      a user namespace when not root; user: one always)\n");
+		"  --notify-allow LIST with notify (--action, or a profile's SCMP_ACT_NOTIFY):\n"
+		"                      the supervisor lets these through (exit and exit_group\n"
+		"                      always); it serves until no process uses the filter\n"
+		"  --explain           print the filter (libseccomp's PFC, modelab's own rules,\n"
+		"                      then the BPF) and stop\n"
+		"  --caps SET          the command's capabilities when it is root: docker\n"
+		"                      (default: Docker's 14), none, all, or a list such as\n"
+		"                      chown,CAP_KILL\n"
+		"  --user USER         who the command is on the host: root, nobody or\n"
+		"                      UID[:GID] (default: you; nobody when you are root)\n"
+		"  --isolate[=pid|user] new PID and mount namespaces under a tiny init, a /proc\n"
+		"                      of their own, /proc/sys and /sys read-only; user (the\n"
+		"                      default): the command is root in a user namespace of\n"
+		"                      its own, mapped to USER; pid: none (root only)\n"
+		"Always: the command has its own session (no terminal to type into), no\n"
+		"new privileges, and cannot trace its way past the filter, make a seccomp\n"
+		"listener or a user namespace; with Landlock (5.13, 6.12) it cannot ptrace\n"
+		"or signal a process outside its own tree.  Not protected: what the filter\n"
+		"allows (a deny-list is incomplete by nature), and without --isolate\n"
+		"whatever the uid may do to files.  docs/sandbox.md has the whole list.\n");
 }
 
 static int parse(int argc, char **argv, struct sandbox_opts *o, char *err,
@@ -219,14 +100,20 @@ static int parse(int argc, char **argv, struct sandbox_opts *o, char *err,
 		{ "notify-allow", required_argument, NULL, 'n' },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "caps", required_argument, NULL, 'C' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "isolate", optional_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool root = geteuid() == 0;
 	int c, sources;
 
 	memset(o, 0, sizeof(*o));
-	o->caps = DOCKER_CAPS;
+	o->jail.caps = ML_CAPS_DOCKER_DEFAULT;
+	/* root on the host only when asked: nobody, when root runs us */
+	o->jail.uid = root ? ML_NOBODY : geteuid();
+	o->jail.gid = root ? ML_NOBODY : getegid();
+	o->jail.landlock = true;
 	optind = 0;
 	opterr = 0;
 	/* '+': the command's own options are its own */
@@ -251,14 +138,27 @@ static int parse(int argc, char **argv, struct sandbox_opts *o, char *err,
 			o->explain = true;
 			break;
 		case 'C':
-			if (ml_caps_parse(optarg, &o->caps, err, len))
+			if (ml_caps_parse(optarg, &o->jail.caps, err, len))
 				return -1;
 			break;
+		case 'u':
+			if (ml_user_parse(optarg, &o->jail.uid, &o->jail.gid,
+					  err, len))
+				return -1;
+			if (!root && o->jail.uid != geteuid())
+				return ml_errorf(err, len,
+					    "--user: only root can run the command as another user (you are uid %u)",
+					    (unsigned)geteuid());
+			if (!root)
+				o->jail.gid = getegid();
+			break;
 		case 'i':
-			if (!optarg || !strcmp(optarg, "pid"))
-				o->isolate = geteuid() ? ISOLATE_USER : ISOLATE_PID;
-			else if (!strcmp(optarg, "user"))
+			/* a PID namespace without a user one needs root */
+			if (!optarg || !strcmp(optarg, "user") ||
+			    (!strcmp(optarg, "pid") && !root))
 				o->isolate = ISOLATE_USER;
+			else if (!strcmp(optarg, "pid"))
+				o->isolate = ISOLATE_PID;
 			else
 				return ml_errorf(err, len,
 					    "--isolate: unknown value '%s' (pid, user)",
@@ -281,34 +181,103 @@ static int parse(int argc, char **argv, struct sandbox_opts *o, char *err,
 	if (o->profile && o->action)
 		return ml_errorf(err, len,
 			    "--action does not apply to --profile: the profile names its actions");
-	if (o->notify_allow && (!o->action || strcmp(o->action, "notify")))
+	if (o->notify_allow && !o->profile &&
+	    (!o->action || strcmp(o->action, "notify")))
 		return ml_errorf(err, len, "--notify-allow needs --action notify");
-	chosen_caps = o->caps;
-	chosen_userns = o->isolate == ISOLATE_USER;
+	o->jail.userns = o->isolate == ISOLATE_USER;
+	ml_jail_choose(&o->jail);
 	o->cmd = argv + optind;
 	if (!o->explain && !*o->cmd)
 		return ml_errorf(err, len, "missing COMMAND");
 	return 0;
 }
 
+/* ---- the filter -------------------------------------------------------------- */
+
+/* A deny-list's doors: naming one names all (probes/seccomp/doors.c) */
+static const char *const doors[][6] = {
+	{ "open", "openat", "openat2", "creat", "open_by_handle_at", NULL },
+	{ "execve", "execveat", NULL },
+	{ "fork", "vfork", "clone", "clone3", NULL },
+};
+
+/*
+ * What io_uring can do without passing the syscall table (its IORING_OP_*
+ * run in the kernel: probes/seccomp/doors.c): a deny-list naming any of
+ * these refuses the ring too, as Docker's default profile leaves it out.
+ */
+static const char *const ring_does[] = {
+	"open", "openat", "openat2", "creat", "read", "readv", "pread64",
+	"preadv", "preadv2", "write", "writev", "pwrite64", "pwritev",
+	"pwritev2", "fsync", "fdatasync", "sync_file_range", "poll", "ppoll",
+	"sendmsg", "recvmsg", "sendto", "recvfrom", "accept", "accept4",
+	"connect", "socket", "bind", "listen", "shutdown", "fallocate",
+	"ftruncate", "close", "statx", "fadvise64", "madvise", "epoll_ctl",
+	"epoll_wait", "splice", "tee", "rename", "renameat", "renameat2",
+	"unlink", "unlinkat", "rmdir", "mkdir", "mkdirat", "symlink",
+	"symlinkat", "link", "linkat", "setxattr", "fsetxattr", "getxattr",
+	"fgetxattr", "waitid", "futex", "futex_waitv", "pipe", "pipe2",
+	NULL,
+};
+static const char *const ring[] = { "io_uring_setup", "io_uring_enter",
+				    "io_uring_register", NULL };
+
+/* Adds the calls of names to nrs (when libseccomp knows them). */
+static void add_names(const char *const *names, int *nrs, size_t *n,
+		      size_t max)
+{
+	for (size_t k = 0; names[k] && *n < max; k++) {
+		int nr = seccomp_syscall_resolve_name(names[k]);
+		bool have = nr == __NR_SCMP_ERROR;
+
+		for (size_t i = 0; i < *n; i++)
+			have |= nrs[i] == nr;
+		if (!have)
+			nrs[(*n)++] = nr;
+	}
+}
+
+/* Does nrs[0..n) name any of names? */
+static bool names_any(const char *const *names, const int *nrs, size_t n)
+{
+	for (size_t k = 0; names[k]; k++)
+		for (size_t i = 0; i < n; i++)
+			if (nrs[i] == seccomp_syscall_resolve_name(names[k]))
+				return true;
+	return false;
+}
+
+static void whole_doors(int *nrs, size_t *n, size_t max)
+{
+	size_t given = *n;
+	bool by_ring = names_any(ring_does, nrs, given);
+
+	for (size_t d = 0; d < ML_ARRAY_SIZE(doors); d++)
+		if (names_any(doors[d], nrs, given))
+			add_names(doors[d], nrs, n, max);
+	if (by_ring)
+		add_names(ring, nrs, n, max);
+}
+
 /* The filter the options describe; NULL with a message in err. */
-static scmp_filter_ctx build(const struct sandbox_opts *o, char *err,
+static scmp_filter_ctx build(const struct sandbox_opts *o,
+			     struct ml_profile_info *info, char *err,
 			     size_t len)
 {
 	uint32_t action = SCMP_ACT_ERRNO(EPERM);
-	struct ml_profile_info info;
 	scmp_filter_ctx ctx;
 	int nrs[MAX_NAMES];
 	size_t n;
 
+	memset(info, 0, sizeof(*info));
 	if (o->profile) {
-		ctx = ml_profile_load_caps(o->profile, ml_sandbox_caps(), &info,
+		ctx = ml_profile_load_caps(o->profile, ml_sandbox_caps(), info,
 					   err, len);
 		if (ctx && o->explain)
 			printf("# profile %s: %zu rules, %zu redundant with the default, %zu not for this process, %zu names unknown to libseccomp\n",
-			       o->profile, info.rules_added,
-			       info.rules_redundant, info.rules_skipped,
-			       info.names_unknown);
+			       o->profile, info->rules_added,
+			       info->rules_redundant, info->rules_skipped,
+			       info->names_unknown);
 		return ctx;
 	}
 	if (o->action && ml_action_parse(o->action, &action, err, len))
@@ -325,6 +294,8 @@ static scmp_filter_ctx build(const struct sandbox_opts *o, char *err,
 			  "--deny sendmsg with --action notify: the command hands the supervisor its listener with sendmsg, which would wait for the supervisor itself");
 		return NULL;
 	}
+	if (o->deny)
+		whole_doors(nrs, &n, MAX_NAMES);
 	ctx = seccomp_init(o->allow ? action : SCMP_ACT_ALLOW);
 	if (!ctx) {
 		ml_errorf(err, len, "libseccomp refused the action");
@@ -348,16 +319,83 @@ static scmp_filter_ctx build(const struct sandbox_opts *o, char *err,
 	return ctx;
 }
 
-/* ---- the command, and its supervisor --------------------------------------- */
+/*
+ * With notify the command hands the listener to the supervisor with
+ * sendmsg, after the filter is loaded: a filter that sent sendmsg to the
+ * supervisor would wait for an answer nobody can give yet.  So that one
+ * sendmsg, on this descriptor alone, is allowed; the socket is
+ * close-on-exec, and the number is out of the way of the command's own.
+ * (A command that made descriptor 1000 a socket of its own could sendmsg
+ * on it unseen: the price of a listener handed over after the filter.)
+ */
+#define NOTIFY_SOCK_FD 1000
 
-/* One intercepted call: print it, then allow or refuse it by the list. */
+static int allow_hand_over(scmp_filter_ctx ctx)
+{
+	const struct scmp_arg_cmp on_it = { .arg = 0, .op = SCMP_CMP_EQ,
+					    .datum_a = NOTIFY_SOCK_FD };
+	uint32_t def = SCMP_ACT_ALLOW;
+	int rc = 0;
+
+	/* a deny-list allows it by default: nothing to add */
+	if (seccomp_attr_get(ctx, SCMP_FLTATR_ACT_DEFAULT, &def) ||
+	    def != SCMP_ACT_ALLOW)
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+					    SCMP_SYS(sendmsg), 1, &on_it);
+	/* -EEXIST: sendmsg is allowed already */
+	return rc && rc != -EEXIST ? rc : 0;
+}
+
+/* The program to load: the guard and the filter; notify: hand-over allowed */
+static int program(scmp_filter_ctx ctx, const struct ml_profile_info *info,
+		   struct ml_filter *f, char *err, size_t len)
+{
+	int rc;
+
+	if (ml_guard_build(ctx, info, f, err, len))
+		return -1;
+	if (!f->notify)
+		return 0;
+	ml_guard_free(f);
+	rc = allow_hand_over(ctx);
+	if (rc)
+		return ml_errorf(err, len,
+				 "with notify the command hands the supervisor its listener with sendmsg on descriptor %d, and the filter will not let it (%s)",
+				 NOTIFY_SOCK_FD, strerror(-rc));
+	return ml_guard_build(ctx, info, f, err, len);
+}
+
+/* ---- the supervisor ------------------------------------------------------------ */
+
+/* Memory reads of the decoder, counted: a line built from them says so. */
+struct counted_mem {
+	struct ml_notif_mem mem;
+	int reads;
+};
+
+static ssize_t counted_read(void *cookie, uint64_t addr, void *buf, size_t len)
+{
+	struct counted_mem *c = cookie;
+
+	c->reads++;
+	return ml_notif_mem_read(&c->mem, addr, buf, len);
+}
+
+/*
+ * One intercepted call: print it, then allow or refuse it by the list
+ * (a process may always end: exit and exit_group are let through).  The
+ * decision is by number only.  Strings are read from the caller's memory
+ * when it stopped; a call let through reads them again, and whatever
+ * shares that memory (a thread, a shared mapping, io_uring) may have
+ * changed them in between: such a line says "as read".
+ */
 static void supervise(int fd, const int *allowed, size_t nallowed)
 {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
-	struct ml_notif_mem mem;
+	struct counted_mem mem;
 	uint64_t args[6];
-	bool allow = false;
+	bool allow = false, ending;
 	char *name, call[1024];
 
 	if (seccomp_notify_alloc(&req, &resp))
@@ -369,13 +407,18 @@ static void supervise(int fd, const int *allowed, size_t nallowed)
 	for (size_t i = 0; i < nallowed; i++)
 		allow |= allowed[i] == req->data.nr;
 	name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
+	ending = name && (!strcmp(name, "exit") || !strcmp(name, "exit_group"));
 	/* strings read from the caller, like strace (decode.c) */
-	mem = (struct ml_notif_mem){ fd, req->id, (pid_t)req->pid };
+	mem = (struct counted_mem){ { fd, req->id, (pid_t)req->pid }, 0 };
 	for (int i = 0; i < 6; i++)
 		args[i] = req->data.args[i];
-	ml_decode_call(call, sizeof(call), name, args, ml_notif_mem_read, &mem);
+	ml_decode_call(call, sizeof(call), name, args, counted_read, &mem);
 	fprintf(stderr, "modelab sandbox: pid %u: %s -> %s\n", req->pid, call,
-		allow ? "allowed" : "refused (EPERM)");
+		ending ? "allowed (a process may always end)" :
+		!allow ? "refused (EPERM)" :
+		mem.reads ? "allowed (its strings as read when it stopped: the kernel reads them again)" :
+			    "allowed");
+	allow |= ending;
 	free(name);
 	resp->id = req->id;
 	resp->val = 0;
@@ -400,56 +443,90 @@ static int report_end(const char *cmd, int status)
 	return 128 + WTERMSIG(status);
 }
 
-/*
- * With --action notify the command hands the listener to the supervisor
- * with sendmsg, after the filter is loaded: a filter that sent sendmsg to
- * the supervisor would wait for an answer nobody can give yet.  So that
- * one sendmsg, on this descriptor alone, is allowed; the socket is
- * close-on-exec, and the number is out of the way of the command's own.
- * (A command that made descriptor 1000 a socket of its own could sendmsg
- * on it unseen: the price of a listener handed over after the filter.)
- */
-#define NOTIFY_SOCK_FD 1000
+/* ---- signals: passed on to the command, which has a session of its own ------- */
 
-static int notify_channel(scmp_filter_ctx ctx, int sock)
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+				 SIGUSR2 };
+static volatile pid_t forward_to;
+static volatile bool forward_group;
+
+static void forward(int sig)
 {
-	const struct scmp_arg_cmp on_it = { .arg = 0, .op = SCMP_CMP_EQ,
-					    .datum_a = NOTIFY_SOCK_FD };
-	uint32_t def = SCMP_ACT_ALLOW;
-	int rc = 0;
+	int e = errno;
 
-	if (dup3(sock, NOTIFY_SOCK_FD, O_CLOEXEC) < 0)
-		return -1;
-	close(sock);
-	/* a deny-list allows it by default: nothing to add */
-	if (seccomp_attr_get(ctx, SCMP_FLTATR_ACT_DEFAULT, &def) ||
-	    def != SCMP_ACT_ALLOW)
-		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
-					    SCMP_SYS(sendmsg), 1, &on_it);
-	/* -EEXIST: sendmsg is allowed already */
-	if (rc && rc != -EEXIST) {
-		errno = -rc;
-		return -1;
-	}
-	return NOTIFY_SOCK_FD;
+	/* its process group (Ctrl-C reaches a whole pipeline), else it */
+	if (forward_to > 0 && (!forward_group || kill(-forward_to, sig)))
+		kill(forward_to, sig);
+	errno = e;
 }
 
-/* The command's side, after lock_down: the filter, then the command. */
-static void __attribute__((noreturn))
-command(scmp_filter_ctx ctx, const struct sandbox_opts *o, int notify_sock)
+/* block: the forwarded signals blocked (before a fork); else handled, or default */
+static void signals(bool block, bool handle)
 {
+	struct sigaction sa = { .sa_flags = SA_RESTART };
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ML_ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	if (block) {
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		return;
+	}
+	sa.sa_handler = handle ? forward : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ML_ARRAY_SIZE(forwarded); i++)
+		sigaction(forwarded[i], &sa, NULL);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* ---- the command ---------------------------------------------------------------- */
+
+/*
+ * The command's side: a session of its own, then (root, --isolate=user)
+ * a user namespace whose 0 PID 1 maps to the --user uid, then the jail,
+ * the filter, and the command.  sync: to and from PID 1, or -1.
+ */
+static void __attribute__((noreturn))
+command(const struct sandbox_opts *o, const struct ml_filter *f,
+	int notify_sock, const int sync[2])
+{
+	bool switch_uid = geteuid() == 0 && !o->jail.userns;
+	char c = 'u';
+	int listener;
+
+	signals(false, false);
+	if (setsid() < 0) {
+		perror("modelab sandbox: setsid");
+		_exit(126);
+	}
+	if (sync[0] >= 0) {
+		if (setgroups(0, NULL) || unshare(CLONE_NEWUSER) ||
+		    write(sync[1], &c, 1) != 1 || read(sync[0], &c, 1) != 1 ||
+		    c != 'g' || setresgid(0, 0, 0) || setresuid(0, 0, 0)) {
+			fprintf(stderr, "modelab sandbox: --isolate: a user namespace for the command: %s\n",
+				strerror(errno));
+			_exit(126);
+		}
+		close(sync[0]);
+		close(sync[1]);
+	}
+	if (ml_jail_enter(&o->jail, switch_uid))
+		_exit(126);
 	if (notify_sock >= 0) {
-		notify_sock = notify_channel(ctx, notify_sock);
-		if (notify_sock < 0) {
+		if (dup3(notify_sock, NOTIFY_SOCK_FD, O_CLOEXEC) < 0) {
 			perror("modelab sandbox: the notify channel");
 			_exit(126);
 		}
+		close(notify_sock);
 	}
-	if (seccomp_load(ctx)) {
-		fprintf(stderr, "modelab sandbox: the kernel refused the filter\n");
+	listener = ml_guard_load(f);
+	if (listener < 0) {
+		fprintf(stderr, "modelab sandbox: the kernel refused the filter: %s\n",
+			strerror(errno));
 		_exit(126);
 	}
-	if (notify_sock >= 0 && ml_send_fd(notify_sock, seccomp_notify_fd(ctx)))
+	if (f->notify && ml_send_fd(NOTIFY_SOCK_FD, listener))
 		_exit(126);
 	execvp(o->cmd[0], o->cmd);
 	fprintf(stderr, "modelab sandbox: cannot run '%s': %s\n", o->cmd[0],
@@ -457,54 +534,39 @@ command(scmp_filter_ctx ctx, const struct sandbox_opts *o, int notify_sock)
 	_exit(127);
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = -1;
-
-	if (fd >= 0) {
-		rc = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -1;
-		close(fd);
-	}
-	if (rc)
-		fprintf(stderr, "modelab sandbox: --isolate: cannot write %s: %s\n",
-			path, strerror(errno));
-	return rc;
-}
-
 /*
- * PID 1 of the new namespaces: map our ids (a user namespace), mount a
- * /proc of this PID namespace, lock itself down as the command will be,
- * start the command (pid 2), reap every child until it ends, and hand its
- * wait status to the supervisor through status_fd.  When PID 1 exits the
- * kernel kills whatever is left in the namespace.
+ * PID 1 of the new namespaces: its own user namespace's maps (when not
+ * root), the mounts (jail.c), then the command (pid 2), whose user
+ * namespace it maps when root made one for it; then it keeps only
+ * CAP_KILL (to pass signals on), reaps every child until the command
+ * ends and hands its wait status to the supervisor through status_fd.
+ * When PID 1 exits the kernel kills whatever is left in the namespace.
  */
 static void __attribute__((noreturn))
-init(scmp_filter_ctx ctx, const struct sandbox_opts *o, int notify_sock,
-     int status_fd, uid_t uid, gid_t gid)
+init(const struct sandbox_opts *o, const struct ml_filter *f, int notify_sock,
+     int status_fd, bool own_userns, uid_t uid, gid_t gid)
 {
-	char map[64];
+	const struct ml_jail keep_kill = { .caps = 1ULL << 5 /* CAP_KILL */ };
+	int to_init[2] = { -1, -1 }, to_cmd[2] = { -1, -1 }, sync[2];
 	int status = 0;
+	char pid[16], c;
 	pid_t cmd, w;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (o->isolate == ISOLATE_USER) {
+	if (own_userns) {
 		/* our own maps: /proc/self is ours only while dumpable */
 		prctl(PR_SET_DUMPABLE, 1);
-		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
-		if (write_file("/proc/self/setgroups", "deny") ||
-		    write_file("/proc/self/uid_map", map))
-			_exit(126);
-		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
-		if (write_file("/proc/self/gid_map", map))
+		if (ml_jail_map("self", uid, gid))
 			_exit(126);
 		prctl(PR_SET_DUMPABLE, 0);
 	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
-		fprintf(stderr, "modelab sandbox: --isolate: /proc not remounted (%s): it shows the outer PID namespace\n",
-			strerror(errno));
-	if (lock_down(o->caps))
+	if (ml_jail_mounts())
 		_exit(126);
+	if (!own_userns && o->jail.userns &&
+	    (pipe2(to_init, O_CLOEXEC) || pipe2(to_cmd, O_CLOEXEC))) {
+		perror("modelab sandbox: pipe");
+		_exit(126);
+	}
 	cmd = fork();
 	if (cmd < 0) {
 		perror("modelab sandbox: fork");
@@ -512,10 +574,26 @@ init(scmp_filter_ctx ctx, const struct sandbox_opts *o, int notify_sock,
 	}
 	if (cmd == 0) {
 		close(status_fd);
-		command(ctx, o, notify_sock);
+		sync[0] = to_cmd[0];
+		sync[1] = to_init[1];
+		command(o, f, notify_sock, sync);
 	}
 	if (notify_sock >= 0)
 		close(notify_sock);
+	if (to_init[0] >= 0) {
+		snprintf(pid, sizeof(pid), "%d", (int)cmd);
+		if (read(to_init[0], &c, 1) != 1 ||
+		    ml_jail_map(pid, o->jail.uid, o->jail.gid) ||
+		    write(to_cmd[1], "g", 1) != 1) {
+			kill(cmd, SIGKILL);
+			_exit(126);
+		}
+	}
+	if (ml_jail_enter(&keep_kill, false))
+		_exit(126);
+	forward_to = cmd;
+	forward_group = true;
+	signals(false, true);
 	while ((w = wait(&status)) != cmd)
 		if (w < 0 && errno != EINTR)
 			_exit(126);
@@ -524,13 +602,26 @@ init(scmp_filter_ctx ctx, const struct sandbox_opts *o, int notify_sock,
 	_exit(0);
 }
 
-static int run(scmp_filter_ctx ctx, const struct sandbox_opts *o,
+/* Reaps every child that ended (orphans come to us as subreaper). */
+static void reap(pid_t pid, int *status, bool *done)
+{
+	int st;
+	pid_t w;
+
+	while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+		if (w == pid) {
+			*status = st;
+			*done = true;
+		}
+}
+
+static int run(const struct sandbox_opts *o, const struct ml_filter *f,
 	       const int *allowed, size_t nallowed)
 {
-	bool notify = o->action && !strcmp(o->action, "notify");
-	int sv[2] = { -1, -1 }, st[2] = { -1, -1 }, nfd = -1, status, cmdst;
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
+	bool notify = f->notify, own_userns = o->isolate && geteuid() != 0;
+	int sv[2] = { -1, -1 }, st[2] = { -1, -1 }, nfd = -1, status = 0, cmdst;
+	const int no_sync[2] = { -1, -1 };
+	bool done = false;
 	pid_t pid;
 
 	/*
@@ -551,11 +642,15 @@ static int run(scmp_filter_ctx ctx, const struct sandbox_opts *o,
 		perror("modelab sandbox: pipe");
 		return 1;
 	}
+	/* notify serves every process under the filter: orphans come to us */
+	if (notify && !o->isolate)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	signals(true, false);
 	fflush(NULL);
 	if (o->isolate)
 		/* like fork, in new namespaces (bubblewrap's raw clone) */
 		pid = syscall(SYS_clone, SIGCHLD | CLONE_NEWPID | CLONE_NEWNS |
-			      (o->isolate == ISOLATE_USER ? CLONE_NEWUSER : 0),
+			      (own_userns ? CLONE_NEWUSER : 0),
 			      NULL, NULL, NULL, NULL);
 	else
 		pid = fork();
@@ -567,28 +662,37 @@ static int run(scmp_filter_ctx ctx, const struct sandbox_opts *o,
 	if (pid == 0) {
 		if (o->isolate) {
 			close(st[0]);
-			init(ctx, o, sv[1], st[1], uid, gid);
+			init(o, f, sv[1], st[1], own_userns, geteuid(),
+			     getegid());
 		}
-		if (lock_down(o->caps))
-			_exit(126);
-		command(ctx, o, sv[1]);
+		command(o, f, sv[1], no_sync);
 	}
+	forward_to = pid;
+	forward_group = !o->isolate;
+	signals(false, true);
 	close(st[1]);
 	if (notify) {
 		close(sv[1]);
 		nfd = ml_recv_fd(sv[0], -1);
 		close(sv[0]);
 	}
-	for (;;) {
+	/* until no process uses the filter: the kernel says POLLHUP */
+	while (nfd >= 0) {
 		struct pollfd p = { .fd = nfd, .events = POLLIN };
+		int r = poll(&p, 1, 100);
 
-		if (nfd >= 0 && poll(&p, 1, 50) == 1 && (p.revents & POLLIN))
+		if (r == 1 && (p.revents & POLLIN))
 			supervise(nfd, allowed, nallowed);
-		if (waitpid(pid, &status, nfd >= 0 ? WNOHANG : 0) == pid)
+		else if (r == 1)
 			break;
+		reap(pid, &status, &done);
 	}
 	if (nfd >= 0)
 		close(nfd);
+	while (!done && waitpid(pid, &status, 0) != pid)
+		if (errno != EINTR)
+			break;
+	reap(pid, &status, &done);
 	/* under --isolate, the command's own end, as PID 1 saw it */
 	if (st[0] >= 0) {
 		if (WIFEXITED(status) && !WEXITSTATUS(status) &&
@@ -599,11 +703,27 @@ static int run(scmp_filter_ctx ctx, const struct sandbox_opts *o,
 	return report_end(o->cmd[0], status);
 }
 
+/* Names the profile used that libseccomp could not: said before it runs. */
+static void warn_unknown(const struct ml_profile_info *info)
+{
+	const struct scmp_version *v = seccomp_version();
+
+	if (!info->names_unknown)
+		return;
+	fprintf(stderr,
+		"modelab sandbox: warning: the profile names %zu system call%s libseccomp %u.%u.%u does not know (%s): %zu refused by number (every architecture numbers the calls of Linux 5.1 and later alike), the others left to the default action\n",
+		info->names_unknown, info->names_unknown == 1 ? "" : "s",
+		v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
+		info->unknown_list, info->numbered);
+}
+
 int ml_sandbox_main(int argc, char **argv)
 {
+	struct ml_profile_info info;
 	int allowed[MAX_NAMES];
 	size_t nallowed = 0;
 	struct sandbox_opts o;
+	struct ml_filter f = { 0 };
 	scmp_filter_ctx ctx;
 	char err[512];
 	int rc;
@@ -618,20 +738,28 @@ int ml_sandbox_main(int argc, char **argv)
 				  &nallowed, "--notify-allow", err,
 				  sizeof(err)))
 		rc = -1;
-	ctx = rc ? NULL : build(&o, err, sizeof(err));
+	ctx = rc ? NULL : build(&o, &info, err, sizeof(err));
+	if (ctx && program(ctx, &info, &f, err, sizeof(err))) {
+		seccomp_release(ctx);
+		ctx = NULL;
+	}
 	if (!ctx) {
 		fprintf(stderr, "modelab sandbox: %s\ntry 'modelab help sandbox'\n",
 			err);
 		return 2;
 	}
+	warn_unknown(&info);
 	if (o.explain) {
 		fflush(stdout);
 		seccomp_export_pfc(ctx, STDOUT_FILENO);
-		ml_bpf_explain(stdout, ctx);
-		seccomp_release(ctx);
-		return 0;
+		ml_guard_explain(stdout, ctx);
+		fflush(stdout);
+		ml_bpf_explain_prog(stdout, f.insns, f.n);
+		rc = 0;
+	} else {
+		rc = run(&o, &f, allowed, nallowed);
 	}
-	rc = run(ctx, &o, allowed, nallowed);
+	ml_guard_free(&f);
 	seccomp_release(ctx);
 	return rc;
 }

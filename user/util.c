@@ -45,13 +45,42 @@ long ml_meminfo_kib(const char *key)
 	return kib;
 }
 
+/*
+ * One line, whatever the arguments hold (a profile's action "X\n\nY", a
+ * name with ESC in it): control characters come out as \n, \xNN or, for
+ * C1 (which some terminals obey as they obey ESC), \u0080 to \u009f.
+ */
 int ml_errorf(char *err, size_t len, const char *fmt, ...)
 {
+	char raw[1024];
+	size_t o = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	for (const unsigned char *p = (const unsigned char *)raw;
+	     *p && len && o + 1 < len; p++) {
+		char esc[8];
+		size_t n;
+
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			n = (size_t)snprintf(esc, sizeof(esc), "\\u%04x", *++p);
+		} else if (*p >= 0x20 && *p != 0x7f) {
+			err[o++] = (char)*p;
+			continue;
+		} else {
+			n = (size_t)snprintf(esc, sizeof(esc),
+					     *p == '\n' ? "\\n" :
+					     *p == '\t' ? "\\t" : "\\x%02x", *p);
+		}
+		if (o + n >= len)
+			break;
+		memcpy(err + o, esc, n);
+		o += n;
+	}
+	if (len)
+		err[o] = '\0';
 	return -1;
 }
 

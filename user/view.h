@@ -15,6 +15,15 @@
 #define ML_VIEW_SCHEMA 2
 #define ML_VIEW_MAX_BUCKETS 64
 #define ML_VIEW_MAX_ENV 40
+/*
+ * What a report may hold (docs/fuzzing.md): its size, its figures, and
+ * numbers within +-1e18 (ns: 31 years), so that whatever is summed,
+ * drawn or divided stays finite.
+ */
+#define ML_VIEW_MAX_BYTES (16 << 20)
+#define ML_VIEW_MAX_FIGURES 100000
+#define ML_VIEW_MAX_NUMBER 1e18
+#define ML_VIEW_NONE ((size_t)-1)
 
 /* The witnesses a picture and the page show: key in the report, label. */
 #define ML_VIEW_NWITNESS 10
@@ -53,6 +62,9 @@ struct ml_view_figure {
 	int verified;		/* 1, 0, or -1 when not checked */
 	const char *verify_error;
 	char *notes; /* a demonstration's notes, one a line */
+	/* the first timed figure of its probe; the next one, or ML_VIEW_NONE */
+	bool first_timed;
+	size_t next_timed;
 };
 
 struct ml_view_report {
@@ -70,6 +82,7 @@ struct ml_view_report {
 	const char *observer_outcome;
 	struct ml_view_figure *figs;
 	size_t nfigs;
+	size_t *index, index_cap; /* probe/figure to figs[i]: load.c */
 };
 
 /*
@@ -82,6 +95,9 @@ int ml_view_load(const char *path, struct ml_view_report *r, char *err,
 /* The same from text, for the tests; path only names it in messages. */
 int ml_view_parse(const char *text, const char *path, struct ml_view_report *r,
 		  char *err, size_t errlen);
+/* The same from len bytes (a NUL among them is refused), a NUL after. */
+int ml_view_parse_text(const char *text, size_t len, const char *path,
+		       struct ml_view_report *r, char *err, size_t errlen);
 void ml_view_free(struct ml_view_report *r);
 /* The figure probe/figure of r, or NULL. */
 const struct ml_view_figure *ml_view_find(const struct ml_view_report *r,
@@ -92,8 +108,15 @@ const struct ml_view_figure *ml_view_find(const struct ml_view_report *r,
  * probe's summary pictures and section go.
  */
 bool ml_view_first_timed(const struct ml_view_report *r, size_t i);
-/* "a-b" with anything but [A-Za-z0-9_-] as '_': a file name's stem. */
-void ml_view_stem(char *buf, size_t len, const char *a, const char *b);
+/*
+ * A picture's file name without its extension: KIND-PROBE (kind
+ * "summary", "witnesses") or, kind NULL, PROBE-FIGURE; when the names
+ * are not plain ([A-Za-z0-9_], and '-' but in a probe) or long, cut, with
+ * '_' for the rest and a hash of the names after it, so that no two
+ * pictures share one and every name fits a file system.  len >= 128.
+ */
+void ml_view_stem(char *buf, size_t len, const char *kind, const char *probe,
+		  const char *figure);
 
 /* Bad input to a command: its one line, where its help is; returns 2. */
 int ml_view_refused(const char *command, const char *fmt, ...)
@@ -125,6 +148,9 @@ void ml_view_compare_html(FILE *out, const struct ml_view_report *a,
 			  const struct ml_view_report *b);
 /* Writes s with <, >, & and quotes escaped. */
 void ml_html_text(FILE *out, const char *s);
+/* The page of r (and its comparison with other, or NULL); dir: pictures. */
+void ml_html_page(FILE *out, const struct ml_view_report *r,
+		  const struct ml_view_report *other, const char *dir);
 
 /* ---- plot.c ---------------------------------------------------------- */
 
@@ -136,6 +162,8 @@ void ml_html_text(FILE *out, const char *s);
  */
 int ml_plot(const struct ml_view_report *r, const char *dir, char *err,
 	    size_t errlen);
+/* The gnuplot script of that, written to gp; how many pictures. */
+int ml_plot_script(FILE *gp, const struct ml_view_report *r, const char *dir);
 
 /* ---- the commands (argv[0] is the command's word) -------------------- */
 

@@ -29,11 +29,13 @@ mkdir -p "$GRADE_TMP/etc"
 export ML P LINES DOORS TOKEN SECRET
 
 # sandboxed OUT CMD...: CMD under the profile, stdout in OUT.out, stderr in
-# OUT.err; prints the exit status (128 + the signal if killed)
+# OUT.err; prints the exit status (128 + the signal if killed).  As the
+# grader's own user (--user root when root grades): the profile, not the
+# secret's file mode, must be what keeps a door shut.
 sandboxed() {
 	local out=$1
 	shift
-	timeout 20 "$ML" sandbox --profile "$P" -- "$@" > "$out.out" 2> "$out.err" < "${IN:-/dev/null}"
+	timeout 20 "$ML" sandbox --user "$(id -u)" --profile "$P" -- "$@" > "$out.out" 2> "$out.err" < "${IN:-/dev/null}"
 	echo $?
 }
 

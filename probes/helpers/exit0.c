@@ -6,18 +6,20 @@
  * Built static and as small as it can be, so that those figures time the
  * exec itself (a new mm from a small file, no dynamic linking, no libc
  * start-up), as lmbench's lat_proc exec does with a minimal program.  On
- * x86-64 it is built -nostdlib: _start makes the exit system call and
- * nothing else runs in user mode.  Elsewhere it is a static glibc program.
+ * x86-64, arm64 and riscv64 it is built -nostdlib: _start makes the exit
+ * system call (syscall, svc #0 or ecall: user/arch.h) and nothing else
+ * runs in user mode.  Elsewhere it is a static glibc program.
  */
-#if defined(__x86_64__)
+#include "arch.h"
+
+#if ML_ARCH_KNOWN
 #include <asm/unistd.h>
 
 void _start(void);
 
 void _start(void)
 {
-	__asm__ volatile("syscall" : : "a"(__NR_exit), "D"(0)
-			 : "rcx", "r11", "memory");
+	ml_arch_syscall1(__NR_exit, 0);
 	__builtin_unreachable();
 }
 #else

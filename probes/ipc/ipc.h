@@ -65,6 +65,8 @@
 #define AUDIT_ARCH_NATIVE AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
 #define AUDIT_ARCH_NATIVE AUDIT_ARCH_AARCH64
+#elif defined(__riscv) && __riscv_xlen == 64
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_RISCV64
 #endif
 
 static inline void cpu_relax(void)

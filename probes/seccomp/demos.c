@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "seccomp_lab.h"
+#include "arch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -173,7 +174,7 @@ const char *demo_actions(struct ml_result *res)
 		case A_TRAP:
 			if (!o.r.trapped || o.r.trap_code != SYS_SECCOMP ||
 			    o.r.trap_nr != SYS_getppid ||
-			    o.r.trap_arch != AUDIT_ARCH_X86_64)
+			    o.r.trap_arch != ML_ARCH_AUDIT)
 				why = "trap did not deliver SIGSYS with the call and arch";
 			break;
 		case A_KILL:

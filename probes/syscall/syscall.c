@@ -45,6 +45,8 @@
  *   1.00 for each syscall figure, 0.00 for the vDSO ones.
  */
 #define _GNU_SOURCE
+#include "arch.h"
+#include "isa.h"
 #include "modelab.h"
 
 #include <errno.h>
@@ -76,36 +78,25 @@ static int run_function_call(struct ml_ctx *ctx)
 	return 0;
 }
 
-#if defined(__x86_64__)
-static inline long raw_syscall0(long nr)
-{
-	long ret;
-
-	/* the CPU overwrites rcx (return rip) and r11 (rflags) */
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(nr)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
-
+#if ML_ARCH_KNOWN
+/* syscall, svc #0 or ecall, the number in rax, x8 or a7: user/arch.h */
 static int setup_raw(struct ml_ctx *ctx)
 {
-	if (raw_syscall0(SYS_getppid) != getppid())
-		return ml_skip(ctx, "a bare syscall did not return getppid()");
+	if (ml_arch_syscall0(SYS_getppid) != getppid())
+		return ml_skip(ctx, "a bare " ML_ARCH_SYSCALL_INSN " did not return getppid()");
 	return 0;
 }
 
 static int run_getppid_raw(struct ml_ctx *ctx)
 {
 	for (uint64_t i = 0; i < ctx->n; i++)
-		raw_syscall0(SYS_getppid);
+		ml_arch_syscall0(SYS_getppid);
 	return 0;
 }
 #else
 static int setup_raw(struct ml_ctx *ctx)
 {
-	return ml_skip(ctx, "the bare syscall instruction is x86-64 only");
+	return ml_skip(ctx, "the bare system call is written for x86-64, arm64 and riscv64");
 }
 
 static int run_getppid_raw(struct ml_ctx *ctx)
@@ -128,6 +119,33 @@ static int run_invalid(struct ml_ctx *ctx)
 	for (uint64_t i = 0; i < ctx->n; i++)
 		syscall(INVALID_SYSCALL_NR);
 	return 0;
+}
+
+/*
+ * The vDSO's calls differ by ISA (user/vdso.c reads its table): arm64's
+ * has no getcpu, so libc's getcpu is a system call there, and a figure
+ * named -vdso would time the kernel.  Skipped, saying what the vDSO has.
+ */
+static int need_vdso(struct ml_ctx *ctx, const char *call)
+{
+	char have[256];
+
+	if (ml_vdso_list(have, sizeof(have)) < 0)
+		return ml_skip(ctx, "no vDSO is mapped in this process (qemu-user maps none)");
+	if (!ml_vdso_lookup(call))
+		return ml_skip(ctx, "no %s in this kernel's vDSO: libc's %s is a system call here (the vDSO has: %s)",
+			       call, call, have);
+	return 0;
+}
+
+static int setup_clock_vdso(struct ml_ctx *ctx)
+{
+	return need_vdso(ctx, "clock_gettime");
+}
+
+static int setup_getcpu_vdso(struct ml_ctx *ctx)
+{
+	return need_vdso(ctx, "getcpu");
 }
 
 static int run_clock_vdso(struct ml_ctx *ctx)
@@ -248,13 +266,14 @@ static const struct ml_figure figures[] = {
 	  .pair_with = "getppid-syscall" },
 	{ .name = "clock_gettime-vdso",
 	  .what = "clock_gettime(CLOCK_MONOTONIC) via the vDSO",
-	  .run = run_clock_vdso, .group = "syscall",
+	  .run = run_clock_vdso, .setup = setup_clock_vdso, .group = "syscall",
 	  .pair_with = "clock_gettime-syscall" },
 	{ .name = "clock_gettime-syscall",
 	  .what = "clock_gettime via syscall(2)",
 	  .run = run_clock_syscall, .group = "syscall" },
 	{ .name = "getcpu-vdso", .what = "getcpu via the vDSO",
-	  .run = run_getcpu_vdso, .group = "syscall",
+	  .run = run_getcpu_vdso, .setup = setup_getcpu_vdso,
+	  .group = "syscall",
 	  .pair_with = "getcpu-syscall" },
 	{ .name = "getcpu-syscall", .what = "getcpu via syscall(2)",
 	  .run = run_getcpu_syscall, .group = "syscall" },

@@ -183,7 +183,7 @@ bad_input "modelab: unknown option '--frob'" "$ML" run --frob
 bad_input "modelab: unknown figure 'nope' of probe 'syscall' ('modelab list syscall' names them)" "$ML" run syscall/nope
 bad_input "modelab: unknown probe 'nope' (syscall, fault, interrupt, seccomp, process, memory, ipc)" "$ML" run nope/getppid
 bad_input "modelab: unknown probe 'nosuch' (syscall, fault, interrupt, seccomp, process, memory, ipc)" "$ML" list syscall nosuch
-bad_input "modelab: help: unknown command 'frob' (run, list, env, sandbox, kernel, plot, report, compare)" "$ML" help frob
+bad_input "modelab: help: unknown command 'frob' (run, list, env, sandbox, kernel, plot, report, compare, isa)" "$ML" help frob
 bad_input "modelab: --cpu: 'abc' is not a CPU number" "$ML" run --cpu abc
 bad_input "modelab: cannot pin to CPU 1000: this machine's allowed CPUs are $cpus" "$ML" run --cpu 1000
 bad_input "modelab: option '--time' needs a value" "$ML" run --time

@@ -36,6 +36,8 @@ podman_profile=/usr/share/containers/seccomp.json
 # known disagreements: "NR A0 A1 A2 A3 A4 A5" (as the probe prints it) -> why
 # (or a profile's path: modelab refuses it, crun runs it)
 declare -A xfail=(
+	[435 0 0 0 0 0 0]="clone3: modelab's own rules refuse it with ENOSYS under any filter (its flags are behind a pointer, where a new user namespace could hide; glibc falls back to clone), as Docker's profile does"
+	[308 0 0 0 0 0 0]="setns(0, 0): modelab's own rules refuse nstype 0 (any type, a user namespace too) with EPERM; the kernel says EINVAL for descriptor 0"
 	[tests/host/profiles/bad-op.json]="its one rule has the default action: crun drops such a rule before reading its args, so never sees the unknown operator; modelab reads every rule first and names the field at fault (bad-op-errno.json, where the rule counts, is refused by both)"
 )
 
@@ -145,6 +147,9 @@ cases() {
 					vals+=("$v2" $((v2 | (~v & -~v))))	# other bits set
 					[ "$v" -ne 0 ] && vals+=($((v2 ^ (v & -v))))	# a masked bit wrong
 				fi
+				# bits above 32 set: what the kernel does not read of an int
+				vals+=($((v | 1 << 32)))
+				[ "$op" = SCMP_CMP_MASKED_EQ ] && vals+=($((v2 | 1 << 32)))
 				for w in "${vals[@]}"; do
 					b[idx]=$w
 					printf '%s' "$nr"
@@ -166,7 +171,7 @@ compare() {
 	jq --slurpfile p "$tmp/oci.json" '.linux.seccomp = $p[0]' "$tmp/base.json" >"$tmp/crun.json"
 	cases "$file" | awk '!seen[$0]++' >"$tmp/cases"
 	container "$tmp/crun.json" /probe <"$tmp/cases" >"$tmp/crun.out" 2>"$tmp/crun.err"
-	container "$tmp/base.json" /modelab sandbox --profile /p.json -- /probe \
+	container "$tmp/base.json" /modelab sandbox --user root --profile /p.json -- /probe \
 		<"$tmp/cases" >"$tmp/ml.out" 2>"$tmp/ml.err"
 	total=$(wc -l <"$tmp/cases")
 	if [ "$(wc -l <"$tmp/crun.out")" -ne "$total" ] || [ "$(wc -l <"$tmp/ml.out")" -ne "$total" ]; then
@@ -174,17 +179,32 @@ compare() {
 			"crun $(wc -l <"$tmp/crun.out") ($(head -c 200 "$tmp/crun.err")), modelab $(wc -l <"$tmp/ml.out") ($(head -n 1 "$tmp/ml.err")) of $total"
 		return
 	fi
+	# crun's answer for each case, to judge a high-bit one against its low bits
+	declare -A crun_of=()
+	while read -r cr; do crun_of[${cr% -> *}]=${cr#* -> }; done <"$tmp/crun.out"
+	local highs=0 xf=0 low a
 	while IFS='|' read -r cr ml; do
 		key=${cr% -> *}
+		low=$key
+		if [ "$cr" != "$ml" ] && [[ $key =~ 0x[0-9a-f]{9,} ]]; then
+			low=${key%% *}
+			for a in ${key#* }; do printf -v a ' %#x' $((a & 0xffffffff)); low+=$a; done
+		fi
 		if [ "$cr" = "$ml" ]; then
 			agreed=$((agreed + 1))
+		elif [ "$low" != "$key" ] && [ "${ml#* -> }" = "${crun_of[$low]:-}" ]; then
+			# modelab answered as for the bits the kernel reads; crun compared all 64
+			highs=$((highs + 1))
+			echo "DIFFERENCE: $label: $(name "${key%% *}") ($key): modelab ${ml#* -> } as for ($low), crun ${cr#* -> }"
 		elif [ -n "${xfail[$key]+x}" ]; then
 			skip "XFAIL: $label: $(name "${key%% *}") ($key): modelab ${ml#* -> }, crun ${cr#* -> }" "${xfail[$key]}"
+			xf=$((xf + 1))
 		else
 			fail "$label: $(name "${key%% *}") ($key)" "modelab ${ml#* -> }, crun ${cr#* -> }"
 		fi
 	done < <(paste -d '|' "$tmp/crun.out" "$tmp/ml.out")
-	check "$label: modelab and crun agreed on $agreed of $total cases" test "$agreed" -eq "$total"
+	check "$label: modelab and crun agreed on $agreed of $total cases; on $highs with bits above 32 set, modelab answered as the kernel reads them (the low 32 bits) and crun did not" \
+		test "$((agreed + highs + xf))" -eq "$total"
 }
 
 for f in tests/host/profiles/*.json; do

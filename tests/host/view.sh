@@ -130,7 +130,7 @@ jq '.schema = 9' "$tmp/run.json" >"$tmp/v9.json"
 try="try 'modelab help compare'"
 refused "$try" "modelab compare: $tmp/nosuch.json: cannot read: No such file or directory" \
 	"$ML" compare "$tmp/run.json" "$tmp/nosuch.json"
-refused "$try" "modelab compare: $tmp/bad.json: not JSON (unexpected end of data)" \
+refused "$try" "modelab compare: $tmp/bad.json: not valid JSON at byte 13: unexpected end of data" \
 	"$ML" compare "$tmp/run.json" "$tmp/bad.json"
 refused "$try" "modelab compare: $tmp/other.json: not a modelab report (no modelab_version, schema and figures)" \
 	"$ML" compare "$tmp/other.json" "$tmp/run.json"
@@ -141,7 +141,7 @@ refused "$try" "modelab compare: expected two reports or more, A.json B.json [C.
 refused "$try" "modelab compare: --json and --csv exclude each other" \
 	"$ML" compare --json --csv "$tmp/run.json" "$tmp/run.json"
 refused "try 'modelab help plot'" "modelab plot: expected REPORT.json DIR" "$ML" plot "$tmp/run.json"
-refused "try 'modelab help plot'" "modelab plot: $tmp/bad.json: not JSON (unexpected end of data)" \
+refused "try 'modelab help plot'" "modelab plot: $tmp/bad.json: not valid JSON at byte 13: unexpected end of data" \
 	"$ML" plot "$tmp/bad.json" "$tmp/p2"
 refused "try 'modelab help report'" "modelab report: expected REPORT.json -o FILE.html" \
 	"$ML" report "$tmp/run.json"

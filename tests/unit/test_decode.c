@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "arch.h"
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -39,7 +41,7 @@ static void open_flags(void **state)
 		{ O_WRONLY | O_DSYNC, "O_WRONLY|O_DSYNC" },
 		{ O_RDWR | O_TMPFILE, "O_RDWR|O_TMPFILE" },
 		{ O_PATH | O_CLOEXEC, "O_RDONLY|O_CLOEXEC|O_PATH" },
-		{ 0100000, "O_RDONLY|O_LARGEFILE" },
+		{ ML_ARCH_O_LARGEFILE, "O_RDONLY|O_LARGEFILE" },
 		{ O_RDONLY | 0x80000000u, "O_RDONLY|0x80000000" },
 	};
 	char buf[256];

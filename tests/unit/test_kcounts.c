@@ -153,6 +153,32 @@ static void rejects_what_is_not_the_format(void **state)
 			 -1);
 }
 
+/* riscv's module cannot tell a missing page from a protected one. */
+static void reads_a_row_that_is_not_available(void **state)
+{
+	char *text = strdup(two_cpus), *row;
+	struct ml_kcounts k;
+
+	(void)state;
+	row = strstr(text, "faults_protection          0           1           1");
+	memcpy(row + 17, "        n/a         n/a         n/a", 35);
+	row = strstr(text, "faults_protection          0\n");
+	memcpy(row + 17, "        n/a", 11);
+	assert_int_equal(ml_kernel_parse(text, &k), 0);
+	assert_true(k.unavailable[ML_K_FAULTS_PROTECTION]);
+	assert_false(k.unavailable[ML_K_FAULTS_NOTPRESENT]);
+	assert_int_equal(k.total[ML_K_FAULTS_PROTECTION], 0);
+	assert_int_equal(k.watched[ML_K_FAULTS_PROTECTION], 0);
+	assert_int_equal(k.total[ML_K_FAULTS_NOTPRESENT], 29);
+	/* n/a beside numbers, or a word that only starts like it: not the format */
+	row = strstr(text, "        n/a         n/a         n/a");
+	memcpy(row, "        n/a           1         n/a", 35);
+	assert_int_equal(ml_kernel_parse(text, &k), -1);
+	memcpy(row, "        n/a         n/a        n/ax", 35);
+	assert_int_equal(ml_kernel_parse(text, &k), -1);
+	free(text);
+}
+
 static int nop(struct ml_ctx *ctx)
 {
 	(void)ctx;
@@ -205,6 +231,7 @@ int main(void)
 		cmocka_unit_test(parses_the_migrations_row),
 		cmocka_unit_test(exited_and_none_are_understood),
 		cmocka_unit_test(rejects_what_is_not_the_format),
+		cmocka_unit_test(reads_a_row_that_is_not_available),
 		cmocka_unit_test(imports_counts_from_a_vm_csv),
 	};
 

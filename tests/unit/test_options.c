@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "arch.h"
 #include <string.h>
 
 #include "modelab.h"
@@ -25,6 +27,13 @@ static const struct bad_case bad[] = {
 	{ false, { "modelab", "frob" }, "unknown command 'frob'" },
 	{ false, { "modelab", "--frob", "run" }, "unknown option '--frob'" },
 	{ false, { "modelab", "-x", "run" }, "unknown option '-x'" },
+	/* getopt_long's optopt holds a long option's code, not a character */
+	{ false, { "modelab", "--json=1", "run" },
+	  "option '--json' takes no value" },
+	{ false, { "modelab", "--no-kernel=1", "run" },
+	  "option '--no-kernel' takes no value" },
+	{ false, { "modelab", "--help=x" }, "option '--help' takes no value" },
+	{ false, { "modelab", "-xV" }, "unknown option '-x'" },
 	{ false, { "modelab", "run", "--cpu" }, "option '--cpu' needs a value" },
 	{ false, { "modelab", "run", "--cpu", "abc" },
 	  "--cpu: 'abc' is not a CPU number" },
@@ -41,13 +50,13 @@ static const struct bad_case bad[] = {
 	{ false, { "modelab", "run", "--json-out" },
 	  "option '--json-out' needs a value" },
 	{ false, { "modelab", "run", "--clock", "hpet" },
-	  "--clock: 'hpet' is not tsc or monotonic" },
+	  "--clock: 'hpet' is not " ML_ARCH_COUNTER " or monotonic" },
 	{ false, { "modelab", "--json", "--csv", "run" },
 	  "--json and --csv exclude each other" },
 	{ false, { "modelab", "env", "syscall" },
 	  "unexpected argument 'syscall'" },
 	{ false, { "modelab", "help", "frob" },
-	  "help: unknown command 'frob' (run, list, env, sandbox, kernel, plot, report, compare)" },
+	  "help: unknown command 'frob' (run, list, env, sandbox, kernel, plot, report, compare, isa)" },
 	{ false, { "modelab", "help", "run", "list" },
 	  "unexpected argument 'list'" },
 	{ true, { "modelab-syscall", "run" }, "unexpected argument 'run'" },

@@ -32,7 +32,7 @@ static const struct ml_probe syscall_probe = { "syscall", "s", figs, 3, 0 };
 static const struct ml_probe other_probe = { "other", "o", figs, 3, 0 };
 
 static struct ml_env env;
-static struct ml_clock clk = { ML_CLOCK_TSC, true, 2.5 };
+static struct ml_clock clk = { ML_CLOCK_TSC, true, 2.5, NULL };
 static struct ml_result res[3];
 
 static char *render(enum ml_format fmt, const struct ml_probe *p)

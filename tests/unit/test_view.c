@@ -105,17 +105,48 @@ static void flattens_the_environment(void **state)
 	ml_view_free(&r);
 }
 
+#define HEAD "{\"modelab_version\": \"0.1.0\", \"schema\": 2, \"figures\": [{\"probe\": \"p\", \"figure\": \"f\", "
+
 static void refuses_what_is_not_a_report(void **state)
 {
 	static const struct {
 		const char *text, *error;
 	} cases[] = {
-		{ "{\"schema\": 2", "x.json: not JSON (unexpected end of data)" },
+		{ "{\"schema\": 2", "x.json: not valid JSON at byte 12: unexpected end of data" },
 		{ "[1, 2]", "x.json: not a modelab report (no modelab_version, schema and figures)" },
 		{ "{\"modelab_version\": \"0.1.0\", \"schema\": 2}",
 		  "x.json: not a modelab report (no modelab_version, schema and figures)" },
 		{ "{\"modelab_version\": \"0.1.0\", \"schema\": 3, \"figures\": []}",
 		  "x.json: schema 3, this modelab reads schema 2" },
+		/* issue 28: strict JSON, every number finite and in range */
+		{ "{\"modelab_version\": \"0.1.0\", \"schema\": 2, \"figures\": []} x",
+		  "x.json: not valid JSON at byte 57: data after the JSON value" },
+		{ HEAD "\"median_ns\": NaN}]}",
+		  "x.json: not valid JSON at byte 97: NaN and Infinity are not JSON" },
+		{ HEAD "\"histogram\": {\"low_ns\": 1, \"bucket_ns\": 1e999}}]}",
+		  "x.json: figures[0].histogram.bucket_ns: 1e999 is out of range (not a finite number)" },
+		{ HEAD "\"histogram\": {\"low_ns\": 1e308, \"bucket_ns\": 1e308}}]}",
+		  "x.json: figures[0].histogram.low_ns: out of range (-1e18 to 1e18)" },
+		{ HEAD "\"histogram\": {\"low_ns\": 1, \"bucket_ns\": 1, \"counts\": [1, -2]}}]}",
+		  "x.json: figures[0].histogram.counts[1]: expected a whole number, 0 or more" },
+		{ HEAD "\"rounds\": 18446744073709551616}]}",
+		  "x.json: figures[0].rounds: 18446744073709551616 is out of range (integers are -9223372036854775808 to 18446744073709551615)" },
+		{ HEAD "\"rounds\": 2.5}]}",
+		  "x.json: figures[0].rounds: expected a whole number, 0 or more" },
+		{ HEAD "\"median_ns\": \"12\"}]}",
+		  "x.json: figures[0].median_ns: expected a number" },
+		{ "{\"modelab_version\": \"0.1.0\", \"schema\": 2, \"figures\": [{\"probe\": \"p\\u001b[2J\"}]}",
+		  "x.json: figures[0].probe: a control character in a name" },
+		{ "{\"modelab_version\": \"0.1.0\", \"schema\": 2, \"figures\": [{\"figure\": \"x\\u009b31m\"}]}",
+		  "x.json: figures[0].figure: a control character in a name" },
+		{ "{\"modelab_version\": \"0.1.0\", \"schema\": 2, \"figures\": [{\"probe\": \"read\\u0000x\"}]}",
+		  "x.json: figures[0].probe: a string with NUL (\\u0000)" },
+		{ HEAD "\"verified\": \"yes\"}]}",
+		  "x.json: figures[0].verified: expected true or false" },
+		{ HEAD "\"paired\": {\"ratio\": {\"value\": true}}}]}",
+		  "x.json: figures[0].paired.ratio.value: expected a number" },
+		{ "{\"modelab_version\": \"0.1.0\", \"schema\": 2, \"figures\": [7]}",
+		  "x.json: figures[0]: expected an object" },
 	};
 	struct ml_view_report r;
 	char err[256];
@@ -179,10 +210,61 @@ static void stems_are_file_names(void **state)
 	char stem[64];
 
 	(void)state;
-	ml_view_stem(stem, sizeof(stem), "ipc", "pipe-64KiB");
+	ml_view_stem(stem, sizeof(stem), NULL, "ipc", "pipe-64KiB");
 	assert_string_equal(stem, "ipc-pipe-64KiB");
-	ml_view_stem(stem, sizeof(stem), "../x", "a b/c");
-	assert_string_equal(stem, "___x-a_b_c");
+	ml_view_stem(stem, sizeof(stem), "summary", "ipc", NULL);
+	assert_string_equal(stem, "summary-ipc");
+	/* not plain: cut, '_' for the rest, and a hash of the names */
+	ml_view_stem(stem, sizeof(stem), NULL, "../x", "a b/c");
+	assert_string_equal(stem, "___x-a_b_c-h01f518e7a6376990");
+}
+
+/* A demonstration that does not say "verified": true is never shown so. */
+static void verified_only_when_true(void **state)
+{
+	static const char text[] =
+		"{\"modelab_version\": \"0.1.0\", \"schema\": 2, \"figures\": ["
+		"{\"probe\": \"seccomp\", \"figure\": \"d\", \"kind\": \"demonstration\"}]}";
+	struct ml_view_report r;
+	char err[256], *page = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	assert_int_equal(ml_view_parse(text, "r.json", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.figs[0].verified, -1);
+	out = open_memstream(&page, &len);
+	ml_html_page(out, &r, NULL, NULL);
+	fclose(out);
+	assert_non_null(strstr(page, "seccomp/d: <span class=\"\">not checked</span>"));
+	assert_null(strstr(page, ">verified<"));
+	free(page);
+	ml_view_free(&r);
+}
+
+/* No two pictures share a file, whatever the names; each fits NAME_MAX. */
+static void stems_never_collide(void **state)
+{
+	static const char *const names[][3] = {
+		{ NULL, "a-b", "c" }, { NULL, "a", "b-c" },
+		{ "summary", "x", NULL }, { NULL, "summary", "x" },
+		{ "witnesses", "x", NULL }, { NULL, "witnesses", "x" },
+		{ NULL, "a/b", "c" }, { NULL, "a_b", "c" },
+		{ NULL, "'x", "y" }, { NULL, "_x", "y" },
+	};
+	char stems[10][128], longname[300];
+
+	(void)state;
+	for (size_t i = 0; i < 10; i++) {
+		ml_view_stem(stems[i], sizeof(stems[i]), names[i][0],
+			     names[i][1], names[i][2]);
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(stems[i], stems[k]);
+	}
+	memset(longname, 'p', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ml_view_stem(stems[0], sizeof(stems[0]), NULL, longname, longname);
+	assert_true(strlen(stems[0]) + strlen(".png") < 255);
 }
 
 int main(void)
@@ -193,6 +275,8 @@ int main(void)
 		cmocka_unit_test(refuses_what_is_not_a_report),
 		cmocka_unit_test(ratio_interval_and_verdict),
 		cmocka_unit_test(stems_are_file_names),
+		cmocka_unit_test(stems_never_collide),
+		cmocka_unit_test(verified_only_when_true),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

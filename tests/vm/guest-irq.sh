@@ -9,6 +9,11 @@
 # and the samples in /proc/modelab-latency.  Busybox sh only.
 
 LAT=/proc/modelab-latency
+# The irq_work and function-call IPI lines of /proc/interrupts (guest-isa.sh):
+# IWI and CAL on x86, IPIn on arm64 and riscv.
+IWI=$(ipi_label "IRQ work interrupts" IWI)
+CAL=$(ipi_label "Function call interrupts" CAL)
+info "IPI lines: irq_work $IWI, function call $CAL"
 
 # irq_row LABEL: /proc/interrupts row LABEL (IWI, CAL...), summed over CPUs
 irq_row() {
@@ -58,7 +63,7 @@ check "latency file empty at load" "line 1: $(head -n 1 $LAT)" \
 	test "$(cat $LAT)" = "none 0"
 
 N=100
-raise_run irq_work $N irq_work IWI
+raise_run irq_work $N irq_work $IWI
 check "raise irq_work $N" "write: $R" test "$R" = OK
 check "raise irq_work: IWI +$N" "IWI rose by $DK" test $DK -ge $N
 check "raise irq_work: irq_work row +$N" "rose by $DM" test $DM -ge $N
@@ -68,7 +73,7 @@ check "raise irq_work: $N samples" "$(head -n 1 $T/lat), $(wc -l < $T/lat) lines
 # A cross-CPU call may complete without an interrupt: when the target CPU
 # polls in idle, the kernel sets a flag instead of sending the IPI (1 in
 # 4,000 seen on 6.1).  So at least 95% of N, not N.
-raise_run ipi $N irq_callfunc CAL
+raise_run ipi $N irq_callfunc $CAL
 check "raise ipi $N" "write: $R" test "$R" = OK
 check "raise ipi: CAL >= 95% of $N" "CAL rose by $DK" test $DK -ge $((N * 95 / 100))
 check "raise ipi: irq_callfunc row >= 95% of $N" "rose by $DM" \
@@ -79,7 +84,7 @@ check "raise ipi: $N samples" "$(head -n 1 $T/lat), $(wc -l < $T/lat) lines" \
 # Aimed at its own CPU, smp_call_function_single() just calls the function.
 # Slack: the rest of the system sends a few CALs meanwhile (TLB flushes for
 # the helper's exec and exit: 3 to 5 seen); one IPI per call would be >= N.
-raise_run ipi-self $N irq_callfunc CAL
+raise_run ipi-self $N irq_callfunc $CAL
 check "raise ipi-self $N" "write: $R" test "$R" = OK
 check "raise ipi-self: CAL +< $N (no interrupt)" "CAL rose by $DK" \
 	test $DK -lt $N
@@ -128,14 +133,14 @@ check "raise ipi-self 100000: all samples" "$r; $(head -n 1 $T/lat), $(wc -l < $
 # is under way)
 wait_iwi() {
 	i=0
-	while [ $(($(irq_row ${2:-IWI}) - $1)) -lt 100 ] && [ $i -lt 500 ]; do
+	while [ $(($(irq_row ${2:-$IWI}) - $1)) -lt 100 ] && [ $i -lt 500 ]; do
 		usleep 2000
 		i=$((i + 1))
 	done
 }
 
 # SIGKILL stops a raise early; the samples taken so far are kept, whole.
-base=$(irq_row IWI)
+base=$(irq_row $IWI)
 $GA -w "raise irq_work 100000" > /dev/null 2>&1 &
 bg=$!
 wait_iwi $base
@@ -184,13 +189,13 @@ fi
 # is going away: with three raisers looping, rmmod must finish in seconds.
 # IPIs, the slowest kind under TCG: three whole raises take far longer.
 bad0=$(bad_log_lines)
-base=$(irq_row CAL)
+base=$(irq_row $CAL)
 for r in 1 2 3; do
 	( while :; do $GA -w "raise ipi 100000"; done > $T/raiser$r 2>&1 ) &
 	eval raiser$r=$!
 done
-wait_iwi $base CAL
-mid=$(($(irq_row CAL) - base))
+wait_iwi $base $CAL
+mid=$(($(irq_row $CAL) - base))
 t0=$(cut -d' ' -f1 /proc/uptime)
 rmmod modelab
 rc=$?

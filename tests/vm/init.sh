@@ -12,7 +12,10 @@
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export HOME=/root
 
-mount -t proc proc /proc
+/bin/busybox mount -t proc proc /proc
+# run.sh could not run another ISA's busybox to list its applets: link
+# them here (it reads /proc/self/exe, so after /proc).
+[ -e /bin/mount ] || /bin/busybox --install -s /bin
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
@@ -48,12 +51,18 @@ counts)
 	# For `make run`: the kernel's count of each figure's transitions.
 	insmod /modelab.ko
 	echo "=== modelab csv begin ==="
-	modelab run --quick --csv 2>/tmp/modelab.err
+	# modelab_probes=A,B on the kernel's command line (an environment
+	# variable here): those probes only (make isas); else every one.
+	modelab run --quick --csv $(echo "${modelab_probes:-}" | tr , ' ') 2>/tmp/modelab.err
 	echo "=== modelab csv end ==="
 	cat /tmp/modelab.err
 	echo "=== modelab observer begin ==="
 	modelab run --quick syscall 2>/dev/null | sed -n '/^observer effect/,/^$/p'
 	echo "=== modelab observer end ==="
+	# For `make isas`: this ISA's boundary, observed (user/isa.c).
+	echo "=== modelab isa begin ==="
+	modelab isa 2>&1
+	echo "=== modelab isa end ==="
 	;;
 *)
 	sh /suite.sh

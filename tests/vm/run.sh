@@ -7,14 +7,20 @@
 #   tests/vm/run.sh --counts FILE
 #                             same VM, module loaded: runs 'modelab run --quick
 #                             --csv' and writes its CSV (the kernel's counts
-#                             per figure) to FILE, for 'make run'
+#                             per figure) to FILE, for 'make run', and
+#                             FILE's .isa.txt: 'modelab isa' (make isas)
 #   --keep                    keep build/vm/root and the initramfs afterwards
+#   --arch ISA                x86_64 (the default), arm64 or riscv64: Debian
+#                             trixie's kernel for that ISA under
+#                             qemu-system-aarch64 / -riscv64 (TCG, -M virt),
+#                             the module cross-built (scripts/isa.sh), the
+#                             static programs from `make ARCH=ISA static`
 #
 # The host kernel may lack module support, so the module is built against the
 # newest Debian kernel in /boot that has headers, and that kernel is booted
 # under QEMU with a busybox initramfs.  TCG by default: KVM hangs or aborts on
 # some hosts; MODELAB_KVM=1 opts in.  MODELAB_VM_TIMEOUT (seconds, default
-# 600) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
+# 600, 2400 on arm64 and riscv64) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
 # another in-guest script instead of guest-suite.sh, MODELAB_VM_APPEND adds
 # kernel parameters (e.g. loglevel=7).  The VM has a real device: a 64 MiB
 # read-only virtio disk of random data (build/vm/disk.img), /dev/vda inside.
@@ -23,11 +29,15 @@
 # MODELAB_VM_KO (a modelab.ko built for it, used as is); MODELAB_VM_DIR
 # (default build/vm) lets two VMs run at once.  MODELAB_VM_BIN: a directory
 # of static binaries (another tree's build/static/bin, for a grader) used
-# instead of this tree's `make static`.
+# instead of this tree's `make static` (none: no such binaries).  MODELAB_VM_PROGS: a directory
+# whose *.c are built static for the guest too (tests/vm/stress/).
+# MODELAB_VM_QUICK: the ISAs whose suite runs its quick subset
+# (tests/vm/guest-isa.sh), e.g. "riscv64".
 set -eu
 
 MODE=suite
 KEEP=0
+ISA=
 COUNTS_OUT=
 while [ $# -gt 0 ]; do
 	arg=$1
@@ -41,8 +51,13 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	--keep) KEEP=1 ;;
+	--arch)
+		[ $# -gt 0 ] || { echo "run.sh: --arch needs an ISA" >&2; exit 2; }
+		ISA=$1
+		shift
+		;;
 	-h | --help)
-		sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -54,11 +69,63 @@ done
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-VMDIR=${MODELAB_VM_DIR:-$TOP/build/vm}
+
+# ---- the ISA: its QEMU, its console, its compiler for the guest's helpers -------
+case ${ISA:-x86_64} in
+x86_64 | amd64 | x86) ISA=x86_64 ;;
+arm64 | aarch64) ISA=arm64 ;;
+riscv64) ;;
+*)
+	echo "run.sh: unknown ISA '$ISA' (x86_64, arm64 or riscv64)" >&2
+	exit 2
+	;;
+esac
+case $ISA in
+x86_64)
+	QEMU_BIN=qemu-system-x86_64 QEMU_PKG=qemu-system-x86 CROSS=
+	CONSOLE=ttyS0
+	# x86's own: the TSC as clocksource; the x32 ABI (seccomp doors);
+	# no check of the IO-APIC timer, which a busy host fails under TCG
+	# ("IO-APIC + timer doesn't work!", a panic at boot: seen at load 28)
+	APPEND_ISA="tsc=reliable syscall.x32=y no_timer_check"
+	MACHINE=()
+	VMDIR=${MODELAB_VM_DIR:-$TOP/build/vm}
+	;;
+arm64)
+	QEMU_BIN=qemu-system-aarch64 QEMU_PKG=qemu-system-arm CROSS=aarch64-linux-gnu-
+	CONSOLE=ttyAMA0 APPEND_ISA=
+	# max: every feature TCG has (AArch32 at EL0 too); pauth-impdef:
+	# a cheap pointer-authentication hash, the architected one is slow
+	MACHINE=(-M virt,gic-version=3 -cpu max,pauth-impdef=on)
+	VMDIR=${MODELAB_VM_DIR:-$TOP/build/vm-arm64}
+	;;
+riscv64)
+	QEMU_BIN=qemu-system-riscv64 QEMU_PKG=qemu-system-misc CROSS=riscv64-linux-gnu-
+	CONSOLE=ttyS0 APPEND_ISA=
+	# OpenSBI (QEMU's own copy) starts the kernel in S-mode
+	MACHINE=(-M virt -cpu rv64 -bios default)
+	VMDIR=${MODELAB_VM_DIR:-$TOP/build/vm-riscv64}
+	;;
+esac
+# The other ISAs' kernel, module and busybox (MODELAB_VM_* for all three).
+if [ $ISA != x86_64 ] && [ -z "${MODELAB_VM_KERNEL:-}" ]; then
+	command -v ${CROSS}gcc > /dev/null || {
+		echo "run.sh: ${CROSS}gcc not found: sh scripts/deps.sh isas" >&2
+		exit 2
+	}
+	prep=$(bash "$TOP/scripts/isa.sh" prepare $ISA) || {
+		echo "run.sh: no $ISA kernel and module (scripts/isa.sh failed)" >&2
+		exit 2
+	}
+	while IFS== read -r name value; do
+		case $name in MODELAB_VM_*) export "$name=$value" ;; esac
+	done <<< "$prep"
+fi
 ROOT=$VMDIR/root
 INITRD=$VMDIR/initrd.gz
 LOG=$VMDIR/console.log
-TIMEOUT=${MODELAB_VM_TIMEOUT:-600}
+# TCG runs arm64 and riscv64 several times slower than x86-64
+TIMEOUT=${MODELAB_VM_TIMEOUT:-$([ $ISA = x86_64 ] && echo 600 || echo 2400)}
 
 die() {
 	echo "run.sh: $*" >&2
@@ -85,15 +152,15 @@ else
 fi
 KO=${MODELAB_VM_KO:-$TOP/modelab.ko}
 [ -r "$KERNEL" ] || die "$KERNEL is not readable (run as root?)"
-command -v qemu-system-x86_64 > /dev/null ||
-	die "qemu-system-x86_64 not found: apt-get install qemu-system-x86"
-command -v gcc > /dev/null || die "gcc not found: apt-get install gcc"
+command -v $QEMU_BIN > /dev/null ||
+	die "$QEMU_BIN not found: apt-get install $QEMU_PKG"
+command -v ${CROSS}gcc > /dev/null || die "${CROSS}gcc not found: sh scripts/deps.sh${CROSS:+ isas}"
 command -v cpio > /dev/null || die "cpio not found: apt-get install cpio"
 
 # A dynamically linked busybox would not run in the initramfs, which has no
 # libc: busybox-static puts a static one in /bin.
 BUSYBOX=
-for b in /bin/busybox /usr/bin/busybox; do
+for b in ${MODELAB_VM_BUSYBOX:-} /bin/busybox /usr/bin/busybox; do
 	if [ -x $b ] && ! LC_ALL=C readelf -l $b 2>/dev/null |
 	   grep -q 'program interpreter'; then
 		BUSYBOX=$b
@@ -103,7 +170,7 @@ done
 [ -n "$BUSYBOX" ] ||
 	die "no static busybox found: apt-get install busybox-static"
 
-echo "run.sh: kernel $KVER ($KERNEL), headers ${KDIR:-none}, module $KO"
+echo "run.sh: $ISA kernel $KVER ($KERNEL), headers ${KDIR:-none}, module $KO"
 
 # ---- build -----------------------------------------------------------------------
 if [ -n "${MODELAB_VM_KO:-}" ]; then
@@ -118,18 +185,30 @@ fi
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/bin "$ROOT"/dev "$ROOT"/proc "$ROOT"/sys "$ROOT"/tmp
 cp "$BUSYBOX" "$ROOT"/bin/busybox
-# Applet links now, not in /init: /init itself needs /bin/sh.
-for applet in $("$BUSYBOX" --list); do
-	[ -e "$ROOT/bin/$applet" ] || ln -s busybox "$ROOT/bin/$applet"
-done
+# Applet links now, not in /init: /init itself needs /bin/sh.  Another
+# ISA's busybox cannot run here: /init makes its links (busybox --install).
+ln -s busybox "$ROOT"/bin/sh
+if [ $ISA = x86_64 ]; then
+	for applet in $("$BUSYBOX" --list); do
+		[ -e "$ROOT/bin/$applet" ] || ln -s busybox "$ROOT/bin/$applet"
+	done
+fi
 
 # The user-space side's static binaries are a bonus: never fail without them.
-if [ -n "${MODELAB_VM_BIN:-}" ]; then
+if [ "${MODELAB_VM_BIN:-}" = none ]; then
+	:	# the suite needs none of them (the stress suite)
+elif [ -n "${MODELAB_VM_BIN:-}" ]; then
 	cp -f --remove-destination "$MODELAB_VM_BIN"/* "$ROOT"/bin/ ||
 		die "no binaries in MODELAB_VM_BIN=$MODELAB_VM_BIN"
 elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
-	if make -C "$TOP" static > "$VMDIR/static.log" 2>&1; then
-		for f in "$TOP"/build/static/bin/*; do
+	# x86_64 keeps build/static/bin; the others build/ISA/static/bin
+	STATIC_BIN=$TOP/build/static/bin
+	[ $ISA = x86_64 ] || STATIC_BIN=$TOP/build/$ISA/static/bin
+	# (a Makefile that does not name the ISA cannot cross-build for it)
+	if { [ $ISA = x86_64 ] || grep -qw "$ISA" "$TOP/Makefile"; } &&
+	   make -C "$TOP" ARCH=$ISA static > "$VMDIR/static.log" 2>&1 &&
+	   [ -d "$STATIC_BIN" ]; then
+		for f in "$STATIC_BIN"/*; do
 			if [ -f "$f" ]; then
 				cp -f --remove-destination "$f" "$ROOT"/bin/
 			fi
@@ -140,9 +219,9 @@ elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
 	fi
 fi
 
-for src in "$HERE"/*.c; do
+for src in "$HERE"/*.c ${MODELAB_VM_PROGS:+"$MODELAB_VM_PROGS"/*.c}; do
 	[ -f "$src" ] || continue	# installed: built already, in MODELAB_VM_BIN
-	gcc -static -O2 -Wall -Wextra -pthread \
+	${CROSS}gcc -static -O2 -Wall -Wextra -pthread \
 	    -o "$ROOT/bin/$(basename "$src" .c)" "$src"
 done
 
@@ -151,6 +230,8 @@ install -m 0755 "$HERE/init.sh" "$ROOT"/init
 install -m 0755 "${MODELAB_SUITE:-$HERE/guest-suite.sh}" "$ROOT"/suite.sh
 install -m 0644 "$HERE/guest-irq.sh" "$ROOT"/guest-irq.sh
 install -m 0644 "$HERE/guest-lib.sh" "$ROOT"/guest-lib.sh
+install -m 0644 "$HERE/guest-isa.sh" "$ROOT"/guest-isa.sh
+install -m 0644 "$HERE/guest-check.sh" "$ROOT"/guest-check.sh
 
 # ---- a real device: a virtio disk --------------------------------------------
 # Debian builds virtio_pci and virtio_blk as modules: copy them and what they
@@ -224,6 +305,8 @@ if [ $disk_ok = 1 ]; then
 	DRIVE=(-drive "file=$DISK,format=raw,if=virtio,cache=none,readonly=on")
 fi
 echo "$MODE" > "$ROOT"/mode
+# MODELAB_VM_QUICK="riscv64 ...": those ISAs run the suite's quick subset
+case " ${MODELAB_VM_QUICK:-} " in *" $ISA "*) : > "$ROOT"/quick ;; esac
 (cd "$ROOT" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$INITRD"
 
 # ---- boot -----------------------------------------------------------------------
@@ -236,9 +319,9 @@ else
 	# lock up in the kernel's int3 retry path, even without our module.
 	ACCEL=(-accel tcg,thread=single)
 fi
-QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -m 1024 -smp 2
+QEMU=($QEMU_BIN "${MACHINE[@]}" "${ACCEL[@]}" -m 1024 -smp 2
       -kernel "$KERNEL" -initrd "$INITRD" "${DRIVE[@]}"
-      -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable syscall.x32=y ${MODELAB_VM_APPEND:-}"
+      -append "console=$CONSOLE panic=-1 quiet loglevel=4 $APPEND_ISA ${MODELAB_VM_APPEND:-}"
       -nographic -no-reboot)
 
 cleanup() {
@@ -262,13 +345,20 @@ if [ $MODE = counts ]; then
 		sed '1d;$d' > "$COUNTS_OUT"
 	tr -d '\r' < "$LOG" | sed -n '/^=== modelab observer begin ===$/,/^=== modelab observer end ===$/p' |
 		sed '1d;$d' > "${COUNTS_OUT%.csv}.observer.txt"
+	tr -d '\r' < "$LOG" | sed -n '/^=== modelab isa begin ===$/,/^=== modelab isa end ===$/p' |
+		sed '1d;$d' > "${COUNTS_OUT%.csv}.isa.txt"
 	if [ $rc != 0 ] || ! grep -q '^probe,figure,' "$COUNTS_OUT" ||
-	   grep -qE 'Oops|BUG:|WARNING:|general protection|Call Trace' "$LOG"; then
+	   grep -qE 'Oops|BUG:|WARNING:|general protection|Call Trace|blocked for more than' "$LOG"; then
 		die "the VM gave no clean counts (qemu status $rc; console log: $LOG)"
 	fi
 	echo "run.sh: kernel counts from the lab VM (kernel $KVER) in $COUNTS_OUT"
 	exit 0
 fi
+
+# What the kernel prints when it is unhappy: oopses, BUG (KASAN, KFENCE and
+# sleeping in atomic context among them), WARNING (lockdep and RCU misuse
+# among them), RCU stalls and hung tasks.
+KERNEL_ERRORS='Oops|BUG:|WARNING:|general protection|Call Trace|Kernel panic|detected stalls|blocked for more than'
 
 # ---- the suite ----------------------------------------------------------------
 HOST_PASSED=0
@@ -325,7 +415,7 @@ else
 	FAILED=$((FAILED + 1))
 fi
 oops=$(echo "$CLEAN" |
-       grep -E 'Oops|BUG:|WARNING:|general protection|Call Trace' || true)
+       grep -E "$KERNEL_ERRORS" || true)
 if [ -n "$oops" ]; then
 	echo "FAIL: vm: kernel errors on the console or in dmesg:"
 	echo "$oops" | head -n 20

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * escape.c - the door a seccomp filter leaves open: run as the command of
+ * parent_door.c - the door a seccomp filter leaves open: run as the command of
  * `modelab sandbox --deny open,openat,openat2`, it tries to read SECRET
  * through its parent (and through PID when given: the supervisor, seen
  * from outside), which no filter covers:
@@ -12,11 +12,11 @@
  *   process_vm_readv  a read of the target's memory
  *
  * One line each: "NAME PID: refused (ERRNO)" or "NAME PID: went through";
- * "ESCAPED: <secret>" when the secret was read.  Exit 0 when every door
- * was shut, 3 when one was not.  Built static (the loader would need
- * openat): cc -static -O2 -o escape tests/host/escape.c
+ * "secret: <secret>" when the secret was read; then the verdict (attempt.h):
+ * ESCAPED when a door went through.
  */
-#define _GNU_SOURCE
+#include "attempt.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -53,7 +53,7 @@ static void show_secret(int fd)
 	if (n > 0) {
 		buf[n] = '\0';
 		buf[strcspn(buf, "\n")] = '\0';
-		printf("ESCAPED: %s\n", buf);
+		printf("secret: %s\n", buf);
 	}
 }
 
@@ -185,5 +185,7 @@ int main(int argc, char **argv)
 	other = argc == 3 ? atoi(argv[2]) : 0;
 	if (other > 0 && other != ppid)
 		try(other, argv[1]);
-	return through ? 3 : 0;
+	if (through)
+		ESCAPED("a door through the supervisor went through (lines above)");
+	HELD("open, ptrace attach and seize, pidfd_getfd, process_vm_readv all refused");
 }

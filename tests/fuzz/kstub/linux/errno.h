@@ -1,0 +1,2 @@
+/* the kernel's numbers, as glibc gets them */
+#include <asm/errno.h>
