@@ -23,6 +23,8 @@
 #                   ARCH=arm64 or riscv64: the lab VM of that ISA
 #                   (docs/lab-vm.md), and `make test-vm ARCH=...` its suite
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        the Debian packages modelab and modelab-dkms (build/deb)
+#   make test-deb   install, run and purge them in bookworm and trixie chroots
 #   make grade      grade LAB=NAME's WORK (CHECK=id one check; REFERENCE=1
 #                   the reference solutions)
 #   make starter    a student's copy of a lab (LAB=, DEST=)
@@ -112,7 +114,8 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	modules modules-check vm static install clean test-kernels \
 	dkms-install dkms-remove test-dkms grade starter grade-selftest handin \
 	fuzz fuzz-build stress test-debug-kernel \
-	student-tree handout regrade
+	student-tree handout regrade \
+	install-vm install-dkms-src version-check deb test-deb
 
 all: $(PROGRAMS)
 
@@ -356,14 +359,10 @@ ML_VERSION := $(shell sed -n 's/^\#define ML_VERSION[[:space:]]*"\(.*\)"/\1/p' k
 DKMS_SRC   := /usr/src/modelab-$(ML_VERSION)
 DKMS_KVER  ?= $(shell uname -r)
 
-dkms-install:
-	@grep -q '^PACKAGE_VERSION="$(ML_VERSION)"$$' dkms.conf || { echo \
-		"dkms.conf: PACKAGE_VERSION is not ML_VERSION ($(ML_VERSION))" >&2; exit 1; }
+dkms-install: version-check
 	dkms remove modelab/$(ML_VERSION) --all > /dev/null 2>&1 || true
 	rm -rf $(DKMS_SRC)
-	install -d $(DKMS_SRC)/kmod
-	install -m 644 Kbuild dkms.conf $(DKMS_SRC)/
-	install -m 644 kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	$(MAKE) --no-print-directory install-dkms-src DESTDIR=
 	dkms add modelab/$(ML_VERSION)
 	dkms install modelab/$(ML_VERSION) -k $(DKMS_KVER)
 
@@ -376,17 +375,72 @@ dkms-remove:
 test-dkms:
 	@bash scripts/dkms-test.sh
 
+# ---- install paths and the Debian packages ---------------------------------
+# make install: the command and the probe programs in $(PREFIX)/bin;
+# modelab-exit0, which the process probe execs and nobody types, in
+# $(PREFIX)/libexec/modelab.  The probe finds it from its own path
+# (/proc/self/exe): beside it (bin/ here, /bin in the lab VM), else
+# ../libexec/modelab, so any PREFIX and DESTDIR work and nothing is
+# compiled in.  make install-vm: the lab VM for an installed modelab:
+# modelab-vm (tests/vm/modelab-vm.sh) in $(PREFIX)/bin, the static programs
+# of `make static` (STATIC_BIN; guest-actions too for its suite) in
+# $(PREFIX)/libexec/modelab/static, tests/vm's scripts in
+# $(PREFIX)/share/modelab/vm.
+# make install-dkms-src: the module's sources for DKMS in
+# $(DESTDIR)/usr/src/modelab-$(ML_VERSION).
+LIBEXEC    := $(PREFIX)/libexec/modelab
+STATIC_BIN ?= build/static/bin
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBEXEC)
+	install -m 755 $(filter-out %/modelab-exit0,$(PROGRAMS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BIN)/modelab-exit0 $(DESTDIR)$(LIBEXEC)/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/modelab.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 contrib/bash-completion/modelab \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/modelab
-	# bash-completion loads a file by the command's name: one per probe
+	# bash-completion loads a file by the command's name, man a page: one
+	# per probe program
 	for p in $(PROBES:%=modelab-%); do \
-		ln -sf modelab $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; done
+		ln -sf modelab $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; \
+		ln -sf modelab.1 $(DESTDIR)$(PREFIX)/share/man/man1/$$p.1; done
+
+install-vm:
+	@test -x $(STATIC_BIN)/modelab || { echo "install-vm: no" \
+		"$(STATIC_BIN)/modelab: run make static first" >&2; exit 1; }
+	install -d $(DESTDIR)$(LIBEXEC)/static $(DESTDIR)$(PREFIX)/share/modelab/vm \
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(STATIC_BIN)/* $(DESTDIR)$(LIBEXEC)/static/
+	# a script with #! is run, the others are sourced
+	for f in $(filter-out %/modelab-vm.sh %/guest-package.sh,$(wildcard tests/vm/*.sh)); do \
+		m=644; [ "$$(head -c 2 $$f)" = '#!' ] && m=755; \
+		install -m $$m $$f $(DESTDIR)$(PREFIX)/share/modelab/vm/ || exit 1; done
+	install -m 755 tests/vm/modelab-vm.sh $(DESTDIR)$(PREFIX)/bin/modelab-vm
+	install -m 644 docs/modelab-vm.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+install-dkms-src: version-check
+	install -d $(DESTDIR)$(DKMS_SRC)/kmod
+	install -m 644 Kbuild dkms.conf $(DESTDIR)$(DKMS_SRC)/
+	install -m 644 kmod/*.c kmod/*.h $(DESTDIR)$(DKMS_SRC)/kmod/
+
+# One version everywhere: the module's ML_VERSION, dkms.conf's
+# PACKAGE_VERSION, the command's MODELAB_VERSION, debian/changelog's.
+version-check:
+	@sh scripts/deb.sh --check-version
+
+# make deb: build/deb/modelab_*.deb and modelab-dkms_*.deb, and the source
+# package, built by dpkg-buildpackage from a copy of this tree (so neither
+# build/ nor bin/ here is touched), then lintian (scripts/deb.sh).
+# make test-deb: those packages installed, run, rebuilt by DKMS and purged
+# in debootstrap chroots of bookworm and trixie (scripts/deb-test.sh).
+deb:
+	@sh scripts/deps.sh deb
+	@sh scripts/deb.sh
+
+test-deb:
+	@sh scripts/deps.sh deb
+	@bash scripts/deb-test.sh
 
 clean:
 	rm -rf build bin

@@ -78,7 +78,8 @@ static const char environment_text[] =
 	"  MODELAB_IPC_FIGURES  only the ipc figures matching these patterns\n"
 	"                    (comma-separated, such as 'pipe-*,shm-*')\n"
 	"  MODELAB_LIBEXEC   the directory of modelab-exit0, which the process\n"
-	"                    figures exec (default: beside the program)\n"
+	"                    figures exec (default: beside the program, else\n"
+	"                    ../libexec/modelab from it, where it is installed)\n"
 	"  MODELAB_HOLD      FIGURE: that process demonstration waits there up\n"
 	"                    to 60 s, for a test to interrupt it\n";
 

@@ -224,6 +224,7 @@ elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
 fi
 
 for src in "$HERE"/*.c ${MODELAB_VM_PROGS:+"$MODELAB_VM_PROGS"/*.c}; do
+	[ -f "$src" ] || continue	# installed: built already, in MODELAB_VM_BIN
 	${CROSS}gcc -static -O2 -Wall -Wextra -pthread \
 	    -o "$ROOT/bin/$(basename "$src" .c)" "$src"
 done
