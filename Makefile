@@ -23,12 +23,18 @@
 #                   ARCH=arm64 or riscv64: the lab VM of that ISA
 #                   (docs/lab-vm.md), and `make test-vm ARCH=...` its suite
 #   make install    PREFIX=/usr/local DESTDIR=
-#   make grade      grade the labs (LAB=NAME one lab, WORK=dir its tree)
-#   make starter    the students' copy without solutions (LAB=, DEST=)
-#   make grade-selftest  every lab's starter below full marks, solution full
+#   make deb        the Debian packages modelab and modelab-dkms (build/deb)
+#   make test-deb   install, run and purge them in bookworm and trixie chroots
+#   make grade      grade LAB=NAME's WORK (CHECK=id one check; REFERENCE=1
+#                   the reference solutions)
+#   make starter    a student's copy of a lab (LAB=, DEST=)
+#   make student-tree  DEST=dir: the class's tree, no solution in it (handout)
+#   make grade-selftest  starters below full marks, solutions full, every
+#                   cheat of tests/graders/ below full marks
 #   make handin     grade LAB=NAME's WORK and pack it for the teacher
 #   make fuzz       every parser under libFuzzer, FUZZ_SECONDS each
 #                   (default 60), FUZZ_JOBS at a time (docs/fuzzing.md)
+#   make regrade    DIR=handins/: the teacher's grades of the tarballs, a CSV
 
 # ---- the ISA: ARCH=x86_64|arm64|riscv64, default the host's ---------------
 # Another ISA than the host's is cross-built: bookworm's gcc-aarch64-linux-gnu
@@ -107,7 +113,9 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	test-cross isas \
 	modules modules-check vm static install clean test-kernels \
 	dkms-install dkms-remove test-dkms grade starter grade-selftest handin \
-	fuzz fuzz-build stress test-debug-kernel
+	fuzz fuzz-build stress test-debug-kernel \
+	student-tree handout regrade \
+	install-vm install-dkms-src version-check deb test-deb
 
 all: $(PROGRAMS)
 
@@ -314,26 +322,35 @@ test-debug-kernel: deps
 	@STRESS_SECONDS=$(if $(filter command line,$(origin STRESS_SECONDS)),$(STRESS_SECONDS),12) \
 		bash scripts/debug-kernel.sh test
 
-# ---- the labs (labs/NAME: handouts, solution/, grade.sh) -------------------
-# make grade [LAB=NAME [WORK=dir]]: one line per check, Score: X/Y, and
-# build/grade/NAME.json; exit 0 only at full marks.  WORK defaults to the
-# lab's solution/.  make starter [LAB=NAME] [DEST=dir]: the students' copy,
-# every solution region a TODO (scripts/starter.sh).
+# ---- the labs (labs/NAME; docs/teaching.md) ------------------------------
+# make grade LAB=NAME WORK=dir [CHECK=id,...]: one line per check, Score:
+# X/Y, build/grade/NAME.json; exit 0 only at full marks.  WORK: the
+# student's copy of the starter (a lab done in the project's tree: a
+# student tree, the default in one); REFERENCE=1 grades the reference
+# solutions (LAB= one).  make starter LAB=NAME DEST=dir: a student's copy.
+# make student-tree (or handout) DEST=dir: the tree a class works in.
+# make handin LAB=NAME WORK=dir: graded and packed in build/handin/.
+# make regrade DIR=handins/ [OUT=file.csv]: the teacher's grades.
 DEST ?= build/starter
 
 grade:
-	@WORK=$(WORK) sh scripts/grade.sh $(LAB)
+	@WORK="$(WORK)" CHECK="$(CHECK)" REFERENCE="$(REFERENCE)" sh scripts/grade.sh $(LAB)
 
 starter:
-	@sh scripts/starter.sh $(DEST) $(LAB)
+	@sh scripts/starter.sh "$(DEST)" $(LAB)
+
+# DEST only as given: the default (build/starter) is inside this tree
+student-tree handout:
+	@sh scripts/student-tree.sh "$(if $(filter command line environment,$(origin DEST)),$(DEST))"
 
 grade-selftest:
-	@sh scripts/grade-selftest.sh
+	@bash scripts/grade-selftest.sh
 
-# make handin LAB=NAME [WORK=dir]: the grade and the student's files in
-# build/handin/NAME-USER-DATE.tar.gz, with a MANIFEST of sha256s.
 handin:
-	@WORK=$(WORK) sh scripts/handin.sh $(LAB)
+	@WORK="$(WORK)" sh scripts/handin.sh $(LAB)
+
+regrade:
+	@OUT="$(OUT)" bash scripts/regrade.sh "$(DIR)"
 
 # ---- installing ---------------------------------------------------------
 # DKMS rebuilds the module for each new kernel.  DKMS_KVER: the kernel to
@@ -342,14 +359,10 @@ ML_VERSION := $(shell sed -n 's/^\#define ML_VERSION[[:space:]]*"\(.*\)"/\1/p' k
 DKMS_SRC   := /usr/src/modelab-$(ML_VERSION)
 DKMS_KVER  ?= $(shell uname -r)
 
-dkms-install:
-	@grep -q '^PACKAGE_VERSION="$(ML_VERSION)"$$' dkms.conf || { echo \
-		"dkms.conf: PACKAGE_VERSION is not ML_VERSION ($(ML_VERSION))" >&2; exit 1; }
+dkms-install: version-check
 	dkms remove modelab/$(ML_VERSION) --all > /dev/null 2>&1 || true
 	rm -rf $(DKMS_SRC)
-	install -d $(DKMS_SRC)/kmod
-	install -m 644 Kbuild dkms.conf $(DKMS_SRC)/
-	install -m 644 kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	$(MAKE) --no-print-directory install-dkms-src DESTDIR=
 	dkms add modelab/$(ML_VERSION)
 	dkms install modelab/$(ML_VERSION) -k $(DKMS_KVER)
 
@@ -362,17 +375,72 @@ dkms-remove:
 test-dkms:
 	@bash scripts/dkms-test.sh
 
+# ---- install paths and the Debian packages ---------------------------------
+# make install: the command and the probe programs in $(PREFIX)/bin;
+# modelab-exit0, which the process probe execs and nobody types, in
+# $(PREFIX)/libexec/modelab.  The probe finds it from its own path
+# (/proc/self/exe): beside it (bin/ here, /bin in the lab VM), else
+# ../libexec/modelab, so any PREFIX and DESTDIR work and nothing is
+# compiled in.  make install-vm: the lab VM for an installed modelab:
+# modelab-vm (tests/vm/modelab-vm.sh) in $(PREFIX)/bin, the static programs
+# of `make static` (STATIC_BIN; guest-actions too for its suite) in
+# $(PREFIX)/libexec/modelab/static, tests/vm's scripts in
+# $(PREFIX)/share/modelab/vm.
+# make install-dkms-src: the module's sources for DKMS in
+# $(DESTDIR)/usr/src/modelab-$(ML_VERSION).
+LIBEXEC    := $(PREFIX)/libexec/modelab
+STATIC_BIN ?= build/static/bin
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBEXEC)
+	install -m 755 $(filter-out %/modelab-exit0,$(PROGRAMS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BIN)/modelab-exit0 $(DESTDIR)$(LIBEXEC)/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/modelab.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 contrib/bash-completion/modelab \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/modelab
-	# bash-completion loads a file by the command's name: one per probe
+	# bash-completion loads a file by the command's name, man a page: one
+	# per probe program
 	for p in $(PROBES:%=modelab-%); do \
-		ln -sf modelab $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; done
+		ln -sf modelab $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; \
+		ln -sf modelab.1 $(DESTDIR)$(PREFIX)/share/man/man1/$$p.1; done
+
+install-vm:
+	@test -x $(STATIC_BIN)/modelab || { echo "install-vm: no" \
+		"$(STATIC_BIN)/modelab: run make static first" >&2; exit 1; }
+	install -d $(DESTDIR)$(LIBEXEC)/static $(DESTDIR)$(PREFIX)/share/modelab/vm \
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(STATIC_BIN)/* $(DESTDIR)$(LIBEXEC)/static/
+	# a script with #! is run, the others are sourced
+	for f in $(filter-out %/modelab-vm.sh %/guest-package.sh,$(wildcard tests/vm/*.sh)); do \
+		m=644; [ "$$(head -c 2 $$f)" = '#!' ] && m=755; \
+		install -m $$m $$f $(DESTDIR)$(PREFIX)/share/modelab/vm/ || exit 1; done
+	install -m 755 tests/vm/modelab-vm.sh $(DESTDIR)$(PREFIX)/bin/modelab-vm
+	install -m 644 docs/modelab-vm.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+install-dkms-src: version-check
+	install -d $(DESTDIR)$(DKMS_SRC)/kmod
+	install -m 644 Kbuild dkms.conf $(DESTDIR)$(DKMS_SRC)/
+	install -m 644 kmod/*.c kmod/*.h $(DESTDIR)$(DKMS_SRC)/kmod/
+
+# One version everywhere: the module's ML_VERSION, dkms.conf's
+# PACKAGE_VERSION, the command's MODELAB_VERSION, debian/changelog's.
+version-check:
+	@sh scripts/deb.sh --check-version
+
+# make deb: build/deb/modelab_*.deb and modelab-dkms_*.deb, and the source
+# package, built by dpkg-buildpackage from a copy of this tree (so neither
+# build/ nor bin/ here is touched), then lintian (scripts/deb.sh).
+# make test-deb: those packages installed, run, rebuilt by DKMS and purged
+# in debootstrap chroots of bookworm and trixie (scripts/deb-test.sh).
+deb:
+	@sh scripts/deps.sh deb
+	@sh scripts/deb.sh
+
+test-deb:
+	@sh scripts/deps.sh deb
+	@bash scripts/deb-test.sh
 
 clean:
 	rm -rf build bin

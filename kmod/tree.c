@@ -20,9 +20,14 @@
  *     set exit_state, so a walk that sees the new epoch sees the new
  *     parents too (the increment is fully ordered; the walk's read of the
  *     epoch is an acquire);
- *   - when a watch is set, changed or cleared (a record may come back at
- *     the address of the one it replaced), and when the probes are
- *     attached again (exits went unseen while they were not).
+ *   - when a watch is set, changed or cleared, and once more when no
+ *     probe can still be using the old record (after synchronize_rcu()):
+ *     a probe that read the old record just before the change and the
+ *     epoch just after it stored the old record's answer under the new
+ *     epoch, and nothing else would have made it stale until the next
+ *     exit (ml_watch_replace(); the stress suite's memo phase);
+ *   - when the probes are attached again (exits went unseen while they
+ *     were not).
  *
  * A slot is written only in task context (a system call, a fault, a
  * context switch: never nested on one CPU, preemption off); an interrupt's
@@ -30,10 +35,17 @@
  * last, so an interrupt that lands in between finds no answer and walks.
  */
 #include <linux/hash.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 
 #include "modelab.h"
+
+/* Off: every event walks, as before tree.c (what the memo saves). */
+static bool tree_memo = true;
+module_param(tree_memo, bool, 0444);
+MODULE_PARM_DESC(tree_memo,
+		 "Measuring only: watch-tree remembers its answers (default: on)");
 
 #define ML_TREE_SLOTS_BITS	6	/* 64 answers a CPU */
 
@@ -63,6 +75,8 @@ bool ml_watch_counts(struct ml_watch *w, struct task_struct *task)
 		return true;
 	if (!w->tree)
 		return false;
+	if (!tree_memo)
+		return ml_watch_covers(w, task);
 	a = this_cpu_ptr(&ml_tree_answers[hash_ptr(task, ML_TREE_SLOTS_BITS)]);
 	epoch = atomic_long_read_acquire(&ml_tree_epoch);
 	if (READ_ONCE(a->task) == task) {

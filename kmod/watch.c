@@ -29,11 +29,18 @@ static void ml_watch_replace(struct ml_watch *w)
 	struct ml_watch *old;
 
 	old = rcu_replace_pointer(ml_watched, w, lockdep_is_held(&ml_lock));
-	ml_tree_changed();	/* @w may sit where @old did: forget its answers */
+	/* Answers found for @old are not @w's (kmod/tree.c)... */
+	ml_tree_changed();
 	if (!old)
 		return;
 	/* Wait for probes that may still be counting into @old. */
 	synchronize_rcu();
+	/*
+	 * ...nor those of a probe that read @old before the change and the
+	 * epoch after it: it stored an answer for @old under the new epoch
+	 * (st-memo.c).  Every such probe is over now; move on once more.
+	 */
+	ml_tree_changed();
 	put_pid(old->pid);
 	kfree(old);
 }

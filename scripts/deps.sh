@@ -8,6 +8,9 @@
 #   deps.sh isas     and the lab VM on arm64 and riscv64 too: the cross
 #                    compilers and QEMU for those ISAs (`make vm ARCH=...`,
 #                    the kernel matrix's arm64 and riscv64 rows)
+#   deps.sh deb      what `make deb` and `make test-deb` need instead:
+#                    Debian's packaging tools and debian/control's build
+#                    dependencies (tests/host/install.sh keeps them equal)
 set -eu
 
 . /etc/os-release 2>/dev/null || ID=unknown
@@ -33,10 +36,22 @@ packages="gcc clang libclang-rt-dev make pkg-config libc6-dev libseccomp-dev lib
 	gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu qemu-user-static"
 # The other ISAs' kernels, headers and busybox are never installed here:
 # scripts/isa.sh fetches them through a private apt state (dpkg -x).
-if [ "${1:-}" = isas ]; then
+case ${1:-} in
+"") ;;
+isas)
 	packages="$packages libc6-dev-arm64-cross libc6-dev-riscv64-cross
 	qemu-system-arm qemu-system-misc opensbi"
-fi
+	;;
+deb)
+	packages="gcc make libc6-dev libseccomp-dev libjson-c-dev
+		debhelper dh-dkms dpkg-dev lintian
+		debootstrap debian-archive-keyring"
+	;;
+*)
+	echo "deps: unknown group '$1' (none, isas or deb)" >&2
+	exit 2
+	;;
+esac
 
 missing=""
 for p in $packages; do

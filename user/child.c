@@ -37,7 +37,10 @@ static struct {
 	volatile pid_t pid;
 	volatile pid_t owner;
 	volatile sig_atomic_t adopted;
+	volatile sig_atomic_t polite;	/* SIGTERM first (a later process) */
 } children[CHILD_MAX];
+
+#define POLITE_WAIT_MS 3000	/* for a polite child to clean up */
 
 static void enrol(pid_t pid, bool adopted)
 {
@@ -46,6 +49,7 @@ static void enrol(pid_t pid, bool adopted)
 			continue;
 		children[i].owner = getpid();
 		children[i].adopted = adopted;
+		children[i].polite = false;
 		children[i].pid = pid;
 		return;
 	}
@@ -94,6 +98,45 @@ void ml_children_adopt(pid_t pid)
 void ml_child_forget(pid_t pid)
 {
 	forget(pid);
+}
+
+void ml_child_polite(pid_t pid)
+{
+	for (size_t i = 0; i < CHILD_MAX; i++)
+		if (children[i].pid == pid)
+			children[i].polite = true;
+}
+
+/*
+ * SIGTERM to the polite children (a later process of the run, which then
+ * removes its own scratch objects and kills its own children), and up to
+ * POLITE_WAIT_MS for them to end; async-signal-safe.
+ */
+static void ask_politely(pid_t me)
+{
+	const struct timespec ms10 = { 0, 10000000 };
+	bool waiting = false;
+
+	for (size_t i = 0; i < CHILD_MAX; i++)
+		if (children[i].pid > 0 && children[i].owner == me &&
+		    children[i].polite)
+			waiting |= kill(children[i].pid, SIGTERM) == 0;
+	for (int t = 0; waiting && t < POLITE_WAIT_MS / 10; t++) {
+		waiting = false;
+		for (size_t i = 0; i < CHILD_MAX; i++) {
+			pid_t pid = children[i].pid;
+
+			if (pid <= 0 || children[i].owner != me ||
+			    !children[i].polite)
+				continue;
+			if (waitpid(pid, NULL, WNOHANG) == 0)
+				waiting = true;
+			else
+				children[i].pid = 0;
+		}
+		if (waiting)
+			nanosleep(&ms10, NULL);
+	}
 }
 
 pid_t ml_child_spawn_helper(const char *helper, char *const argv[], int cpu)
@@ -190,6 +233,7 @@ void ml_children_kill_all(void)
 	pid_t me = getpid();
 	int saved = errno;
 
+	ask_politely(me);
 	for (size_t i = 0; i < CHILD_MAX; i++)
 		if (children[i].pid > 0 && children[i].owner == me)
 			kill(children[i].pid, SIGKILL);

@@ -8,7 +8,7 @@
  * that set), never simply CPU 0 or CPU 1.
  */
 #define _GNU_SOURCE
-#include "modelab.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -80,4 +80,10 @@ int ml_other_cpu(int self)
 		if (cpu != self && CPU_ISSET(cpu, &allowed))
 			return cpu;
 	return -1;
+}
+
+int ml_unpin(void)
+{
+	remember_allowed();
+	return sched_setaffinity(0, sizeof(allowed), &allowed);
 }

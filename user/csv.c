@@ -74,7 +74,7 @@ enum csv_col {
 	COL_PAIR_RATIO_LOW, COL_PAIR_RATIO_HIGH, COL_PAIR_DIFF,
 	COL_PAIR_DIFF_LOW, COL_PAIR_DIFF_HIGH, COL_CLAIM, COL_MB_PER_S,
 	COL_RATIO_CONVERGED, COL_PAIR_CONVERGED, COL_DECL_SYSCALLS,
-	COL_DECL_FAULTS, CSV_NCOLS
+	COL_DECL_FAULTS, COL_FORKS, COL_FORKS_SPAN, CSV_NCOLS
 };
 
 static const char *const csv_names[CSV_NCOLS] = {
@@ -90,7 +90,7 @@ static const char *const csv_names[CSV_NCOLS] = {
 	"paired_diff_ns", "paired_diff_ci95_low_ns", "paired_diff_ci95_high_ns",
 	"claim_outcome", "mb_per_s", "ratio_converged",
 	"paired_ratio_converged", "declared_syscalls_per_op",
-	"declared_faults_per_op",
+	"declared_faults_per_op", "forks", "forks_span_s",
 };
 
 /* One row: a cell per column, empty unless set. */
@@ -132,6 +132,8 @@ static void csv_timed(struct csv_row *row, const struct ml_result *res)
 	if (isfinite(res->ratio_ref.value))
 		cell_num(row, COL_RATIO_CONVERGED, res->ratio_ref.converged);
 	cell_num(row, COL_ROUNDS, (double)res->rounds);
+	cell_num(row, COL_FORKS, (double)res->forks);
+	cell_num(row, COL_FORKS_SPAN, res->span_s);
 	cell_num(row, COL_MINFLT, w->have_rusage ? w->minflt : NAN);
 	cell_num(row, COL_MAJFLT, w->have_rusage ? w->majflt : NAN);
 	cell_num(row, COL_PERF_MINFLT, w->have_perf ? w->perf_minflt : NAN);

@@ -263,6 +263,7 @@ static void load_figure(struct loader *l, struct ml_view_figure *f,
 		num(l, o, "ratio_to_null_syscall"), num(l, o, "ratio_ci95_low"),
 		num(l, o, "ratio_ci95_high") };
 	f->rounds = count(l, o, "rounds");
+	f->forks = count(l, o, "forks");
 	f->converged = flag(l, o, "converged", 0);
 	load_histogram(l, f, get(o, "histogram"));
 	if (json_object_is_type(paired, json_type_object)) {
@@ -284,6 +285,34 @@ static void load_figure(struct loader *l, struct ml_view_figure *f,
 	f->verify_error = str(l, o, "verify_error");
 	if (f->kind == ML_VIEW_DEMO)
 		f->notes = join_notes(get(o, "notes"));
+}
+
+/* The median of the speed reference's processes; NAN without one. */
+static double speed_reference(struct json_object *a)
+{
+	double v[64];
+	size_t n = 0;
+
+	for (size_t i = 0; json_object_is_type(a, json_type_array) &&
+			   i < json_object_array_length(a) && n < 64; i++) {
+		struct json_object *x = json_object_array_get_idx(a, i);
+
+		double d = json_object_get_double(x);
+
+		/* a time: positive and within what a report may hold */
+		if ((json_object_is_type(x, json_type_double) ||
+		     json_object_is_type(x, json_type_int)) &&
+		    d > 0 && d <= ML_VIEW_MAX_NUMBER)
+			v[n++] = d;
+	}
+	for (size_t i = 1; i < n; i++)	/* few: insertion sort */
+		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			double t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return !n ? NAN : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* FNV-1a of a name, or of two as one (b NULL: a alone). */
@@ -388,6 +417,8 @@ int ml_view_parse_text(const char *text, size_t len, const char *path,
 		snprintf(l.where, sizeof(l.where), "observer_effect.ratio.");
 		r->observer_ratio = interval(&l, get(obs, "ratio"));
 	}
+	r->speed_ns = speed_reference(get(get(root, "method"),
+					  "speed_reference_ns"));
 	r->nfigs = json_object_array_length(figs);
 	if (r->nfigs > ML_VIEW_MAX_FIGURES) {
 		ml_view_free(r);

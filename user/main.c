@@ -169,58 +169,6 @@ static bool *wanted(const struct selection *chosen, size_t nchosen,
 	return want;
 }
 
-/* Timed figures that name the same group share rounds; others go alone. */
-static bool joins(const struct ml_figure *first, const struct ml_figure *fig)
-{
-	return first->group && fig->group && !strcmp(first->group, fig->group) &&
-	       fig->run && !fig->sample && !fig->demonstrate;
-}
-
-/*
- * One probe's figures, group by group, then each one's witness pass.
- * Returns how many results it filled, or -1 with errno set.
- */
-static ssize_t measure_probe(const struct ml_clock *clock,
-			     struct ml_measure_opts *mo,
-			     struct ml_observer *ob,
-			     const struct ml_probe *probe, const bool *want,
-			     struct ml_result *results)
-{
-	bool *done = calloc(probe->nfigures, sizeof(*done));
-	size_t n = 0;
-
-	if (!done)
-		return -1;
-	for (size_t f = 0; f < probe->nfigures; f++) {
-		const struct ml_figure *group[ML_MAX_GROUP];
-		const struct ml_figure *first = &probe->figures[f];
-		size_t k = 0;
-
-		if (done[f] || !want[f])
-			continue;
-		group[k++] = first;
-		for (size_t g = f + 1; joins(first, first) &&
-				       g < probe->nfigures && k < ML_MAX_GROUP;
-		     g++) {
-			if (!done[g] && want[g] &&
-			    joins(first, &probe->figures[g])) {
-				group[k++] = &probe->figures[g];
-				done[g] = true;
-			}
-		}
-		if (ml_measure_group(clock, mo, probe, group, k, &results[n])) {
-			free(done);
-			return -1;
-		}
-		for (size_t i = 0; i < k; i++)
-			ml_witness_figure(ob, group[i], &results[n + i]);
-		n += k;
-		mo->figures_done += k;
-	}
-	free(done);
-	return (ssize_t)n;
-}
-
 /*
  * --plot DIR: the report as JSON into a scratch file, read back and drawn,
  * as `modelab plot` would.  0, or 1 when nothing could be drawn.
@@ -308,33 +256,14 @@ static int write_json_out(FILE *f, const char *path,
 	return 0;
 }
 
-static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
-		      const struct selection *chosen, size_t nchosen,
-		      struct ml_report *rep, FILE *json_out)
+/* The first pass, in this process: every figure, witnessed. */
+static size_t first_pass(const struct ml_clock *clock,
+			 struct ml_measure_opts *mo, struct ml_observer *ob,
+			 const struct selection *chosen, size_t nchosen,
+			 struct ml_result *results, int *rc)
 {
-	struct ml_observer ob = { 0 };
-	struct ml_measure_opts mo;
-	struct ml_result *results, observer[2];
-	uint64_t start = ml_monotonic_ns();
-	size_t total = 0, n = 0;
-	char err[512];
-	int rc = 0;
+	size_t n = 0;
 
-	ml_measure_defaults(&mo, o->quick);
-	if (o->budget_s > 0)
-		mo.budget_s = o->budget_s;
-	mo.progress = isatty(STDERR_FILENO);
-	mo.figures_total = count_wanted(chosen, nchosen);
-	for (size_t p = 0; p < nchosen; p++)
-		total += chosen[p].probe->nfigures;
-	results = calloc(total ? total : 1, sizeof(*results));
-	if (!results)
-		return 1;
-	if (!o->no_kernel && !o->kernel_counts && rep->env->proc_modelab &&
-	    ml_observe_begin(&ob))
-		fprintf(stderr,
-			"modelab: /proc/modelab is there but cannot be driven (%s); timings only\n",
-			strerror(errno));
 	for (size_t p = 0; p < nchosen; p++) {
 		const struct ml_probe *probe = chosen[p].probe;
 		bool *want, seen = false;
@@ -345,35 +274,81 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 		if (seen)
 			continue;
 		want = wanted(chosen, nchosen, probe);
-		got = want ? measure_probe(clock, &mo, &ob, probe, want,
-					   results + n) :
+		got = want ? ml_measure_probe(clock, mo, ob, probe, want,
+					      results + n) :
 			     -1;
 		free(want);
 		if (got < 0) {
 			fprintf(stderr, "modelab: %s: %s\n", probe->name,
 				strerror(errno));
-			rc = 1;
+			*rc = 1;
 			continue;
 		}
 		n += (size_t)got;
 	}
+	return n;
+}
+
+static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
+		      const struct selection *chosen, size_t nchosen,
+		      struct ml_report *rep, FILE *json_out)
+{
+	struct ml_observer ob = { 0 };
+	struct ml_measure_opts mo, full;
+	struct ml_result *results, observer[2];
+	uint64_t start = ml_monotonic_ns();
+	struct ml_forks *forks = NULL;
+	struct ml_fork_args fa = { .clock = clock, .quick = o->quick,
+				   .cpu = rep->env->cpu };
+	size_t total = 0, n;
+	char err[512];
+	int rc = 0;
+
+	ml_measure_defaults(&mo, o->quick);
+	if (o->budget_s > 0)
+		mo.budget_s = o->budget_s;
+	fa.progress = isatty(STDERR_FILENO);
+	mo.progress = fa.progress;
+	mo.figures_total = count_wanted(chosen, nchosen);
+	full = mo;
+	fa.budget_s = mo.budget_s;
+	for (size_t p = 0; p < nchosen; p++)
+		total += chosen[p].probe->nfigures;
+	results = calloc(total ? total : 1, sizeof(*results));
+	if (results)
+		forks = ml_forks_begin(&mo, o->forks ? o->forks :
+					    o->quick ? 1 : ML_DEFAULT_FORKS,
+				       fa.budget_s, results, total);
+	if (!forks) {
+		free(results);
+		return 1;
+	}
+	if (!o->no_kernel && !o->kernel_counts && rep->env->proc_modelab &&
+	    ml_observe_begin(&ob))
+		fprintf(stderr,
+			"modelab: /proc/modelab is there but cannot be driven (%s); timings only\n",
+			strerror(errno));
+	n = first_pass(clock, &mo, &ob, chosen, nchosen, results, &rc);
 	/* only beside the null syscall's own figure, so the two compare */
 	for (size_t i = 0; ob.active && i < n; i++) {
 		if (strcmp(results[i].probe->name, ML_REFERENCE_PROBE) ||
 		    strcmp(results[i].fig->name, ML_REFERENCE_FIGURE) ||
 		    results[i].skipped)
 			continue;
-		mo.figures_total = 0;	/* beyond the count: no counter */
-		if (!observer_effect(clock, &mo, observer) &&
+		full.figures_total = 0;	/* beyond the count: no counter */
+		if (!observer_effect(clock, &full, observer) &&
 		    !observer[1].skipped && !observer[1].failed)
 			rep->observer = &observer[1];
 		break;
 	}
 	ml_observe_end(&ob);
+	ml_forks_later(forks, &fa, n);
+	rep->method = ml_forks_end(forks);
 	if (o->kernel_counts &&
 	    ml_observe_import(o->kernel_counts, results, n, err,
 			      sizeof(err)) < 0) {
 		fprintf(stderr, "modelab: %s\n", err);
+		ml_forks_free(forks);
 		free(results);
 		return 2;
 	}
@@ -390,6 +365,7 @@ static int run_probes(const struct ml_options *o, const struct ml_clock *clock,
 	/* the last line, where people look: stdout unless it holds data */
 	ml_report_summary(o->format == ML_FMT_TEXT ? stdout : stderr, rep,
 			  (double)(ml_monotonic_ns() - start) / 1e9);
+	ml_forks_free(forks);
 	free(results);
 	return rc;
 }
@@ -408,6 +384,9 @@ int ml_main(int argc, char **argv, const struct ml_probe *const *probes,
 	char err[256];
 	int cpu;
 
+	/* a later process of a run (forks.c) */
+	if (ml_fork_asked(argc, argv))
+		return ml_fork_main(argc, argv, probes, nprobes);
 	/* sandbox has options of its own, and runs a command */
 	if (!single_probe && argc > 1 && !strcmp(argv[1], "sandbox"))
 		return ml_sandbox_main(argc - 1, argv + 1);

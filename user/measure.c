@@ -30,17 +30,23 @@
  *   before a quarter of the budget, or until the budget is spent: then the
  *   figure is marked as not converged.
  *
+ * EMPTY BATCHES AND WHAT IS TAKEN OFF
+ *   The empty batch is measured before the batch size is chosen, and a
+ *   batch is made at least EMPTY_SHARE times as long: what is subtracted
+ *   (the clock reads, or a peer's acknowledgement that ends a transfer,
+ *   tens of microseconds when the peer sleeps) is then a small share of
+ *   what it is subtracted from, however noisy.  A batch that still came
+ *   out shorter than the empty batch counts as 0: a time is never
+ *   negative.
+ *
  * WHAT ONE PROCESS CANNOT SEE
  *   Where the loader puts libc and the vDSO changes from one process to
- *   the next (address space layout randomisation), and with it how the
- *   branch predictors and caches treat our loops.  Within a run that is
- *   constant, so the rounds cannot see it; between runs it moves a figure
- *   or a ratio by a few tenths of a percent (`setarch -R`, which turns
- *   the randomisation off, moved clock_gettime-vdso against the null
- *   syscall from 0.250 to 0.247).  An interval meant to hold the next
- *   run's figure must include it, so every interval is at least
- *   +-PLACEMENT of its value wide; the stopping rule still looks at the
- *   rounds alone.
+ *   the next (address space layout randomisation), and so does how the
+ *   caches and predictors treat our loops; the machine changes speed for
+ *   seconds at a time.  Rounds inside one process see neither: forks.c
+ *   measures every figure in several processes spread over the run and
+ *   takes the interval from them.  Measured in one process alone, every
+ *   interval is at least +-PLACEMENT of its value wide.
  */
 #define _GNU_SOURCE
 #include "clock.h"
@@ -55,6 +61,7 @@
 #include <unistd.h>
 
 #define EMPTY_BATCH_RUNS 255
+#define EMPTY_BATCH_FEWEST 15
 #define ROUNDS_PER_BUDGET 24	/* a slice is this share of a budget */
 #define MAX_ROUNDS 512
 #define REFERENCE_SLICE_NS 2e6	/* the null syscall's slice, at most */
@@ -63,102 +70,7 @@
 #define CI_ROUNDS 6		/* the fewest that give a 95% interval */
 #define OVERRUN 4		/* for those, the budget may stretch so far */
 #define PLACEMENT 0.005		/* between processes: see above */
-
-/* The result whose hooks are running, for ml_fail(). */
-static __thread struct ml_result *current;
-
-void ml_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!current || current->failed)
-		return;
-	current->failed = true;
-	va_start(ap, fmt);
-	vsnprintf(current->fail_reason, sizeof(current->fail_reason), fmt, ap);
-	va_end(ap);
-}
-
-void ml_hooks_for(struct ml_result *res)
-{
-	current = res;
-}
-
-static int say_why(struct ml_ctx *ctx, int rc, const char *fmt, va_list ap)
-{
-	vsnprintf(ctx->why, sizeof(ctx->why), fmt, ap);
-	return rc;
-}
-
-int ml_skip(struct ml_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = say_why(ctx, ML_SKIP, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int ml_error(struct ml_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = say_why(ctx, -1, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int ml_skip_if(struct ml_ctx *ctx, const char *why)
-{
-	return why ? ml_skip(ctx, "%s", why) : 0;
-}
-
-int ml_error_if(struct ml_ctx *ctx, const char *why)
-{
-	return why ? ml_error(ctx, "%s", why) : 0;
-}
-
-void ml_ctx_init(struct ml_ctx *ctx, const struct ml_figure *fig,
-		 struct ml_result *res)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->fig = fig;
-	ctx->data = fig->data;
-	ctx->res = res;
-}
-
-int ml_hook_call(ml_hook *hook, struct ml_ctx *ctx, enum ml_pass pass)
-{
-	struct ml_result *was = current;
-	int rc;
-
-	if (!hook)
-		return 0;
-	ctx->pass = pass;
-	ctx->why[0] = '\0';
-	current = ctx->res;
-	rc = hook(ctx);
-	current = was;
-	/* setup's and verify's failures are worded by their callers */
-	if (rc < 0 && hook != ctx->fig->setup && hook != ctx->fig->verify)
-		ml_hook_failed(ctx, "");
-	return rc;
-}
-
-void ml_hook_failed(struct ml_ctx *ctx, const char *prefix)
-{
-	struct ml_result *res = ctx->res;
-
-	if (res->failed)
-		return;
-	res->failed = true;
-	snprintf(res->fail_reason, sizeof(res->fail_reason), "%s%s", prefix,
-		 ctx->why[0] ? ctx->why : "a hook failed without saying why");
-}
+#define EMPTY_SHARE 20		/* a batch, at least this many empty ones */
 
 int ml_null_syscall(struct ml_ctx *ctx)
 {
@@ -169,11 +81,12 @@ int ml_null_syscall(struct ml_ctx *ctx)
 
 void ml_measure_defaults(struct ml_measure_opts *o, bool quick)
 {
-	o->budget_s = quick ? 0.05 : 0.4;
-	o->target_ci = 0.01;
+	memset(o, 0, sizeof(*o));
+	o->budget_s = quick ? 0.05 : ML_BUDGET_S;
+	o->target_ci = ML_TARGET_CI;
 	o->min_rounds = quick ? 8 : 12;
+	o->least_rounds = CI_ROUNDS;
 	o->batch_ns = 10000;
-	o->progress = false;
 }
 
 /* Times one batch of n ops; the figure's preparation is not timed. */
@@ -195,28 +108,41 @@ static uint64_t time_batch(const struct ml_clock *c, struct ml_ctx *ctx,
 	return t1 - t0;
 }
 
-/* The fixed cost of timing a batch: the clock reads and the call itself. */
-static double empty_batch_ticks(const struct ml_clock *c, struct ml_ctx *ctx)
+/*
+ * The fixed cost of timing a batch: the clock reads and the call itself.
+ * The median of EMPTY_BATCH_RUNS, or of those that fit in `seconds` (at
+ * least EMPTY_BATCH_FEWEST): an empty batch that forks a child or drops
+ * a file's pages must not cost more than the figure's measuring.
+ */
+static double empty_batch_ticks(const struct ml_clock *c, struct ml_ctx *ctx,
+				double seconds)
 {
+	uint64_t end = ml_monotonic_ns() + (uint64_t)(seconds * 1e9);
 	double t[EMPTY_BATCH_RUNS];
 	struct ml_stats st;
+	size_t n = 0;
 
-	for (size_t i = 0; i < EMPTY_BATCH_RUNS; i++)
-		t[i] = (double)time_batch(c, ctx, ML_PASS_WARMUP, 0);
-	ml_stats_compute(t, EMPTY_BATCH_RUNS, &st);
+	while (n < EMPTY_BATCH_RUNS &&
+	       (n < EMPTY_BATCH_FEWEST || ml_monotonic_ns() < end))
+		t[n++] = (double)time_batch(c, ctx, ML_PASS_WARMUP, 0);
+	ml_stats_compute(t, n, &st);
 	return st.median;
 }
 
 /*
  * Double n until one batch takes at least batch_ns, from the figure's
- * min_batch up to its max_batch.  Returns n; *ns is what a batch took.
+ * min_batch (or `from`, what the first process chose) up to its
+ * max_batch.  Returns n; *ns is what a batch took.
  */
 static uint64_t choose_batch(const struct ml_clock *c, struct ml_ctx *ctx,
-			     double batch_ns, double *ns)
+			     double batch_ns, double *ns, uint64_t from)
 {
 	const struct ml_figure *fig = ctx->fig;
 	uint64_t max = fig->max_batch ? fig->max_batch : (1ull << 30);
 	uint64_t n = fig->min_batch ? fig->min_batch : 1;
+
+	if (from > n)
+		n = from < max ? from : max;
 
 	for (;;) {
 		double best = INFINITY;
@@ -287,6 +213,8 @@ static void progress(const struct ml_measure_opts *o,
 	if (o->figures_total)
 		fprintf(stderr, "[%zu/%zu] ", at, o->figures_total);
 	fprintf(stderr, "%s/%s: ", res->probe->name, res->fig->name);
+	if (o->pass && *fmt)
+		fprintf(stderr, "%s, ", o->pass);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -320,9 +248,9 @@ static int measure_samples(const struct ml_clock *c,
 	if (!samples || !medians || !scratch)
 		goto out;
 	progress(o, res, "sampling");
-	current = res;
+	ml_hooks_for(res);
 	n = fig->sample(c, samples, cap, o->budget_s, res);
-	current = NULL;
+	ml_hooks_for(NULL);
 	res->seconds = (double)(ml_monotonic_ns() - start) / 1e9;
 	if (irqs && !ml_irq_read("/proc/interrupts", &after)) {
 		ml_witness_irqs(&res->w, &before, &after, (double)n,
@@ -353,6 +281,9 @@ static int measure_samples(const struct ml_clock *c,
 	res->st.median = iv.value;
 	res->st.ci_low = iv.low;
 	res->st.ci_high = iv.high;
+	if (o->keep)
+		o->keep(o->keep_arg, res, samples, n, start,
+			start + (uint64_t)(res->seconds * 1e9));
 out:
 	progress(o, res, "");
 	if (irqs)
@@ -372,9 +303,9 @@ static void demonstrate(const struct ml_measure_opts *o,
 
 	res->demonstration = true;
 	progress(o, res, "demonstrating");
-	current = res;
+	ml_hooks_for(res);
 	why = fig->demonstrate(res);
-	current = NULL;
+	ml_hooks_for(NULL);
 	progress(o, res, "");
 	res->w.verified = !why;
 	snprintf(res->w.verify_error, sizeof(res->w.verify_error), "%s",
@@ -414,28 +345,40 @@ static const struct ml_figure null_syscall_figure = {
 static void slot_leave(struct slot *s)
 {
 	ml_hook_call(s->fig->leave, s->ctx, s->ctx->pass);
-	current = NULL;
+	ml_hooks_for(NULL);
 	if (s->res->failed)
 		s->live = false;
 }
 
 static void slot_enter(struct slot *s, enum ml_pass pass)
 {
-	current = s->res;
+	ml_hooks_for(s->res);
 	ml_hook_call(s->fig->enter, s->ctx, pass);
 }
 
-/* Batch size, warm-up, empty batch and slice length; untimed. */
+/*
+ * Batch size, warm-up, empty batch and slice length; untimed.  The batch
+ * is at least EMPTY_SHARE empty batches long, as measured after the
+ * warm-up, when the figure's max_batch allows.
+ */
 static void slot_prepare(const struct ml_clock *c,
 			 const struct ml_measure_opts *o, struct slot *s,
 			 double slice_ns)
 {
-	double batch_ns;
+	double batch_ns = 0, want = o->batch_ns;
+	uint64_t from = o->batch_of ? o->batch_of(o->keep_arg, s->res) : 0;
 
 	slot_enter(s, ML_PASS_WARMUP);
-	s->batch = choose_batch(c, s->ctx, o->batch_ns, &batch_ns);
-	warm_up(c, s->ctx, s->batch, fmin(0.02, o->budget_s / 10));
-	s->empty = empty_batch_ticks(c, s->ctx);
+	for (int tries = 0; tries < 3 && !s->res->failed; tries++) {
+		s->batch = choose_batch(c, s->ctx, want, &batch_ns, from);
+		if (!tries)
+			warm_up(c, s->ctx, s->batch,
+				fmin(0.02, o->budget_s / 10));
+		s->empty = empty_batch_ticks(c, s->ctx, o->budget_s / 10);
+		want = EMPTY_SHARE * s->empty / c->ticks_per_ns;
+		if (batch_ns >= want)
+			break;
+	}
 	slot_leave(s);
 	s->res->batch_ops = s->batch;
 	s->res->empty_batch_ns = s->empty / c->ticks_per_ns;
@@ -475,7 +418,8 @@ static int slot_slice(const struct ml_clock *c, struct slot *s,
 		double ticks = (double)time_batch(c, s->ctx, ML_PASS_TIMED,
 						  s->batch);
 
-		mine[done++] = (ticks - s->empty) / c->ticks_per_ns /
+		/* never negative: a batch has no less than nothing */
+		mine[done++] = fmax(0, ticks - s->empty) / c->ticks_per_ns /
 			       (double)s->batch;
 		if (ml_monotonic_ns() - t0 > s->slice_cap_ns)
 			break;
@@ -514,7 +458,7 @@ static void paired(const struct ml_measure_opts *o, const struct slot *b,
 						   n ? sum / (double)n : 0));
 }
 
-static void judge_claim(struct ml_result *res, enum ml_claim claim)
+void ml_judge_claim(struct ml_result *res, enum ml_claim claim)
 {
 	const struct ml_interval *r = &res->pair_ratio;
 
@@ -563,7 +507,7 @@ static int slot_finish(const struct ml_measure_opts *o, struct slot *s,
 		paired(o, s, a, true, &res->pair_ratio, scratch);
 		paired(o, s, a, false, &res->pair_diff, scratch);
 		res->pair_diff.converged = res->pair_ratio.converged;
-		judge_claim(res, s->fig->claim);
+		ml_judge_claim(res, s->fig->claim);
 	}
 	return 0;
 }
@@ -628,7 +572,7 @@ static int run_rounds(const struct ml_clock *c,
 		spent = ml_monotonic_ns() - start;
 		/* past the budget, but never with too few rounds for an
 		 * interval, unless the machine is far slower than planned */
-		if (!live || (spent >= budget && r + 1 >= CI_ROUNDS) ||
+		if (!live || (spent >= budget && r + 1 >= o->least_rounds) ||
 		    spent >= OVERRUN * budget)
 			break;
 		if (r + 1 >= o->min_rounds && spent >= budget / 4 &&
@@ -660,6 +604,7 @@ int ml_measure_group(const struct ml_clock *c, const struct ml_measure_opts *o,
 	struct slot *ref = NULL;
 	size_t nslots = 0, nlive = 0, most = MAX_ROUNDS;
 	double *scratch = NULL, slice_ns;
+	uint64_t start, end;
 	int rc = -1;
 
 	if (n == 0 || n > ML_MAX_GROUP) {
@@ -714,6 +659,7 @@ int ml_measure_group(const struct ml_clock *c, const struct ml_measure_opts *o,
 		ref = &slots[nslots++];
 	}
 	slice_ns = o->budget_s * 1e9 / ROUNDS_PER_BUDGET;
+	start = ml_monotonic_ns();
 	for (size_t i = 0; i < nslots; i++) {
 		progress(o, slots[i].res, "warming up");
 		slot_prepare(c, o, &slots[i],
@@ -730,10 +676,17 @@ int ml_measure_group(const struct ml_clock *c, const struct ml_measure_opts *o,
 				scratch))
 		goto out;
 	rc = 0;
-	for (size_t i = 0; i < nslots && !rc; i++)
-		if (slots[i].res != ref_res)
-			rc = slot_finish(o, &slots[i], ref, slots, nslots,
-					 scratch);
+	end = ml_monotonic_ns();
+	for (size_t i = 0; i < nslots && !rc; i++) {
+		struct slot *s = &slots[i];
+
+		if (s->res == ref_res)
+			continue;
+		rc = slot_finish(o, s, ref, slots, nslots, scratch);
+		if (!rc && o->keep && !s->res->failed && s->nrounds)
+			o->keep(o->keep_arg, s->res, s->samples, s->nsamples,
+				start, end);
+	}
 	if (nslots)
 		progress(o, slots[0].res, "");
 out:

@@ -67,16 +67,16 @@ struct ml_hist {
 };
 
 /*
- * A median and its 95% confidence interval, from n values that are close
- * to independent (one per round: see measure.c).  coverage is what the
- * ranks really give: below 0.95 only when n < 6.
+ * A value and its 95% confidence interval: a median from one value per
+ * round (ranks), or a mean over processes (Student's t).  coverage is
+ * what it really gives: below 0.95 with too few values (n < 6 rounds,
+ * one process).
  */
 struct ml_interval {
 	double value, low, high;
 	double coverage;
 	size_t n;
-	bool converged;		/* narrower than the target when measuring
-				 * stopped (measure.c) */
+	bool converged;		/* narrower than the target (measure.c) */
 };
 
 /* Quantile q in [0, 1] of sorted data, linear interpolation between ranks. */
@@ -91,11 +91,14 @@ double ml_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
 int ml_median_ci(double *v, size_t n, struct ml_interval *iv);
 /* Half-width over the value; INFINITY when it says nothing (n < 6). */
 double ml_interval_rel(const struct ml_interval *iv);
-/*
- * Widens iv, if needed, to at least value - half .. value + half: the part
- * of a figure's uncertainty that one process cannot see (measure.c).
- */
+/* Widens iv, if needed, to at least value - half .. value + half. */
 void ml_interval_floor(struct ml_interval *iv, double half);
+/* Student's t: the two-sided 95% quantile for dof degrees of freedom. */
+double ml_t95(double dof);
+/* The mean of n values (one per process) and its 95% t-interval; in
+ * logarithms when geometric and every value is positive.  -1: n == 0. */
+int ml_interval_t(const double *v, size_t n, bool geometric,
+		  struct ml_interval *iv);
 /* Sorts samples in place, then fills st.  Returns -1 when n == 0. */
 int ml_stats_compute(double *samples, size_t n, struct ml_stats *st);
 /* Counts sorted or unsorted samples into nbuckets equal buckets. */
@@ -233,16 +236,6 @@ struct ml_probe {
 #define ML_MAX_EXTRA 48
 #define ML_MAX_GROUP 32		/* figures measured in the same rounds */
 
-struct ml_measure_opts {
-	double budget_s;	/* time budget per figure */
-	double target_ci;	/* stop when the CI half-width is this fraction */
-	size_t min_rounds;
-	double batch_ns;	/* aim for batches about this long */
-	bool progress;		/* progress lines on stderr */
-	/* for the progress line's "[done+1/total]"; total 0: no counter */
-	size_t figures_done, figures_total;
-};
-
 /* Independent counts of what one op caused, each per op. */
 struct ml_witness {
 	uint64_t ops;		/* 0: no witness pass ran */
@@ -272,11 +265,10 @@ struct ml_result {
 	bool converged;		/* CI target met before the budget ran out */
 	bool failed;		/* the op, its peer or its check failed */
 	char fail_reason[128];
-	size_t rounds;		/* one median per round: the CI's values */
-	/*
-	 * st.median and st.ci_* are the median of the per-round medians and
-	 * its CI; the other fields describe every batch.
-	 */
+	size_t rounds;		/* one median per round, in every process */
+	size_t forks;		/* processes that measured it (forks.c) */
+	double span_s;		/* from the first one's start to the last's end */
+	/* st.median and st.ci_*: see forks.c; the rest: every batch */
 	struct ml_stats st;	/* nanoseconds per op */
 	/* against the null syscall timed in the same rounds */
 	struct ml_interval ratio_ref;
@@ -315,18 +307,6 @@ const char *ml_claim_outcome_name(const struct ml_result *res);
 /* The null syscall, n times: the reference every figure is paired with. */
 int ml_null_syscall(struct ml_ctx *ctx);
 
-void ml_measure_defaults(struct ml_measure_opts *o, bool quick);
-/*
- * Measures n figures of one probe that share rounds (the same group, or
- * one figure alone), with the null syscall beside them, into res[0..n).
- * Demonstrations and sample figures are measured alone (n == 1).
- * Returns 0, or -1 with errno set.
- */
-int ml_measure_group(const struct ml_clock *clock,
-		     const struct ml_measure_opts *o,
-		     const struct ml_probe *probe,
-		     const struct ml_figure *const *figs, size_t n,
-		     struct ml_result *res);
 
 /* ---- cpu.c: pinning ----------------------------------------------------- */
 
@@ -610,6 +590,7 @@ struct ml_report {
 	 */
 	const struct ml_result *observer;
 	bool emulated;		/* under QEMU's TCG: timings are not native */
+	const struct ml_method *method;	/* processes, target (forks.c) */
 };
 
 /* The figure every ratio is taken against: the null system call. */
@@ -633,6 +614,7 @@ struct ml_options {
 	bool histograms;
 	int cpu;			/* -1: wherever we start */
 	double budget_s;		/* 0: the default */
+	unsigned int forks;		/* processes a figure runs in; 0: default */
 	enum ml_clock_kind clock;
 	bool no_kernel;			/* do not use /proc/modelab */
 	const char *kernel_counts;	/* CSV from the lab VM, or NULL */

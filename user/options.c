@@ -8,7 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "arch.h"
-#include "modelab.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -19,7 +19,8 @@
 #include <string.h>
 
 enum { OPT_JSON = 256, OPT_CSV, OPT_QUICK, OPT_TIME, OPT_CPU, OPT_CLOCK,
-       OPT_HIST, OPT_NO_KERNEL, OPT_KERNEL_COUNTS, OPT_JSON_OUT, OPT_PLOT };
+       OPT_HIST, OPT_NO_KERNEL, OPT_KERNEL_COUNTS, OPT_JSON_OUT, OPT_PLOT,
+       OPT_FORKS };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -27,6 +28,7 @@ static const struct option long_opts[] = {
 	{ "json-out", required_argument, NULL, OPT_JSON_OUT },
 	{ "quick", no_argument, NULL, OPT_QUICK },
 	{ "time", required_argument, NULL, OPT_TIME },
+	{ "forks", required_argument, NULL, OPT_FORKS },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "clock", required_argument, NULL, OPT_CLOCK },
 	{ "histogram", no_argument, NULL, OPT_HIST },
@@ -52,7 +54,10 @@ static const char options_text[] =
 	"  --json, --csv     machine-readable report (schema: README.md)\n"
 	"  --json-out FILE   the JSON report to FILE as well, from the same run\n"
 	"  --quick           short run, about 50 ms a figure\n"
-	"  --time SECONDS    time budget per figure (default 0.4)\n"
+	"  --time SECONDS    time budget per figure (default 0.3), shared by\n"
+	"                    its processes\n"
+	"  --forks N         measure each figure in N processes spread over\n"
+	"                    the run (1 to 32; default 6, and 1 when quick)\n"
 	"  --cpu N           pin to CPU N (default: the CPU it starts on)\n"
 	"  --clock " ML_ARCH_COUNTER "|monotonic  force the time base (default: " ML_ARCH_COUNTER_LABEL " if invariant)\n"
 	"  --histogram       draw each figure's histogram\n"
@@ -73,7 +78,8 @@ static const char environment_text[] =
 	"  MODELAB_IPC_FIGURES  only the ipc figures matching these patterns\n"
 	"                    (comma-separated, such as 'pipe-*,shm-*')\n"
 	"  MODELAB_LIBEXEC   the directory of modelab-exit0, which the process\n"
-	"                    figures exec (default: beside the program)\n"
+	"                    figures exec (default: beside the program, else\n"
+	"                    ../libexec/modelab from it, where it is installed)\n"
 	"  MODELAB_HOLD      FIGURE: that process demonstration waits there up\n"
 	"                    to 60 s, for a test to interrupt it\n";
 
@@ -96,7 +102,8 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 			"  report REPORT.json -o FILE.html [--compare B.json]\n"
 			"                    the report as one self-contained HTML page\n"
 			"  compare A.json B.json [C.json...] [--json|--csv]\n"
-			"                    medians side by side, B/A and whether it is real\n"
+			"                    medians side by side, B/A and whether it is real;\n"
+			"                    A1.json A2.json -- B1.json B2.json pools runs\n"
 			"  isa [--table FACTS[,COUNTS.csv]...]  this ISA's boundary,\n"
 			"                    observed; or several side by side (make isas)\n"
 			"  help [COMMAND]    this text, or one command's (run, list, env,\n"
@@ -144,17 +151,23 @@ static const char report_help[] =
 	"Exit status: 0; 1 when FILE cannot be written; 2 on bad input.\n";
 static const char compare_help[] =
 	"usage: modelab compare A.json B.json [C.json...] [--json|--csv]\n"
-	"Set runs side by side: every report after the first against the\n"
-	"first.  Per figure measured in both: the two medians, B/A with a 95%\n"
-	"interval and a verdict.  The interval runs from B's lowest over A's\n"
-	"highest to B's highest over A's lowest median, each the 95% interval\n"
-	"of the report: in logarithms the two half-widths add, where independent\n"
-	"errors add in quadrature, so it is at least as wide as a 95% interval\n"
-	"of the ratio (conservative).  'real difference' when it excludes 1,\n"
-	"else 'no real difference'.  Figures measured in one report only are\n"
-	"listed as 'only in A' or 'only in B'.\n"
+	"       modelab compare A1.json [A2.json...] -- B1.json [B2.json...]\n"
+	"Set runs side by side.  Without '--', every report after the first\n"
+	"against the first; with it, the runs before '--' against the runs\n"
+	"after it, each side's runs pooled as repetitions.  Per figure timed\n"
+	"on both sides: the two medians, B/A with a 95% interval and a\n"
+	"verdict.  A run's figure is the mean of its processes (run --forks)\n"
+	"with a Student-t interval; B/A's interval is Welch's t on the\n"
+	"logarithms.  Pooled, a side's figure is the mean of its runs, and its\n"
+	"variance the larger of the spread between the runs and the runs' own.\n"
+	"'real difference' when the interval excludes 1, else 'no real\n"
+	"difference': a 95% verdict, so about one figure in 20 is called\n"
+	"different between two runs of the same build.  A run measured in one\n"
+	"process (--forks 1, --quick) has that process's interval only, which\n"
+	"leaves out what changes between processes.  Figures timed on one side\n"
+	"only are listed as 'only in A' or 'only in B'.\n"
 	"Exit status: 0; 2 on bad input (a file missing, not a modelab report,\n"
-	"another schema).\n";
+	"another schema, '--' misplaced).\n";
 
 int ml_command_help(FILE *out, const char *command)
 {
@@ -247,6 +260,19 @@ static int parse_seconds(const char *s, double *secs)
 	return 0;
 }
 
+static int parse_forks(const char *s, unsigned int *forks)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > ML_MAX_FORKS)
+		return -1;
+	*forks = (unsigned int)v;
+	return 0;
+}
+
 static int parse_command(const char *word, enum ml_command *cmd)
 {
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
@@ -318,6 +344,12 @@ int ml_parse_options(int argc, char **argv, bool single_probe,
 				return ml_errorf(err, errlen,
 					    "--time: '%s' is not a number of seconds in (0, 60]",
 					    optarg);
+			break;
+		case OPT_FORKS:
+			if (parse_forks(optarg, &o->forks))
+				return ml_errorf(err, errlen,
+					    "--forks: '%s' is not a number of processes from 1 to %d",
+					    optarg, ML_MAX_FORKS);
 			break;
 		case OPT_CPU:
 			if (parse_cpu(optarg, &o->cpu))

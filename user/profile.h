@@ -39,8 +39,12 @@ struct profile_ctx {
 	struct rule_key *seen;	/* open addressing, nseen of cap used */
 	size_t nseen, cap;
 	size_t weight;		/* of the rules given to libseccomp */
-	/* the comparisons on each syscall number; the last slot: the rest */
-	unsigned int comparisons[ML_PROFILE_NR_SLOTS + 1], most_comparisons;
+	/*
+	 * the comparisons on each syscall number, then on each of
+	 * libseccomp's pseudo-numbers (-101.. and -10000..: calls this ISA
+	 * lacks); the last slot: the rest
+	 */
+	unsigned int comparisons[3 * ML_PROFILE_NR_SLOTS + 1], most_comparisons;
 	struct ml_profile_info *info;
 	uint64_t caps;		/* the set includes/excludes.caps ask about */
 	uint32_t def_action;

@@ -454,11 +454,7 @@ static void write_text(FILE *out, const struct ml_report *r)
 	fputc('\n', out);
 	for (size_t i = 0; i < r->nresults; i++)
 		text_row(out, r, &r->results[i], &unconverged);
-	if (unconverged)
-		fprintf(out,
-			"* not converged: the interval of the median (or of a ratio), from one value per\n"
-			"  round, did not reach 1%% within the time budget (--time); the machine's speed\n"
-			"  moved during the run\n");
+	ml_report_method(out, r, unconverged);
 	text_per_kib(out, r);
 	text_throughput(out, r);
 	text_pairs(out, r);
@@ -650,8 +646,8 @@ static void json_paired(FILE *out, const struct ml_result *res)
 	fputs("}, ", out);
 }
 
-static void json_result(FILE *out, const struct ml_result *res,
-			double ticks_per_ns)
+static void json_result(FILE *out, const struct ml_report *r,
+			const struct ml_result *res, double ticks_per_ns)
 {
 	const struct ml_stats *s = &res->st;
 	const struct ml_declared *d = &res->fig->declared;
@@ -689,6 +685,9 @@ static void json_result(FILE *out, const struct ml_result *res,
 		(unsigned long long)res->batch_ops);
 	fprintf(out, "\"rounds\": %zu, \"converged\": %s, ", res->rounds,
 		res->converged ? "true" : "false");
+	fprintf(out, "\"forks\": %zu, ", res->forks);
+	json_num(out, "forks_span_s", res->span_s, true);
+	ml_report_fork_values_json(out, r, res);
 	json_num(out, "seconds", res->seconds, true);
 	json_num(out, "empty_batch_ns", res->empty_batch_ns, true);
 	json_num(out, "min_ns", s->min, true);
@@ -736,6 +735,7 @@ static void write_json(FILE *out, const struct ml_report *r)
 	fprintf(out, "{\n  \"modelab_version\": \"%s\",\n  \"schema\": %d,\n",
 		MODELAB_VERSION, MODELAB_JSON_SCHEMA);
 	json_env(out, r);
+	ml_report_method_json(out, r);
 	fputs("  \"observer_effect\": ", out);
 	if (on && ml_report_timed(on)) {
 		fputc('{', out);
@@ -757,7 +757,7 @@ static void write_json(FILE *out, const struct ml_report *r)
 	}
 	fputs("  \"figures\": [\n", out);
 	for (size_t i = 0; i < r->nresults; i++) {
-		json_result(out, &r->results[i], tpn);
+		json_result(out, r, &r->results[i], tpn);
 		fputs(i + 1 < r->nresults ? ",\n" : "\n", out);
 	}
 	fputs("  ]\n}\n", out);

@@ -95,3 +95,109 @@ void ml_report_summary(FILE *out, const struct ml_report *r, double seconds)
 		claims[1], claims[2]);
 	fflush(out);
 }
+
+/* The speed reference's median over the processes that measured it, and
+ * how far it moved: (slowest - fastest) / median. */
+static double speed_spread(const struct ml_method *m, double *median)
+{
+	double v[ML_MAX_FORKS], lo = INFINITY, hi = 0;
+	struct ml_interval iv;
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->forks && i < ML_MAX_FORKS; i++) {
+		if (!(m->speed_ns[i] > 0))
+			continue;
+		v[n++] = m->speed_ns[i];
+		lo = fmin(lo, m->speed_ns[i]);
+		hi = fmax(hi, m->speed_ns[i]);
+	}
+	*median = NAN;
+	if (!n)
+		return NAN;
+	ml_median_ci(v, n, &iv);
+	*median = iv.value;
+	return (hi - lo) / iv.value;
+}
+
+void ml_report_method(FILE *out, const struct ml_report *r, bool flagged)
+{
+	const struct ml_method *m = r->method;
+	double target = m ? m->target_ci : ML_TARGET_CI, speed, spread;
+
+	if (m && m->processes > 1) {
+		fprintf(out,
+			"95%% intervals: each figure measured in %zu processes (a fresh exec each: a new\n"
+			"address-space layout), spread over %.1f s of the run; an interval holds the mean\n"
+			"of such processes, not what changes over longer (pool runs: modelab help compare)\n",
+			m->processes, m->span_s);
+		spread = speed_spread(m, &speed);
+		if (isfinite(spread))
+			fprintf(out,
+				"speed reference (a fixed chain of dependent multiplications): %.3g ms in each\n"
+				"process, %.1f%% between the fastest and the slowest\n",
+				speed / 1e6, 100 * spread);
+	} else if (m) {
+		fprintf(out,
+			"95%% intervals from one process's rounds: they leave out what changes from one\n"
+			"process to the next (the address-space layout, the machine's slow changes);\n"
+			"--forks N measures each figure in N processes\n");
+	}
+	if (flagged)
+		fprintf(out,
+			"* not converged: the interval of the median (or of a ratio) is wider than\n"
+			"  +-%g%% of it: the figure moved between processes, or between rounds\n",
+			100 * target);
+}
+
+void ml_report_method_json(FILE *out, const struct ml_report *r)
+{
+	const struct ml_method *m = r->method;
+
+	if (!m) {
+		fputs("  \"method\": null,\n", out);
+		return;
+	}
+	fprintf(out,
+		"  \"method\": {\"forks\": %u, \"processes\": %zu, \"budget_s\": %.6g, \"target_ci95\": %.6g, \"span_s\": %.6g, \"speed_reference_ns\": [",
+		m->forks, m->processes, m->budget_s, m->target_ci, m->span_s);
+	for (size_t i = 0; i < m->forks && i < ML_MAX_FORKS; i++)
+		if (m->speed_ns[i] > 0)
+			fprintf(out, "%s%.6g", i ? ", " : "", m->speed_ns[i]);
+		else
+			fprintf(out, "%snull", i ? ", " : "");
+	fputs("]},\n", out);
+}
+
+/* JSON has no NaN: null.  One array of a process's values. */
+static void json_array(FILE *out, const char *key, const double *v, size_t n)
+{
+	fprintf(out, "\"%s\": [", key);
+	for (size_t i = 0; i < n; i++) {
+		if (isfinite(v[i]))
+			fprintf(out, "%s%.6g", i ? ", " : "", v[i]);
+		else
+			fprintf(out, "%snull", i ? ", " : "");
+	}
+	fputc(']', out);
+}
+
+void ml_report_fork_values_json(FILE *out, const struct ml_report *r,
+				const struct ml_result *res)
+{
+	const struct ml_method *m = r->method;
+	const struct ml_fork_values *v;
+
+	fputs("\"forks_values\": ", out);
+	if (!m || !m->values || m->results != r->results ||
+	    res < r->results || res >= r->results + r->nresults ||
+	    !m->values[res - r->results].n) {
+		fputs("null, ", out);
+		return;
+	}
+	v = &m->values[res - r->results];
+	fputc('{', out);
+	json_array(out, "median_ns", v->value, v->n);
+	fputs(", ", out);
+	json_array(out, "ratio_to_null_syscall", v->ratio, v->n);
+	fputs("}, ", out);
+}

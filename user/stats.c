@@ -151,3 +151,108 @@ void ml_hist_build(const double *s, size_t n, double low, double high,
 			h->counts[(size_t)pos]++;
 	}
 }
+
+/* ---- between processes: Student's t ------------------------------------ */
+
+/*
+ * The regularised incomplete beta function I_x(a, b), by its continued
+ * fraction (modified Lentz), on the side where it converges fast.
+ */
+static double beta_fraction(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	d = 1 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double aa = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+		double del;
+
+		for (int half = 0; half < 2; half++) {
+			d = 1 + aa * d;
+			d = 1 / (fabs(d) < tiny ? tiny : d);
+			c = 1 + aa / c;
+			c = fabs(c) < tiny ? tiny : c;
+			h *= del = d * c;
+			aa = -(a + m) * (a + b + m) * x /
+			     ((a + 2 * m) * (a + 2 * m + 1));
+		}
+		if (fabs(del - 1) < 1e-14)
+			break;
+	}
+	return h;
+}
+
+static double incomplete_beta(double x, double a, double b)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
+		    b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * beta_fraction(a, b, x) / a;
+	return 1 - front * beta_fraction(b, a, 1 - x) / b;
+}
+
+/*
+ * P(|T| > t) = I_{dof / (dof + t^2)}(dof / 2, 1 / 2); the t where that is
+ * 5%, by bisection (it falls as t grows).
+ */
+double ml_t95(double dof)
+{
+	double lo = 0, hi = 1e4;
+
+	if (!(dof > 0))
+		return NAN;
+	for (int i = 0; i < 200 && hi - lo > 1e-10 * hi; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (incomplete_beta(dof / (dof + mid * mid), dof / 2, 0.5) > 0.05)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+/*
+ * One value per process: their mean and its 95% Student-t interval, with
+ * n - 1 degrees of freedom.  Geometric, in logarithms, when asked and
+ * every value is positive: a time or a ratio is a product of factors
+ * (the machine's speed, the placement), and its interval is then
+ * asymmetric as it should be and never below zero.
+ */
+int ml_interval_t(const double *v, size_t n, bool geometric,
+		  struct ml_interval *iv)
+{
+	double sum = 0, sq = 0, mean, half;
+
+	memset(iv, 0, sizeof(*iv));
+	iv->value = iv->low = iv->high = NAN;
+	if (n == 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		geometric &= v[i] > 0 && isfinite(v[i]);
+	for (size_t i = 0; i < n; i++)
+		sum += geometric ? log(v[i]) : v[i];
+	mean = sum / (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double d = (geometric ? log(v[i]) : v[i]) - mean;
+
+		sq += d * d;
+	}
+	iv->n = n;
+	half = n > 1 ? ml_t95((double)(n - 1)) * sqrt(sq / (double)(n - 1) /
+						      (double)n) :
+		       0;
+	iv->coverage = n > 1 ? 0.95 : 0;
+	iv->value = geometric ? exp(mean) : mean;
+	iv->low = geometric ? exp(mean - half) : mean - half;
+	iv->high = geometric ? exp(mean + half) : mean + half;
+	return 0;
+}

@@ -24,6 +24,7 @@
 #define ML_VIEW_MAX_FIGURES 100000
 #define ML_VIEW_MAX_NUMBER 1e18
 #define ML_VIEW_NONE ((size_t)-1)
+#define ML_VIEW_MAX_RUNS 64	/* reports on one side of a comparison */
 
 /* The witnesses a picture and the page show: key in the report, label. */
 #define ML_VIEW_NWITNESS 10
@@ -51,6 +52,7 @@ struct ml_view_figure {
 	struct ml_view_interval ratio_null; /* against the null syscall */
 	size_t rounds;
 	bool converged;
+	size_t forks;			/* processes; 0 when the report says not */
 	/* the histogram of the per-op times; nbuckets 0: none */
 	double hist_low, hist_width;
 	size_t counts[ML_VIEW_MAX_BUCKETS], nbuckets, below, above;
@@ -83,6 +85,7 @@ struct ml_view_report {
 	struct ml_view_figure *figs;
 	size_t nfigs;
 	size_t *index, index_cap; /* probe/figure to figs[i]: load.c */
+	double speed_ns; /* the speed reference's median over the processes */
 };
 
 /*
@@ -124,25 +127,40 @@ int ml_view_refused(const char *command, const char *fmt, ...)
 
 /* ---- compare.c ------------------------------------------------------- */
 
-/* B/A of two medians, with the interval compare.c explains. */
+/* B/A of two medians, with the interval pool.c explains. */
 struct ml_view_ratio {
 	double value, low, high;
 	bool real; /* the interval excludes 1 */
 };
 
+/* A figure in logarithms: value, standard error, degrees of freedom. */
+struct ml_view_log {
+	double y, se, dof; /* dof: INFINITY for one process's rounds */
+};
+
 /*
- * The ratio b/a of two medians from their 95% intervals.  -1 when a
- * median or an interval is missing, not positive, or does not hold its
- * median.
+ * A run's figure from its median, 95% interval and processes (pool.c).
+ * -1 when a median or an interval is missing, not positive, or does not
+ * hold its median.
  */
-int ml_view_ratio(const struct ml_view_interval *a,
-		  const struct ml_view_interval *b, struct ml_view_ratio *out);
+int ml_view_log_of(const struct ml_view_interval *iv, size_t forks,
+		   struct ml_view_log *out);
+/* n runs of one side as one: their mean, with the larger variance. */
+void ml_view_pool(const struct ml_view_log *runs, size_t n,
+		  struct ml_view_log *out);
+/* B/A with its 95% interval (Welch), and whether it excludes 1. */
+void ml_view_ratio(const struct ml_view_log *a, const struct ml_view_log *b,
+		   struct ml_view_ratio *out);
 
 enum ml_view_format { ML_VIEW_TEXT, ML_VIEW_JSON, ML_VIEW_CSV };
 
 /* Every report after the first against the first, in fmt. */
 void ml_view_compare(FILE *out, enum ml_view_format fmt,
 		     const struct ml_view_report *reps, size_t nreps);
+/* The na reports of a against the nb of b, each side's runs pooled. */
+void ml_view_compare_pooled(FILE *out, enum ml_view_format fmt,
+			    const struct ml_view_report *a, size_t na,
+			    const struct ml_view_report *b, size_t nb);
 /* The same, as an HTML section (html.c's page). */
 void ml_view_compare_html(FILE *out, const struct ml_view_report *a,
 			  const struct ml_view_report *b);

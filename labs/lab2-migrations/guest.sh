@@ -3,8 +3,11 @@
 # its suite (MODELAB_SUITE) by grade.sh: an unwatched and a watched process
 # each forced to migrate a known number of times (guest-actions -m), the
 # migrations rows of /proc/modelab read before and after.  Prints
-# "PASS: name" or "FAIL: name: why" per check and the summary run.sh reads.
-# Busybox sh only; never prints the kernel-log error patterns itself.
+# "PASS: name" or "FAIL: name: why" per check and the summary run.sh reads,
+# on the console and, for grade.sh, on the second serial port (ttyS1),
+# each line there after this run's nonce: /nonce, read and removed before
+# the student's module is loaded.  Busybox sh only; never prints the
+# kernel-log error patterns itself.
 
 PROC=/proc/modelab
 GA=/bin/guest-actions
@@ -19,8 +22,15 @@ PASSED=0
 FAILED=0
 mkdir -p $T
 
-pass() { PASSED=$((PASSED + 1)); echo "PASS: $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL: $1: $2"; }
+NONCE=$(cat /nonce 2>/dev/null)
+rm -f /nonce
+# say LINE: on the console, and with the nonce on the results port
+say() {
+	echo "$*"
+	[ -z "$NONCE" ] || echo "$NONCE $*" > /dev/ttyS1
+}
+pass() { PASSED=$((PASSED + 1)); say "PASS: $1"; }
+fail() { FAILED=$((FAILED + 1)); say "FAIL: $1: $2"; }
 # row FILE: the per-CPU migrations row, numbers only (CPU columns, total)
 row() { awk '/^watched/ { exit } $1 == "migrations" { $1 = ""; print }' "$1"; }
 # cpus FILE: the sum of its CPU columns; cpu FILE K: the Kth CPU column
@@ -29,12 +39,12 @@ cpu() { row "$1" | awk -v k="$2" '{ print $k + 0 }'; }
 watched() { awk 'w && $1 == "migrations" { print $2 } /^watched/ { w = 1 }' "$1"; }
 . /guest-lib.sh	# wait_stopped
 summary() {
-	echo "modelab-suite summary: $PASSED passed, $FAILED failed"
+	say "modelab-suite summary: $PASSED passed, $FAILED failed"
 	exit 0
 }
 
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
-echo "=== lab2-migrations in the VM: $(uname -r), $ncpu CPUs ==="
+say "=== lab2-migrations in the VM: $(uname -r), $ncpu CPUs ==="
 echo 4 > /proc/sys/kernel/printk
 if ! insmod /modelab.ko; then
 	fail insmod "insmod of the tree's modelab.ko failed"

@@ -1,12 +1,20 @@
 #!/bin/sh
 # labs/lab3-command/guest.sh - lab 3's checks inside the lab VM (busybox
 # sh), run by /init in place of tests/vm/guest-suite.sh.  It prints one
-# "lab3: KEY VALUE" line per measurement; grade.sh judges them from the
-# console log, so that one boot serves every check.
+# "lab3: KEY VALUE" line per measurement, on the console and, for
+# grade.sh, on the second serial port (ttyS1) after this run's nonce
+# (/nonce, read and removed before the student's module is loaded), so
+# that one boot serves every check and nothing the module prints on the
+# console can pass for a measurement.
 PROC=/proc/modelab
 GA=/bin/guest-actions
 K=10000
-say() { echo "lab3: $*"; }
+NONCE=$(cat /nonce 2>/dev/null)
+rm -f /nonce
+say() {
+	echo "lab3: $*"
+	[ -z "$NONCE" ] || echo "$NONCE lab3: $*" > /dev/ttyS1
+}
 # watched_syscalls: the syscalls row of the watched table
 watched_syscalls() { awk 'w && $1 == "syscalls" { print $2 } /^watched/ { w = 1 }' $PROC; }
 

@@ -18,18 +18,31 @@
  * io_uring_setup, socket (AF_INET), int80 (i386 open of SECRET, nr 5), x32
  * (openat of SECRET, 0x40000000|257).  Run without a filter, it tells the
  * grader whether this kernel has the door at all.
+ *
+ * Beyond those the handout names, doors a profile written only against
+ * them leaves open, each a call `lines` never makes: fork, clone (the old
+ * call, not clone3), socketpair (AF_UNIX), ptrace (PTRACE_TRACEME),
+ * process_vm_readv (of its own memory), memfd_create, keyctl (its keyring's
+ * id), kill (signal 0 to its parent), personality (a query), unshare (a
+ * user namespace), name_to_handle_at (of SECRET), perf_event_open (a
+ * software counter of itself), userfaultfd and bpf (a tiny array map).
+ * Which of them the grader tries is the teacher's (labs/LAB/teacher/).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
+#include <linux/bpf.h>
 #include <linux/openat2.h>
+#include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define X32_BIT 0x40000000	/* __X32_SYSCALL_BIT */
@@ -93,6 +106,75 @@ static int outcome(long ret, int fd_to_read)
 	return 3;
 }
 
+/* A door that made a process: the new one leaves at once. */
+static int child_door(long r)
+{
+	if (r == 0)
+		_exit(0);
+	return outcome(r, 0);
+}
+
+/* the doors the handout does not name */
+static int more_doors(const char *d)
+{
+	char buf[64], out[64];
+	struct iovec local = { out, sizeof(out) }, remote = { buf, sizeof(buf) };
+	struct perf_event_attr pe;
+	union bpf_attr ba;
+	struct {
+		unsigned int bytes;
+		int type;
+		unsigned char h[128];
+	} fh = { .bytes = 128 };
+	int sv[2], mnt;
+
+	if (!strcmp(d, "fork"))
+		return child_door(syscall(SYS_fork));
+	if (!strcmp(d, "clone"))
+		return child_door(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
+	if (!strcmp(d, "socketpair"))
+		return outcome(syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	if (!strcmp(d, "ptrace"))
+		return outcome(syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0), 0);
+	if (!strcmp(d, "process_vm_readv"))
+		return outcome(syscall(SYS_process_vm_readv, getpid(), &local, 1,
+				       &remote, 1, 0), 0);
+	if (!strcmp(d, "memfd_create"))
+		return outcome(syscall(SYS_memfd_create, "door", 0), 0);
+	if (!strcmp(d, "keyctl"))	/* KEYCTL_GET_KEYRING_ID, the process keyring */
+		return outcome(syscall(SYS_keyctl, 0, -2, 1), 0);
+	if (!strcmp(d, "kill"))
+		return outcome(syscall(SYS_kill, getppid(), 0), 0);
+	if (!strcmp(d, "personality"))
+		return outcome(syscall(SYS_personality, 0xffffffffUL), 0);
+	if (!strcmp(d, "unshare"))
+		return outcome(syscall(SYS_unshare, CLONE_NEWUSER), 0);
+	if (!strcmp(d, "name_to_handle_at"))
+		return outcome(syscall(SYS_name_to_handle_at, AT_FDCWD, secret,
+				       &fh, &mnt, 0), 0);
+	if (!strcmp(d, "perf_event_open")) {
+		memset(&pe, 0, sizeof(pe));
+		pe.type = PERF_TYPE_SOFTWARE;
+		pe.size = sizeof(pe);
+		pe.config = PERF_COUNT_SW_TASK_CLOCK;
+		pe.exclude_kernel = 1;
+		pe.exclude_hv = 1;
+		return outcome(syscall(SYS_perf_event_open, &pe, 0, -1, -1, 0), 0);
+	}
+	if (!strcmp(d, "userfaultfd"))
+		return outcome(syscall(SYS_userfaultfd, 1 /* UFFD_USER_MODE_ONLY */), 0);
+	if (!strcmp(d, "bpf")) {
+		memset(&ba, 0, sizeof(ba));
+		ba.map_type = BPF_MAP_TYPE_ARRAY;
+		ba.key_size = 4;
+		ba.value_size = 4;
+		ba.max_entries = 1;
+		return outcome(syscall(SYS_bpf, BPF_MAP_CREATE, &ba, sizeof(ba)), 0);
+	}
+	say("unknown door\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	char *const sh_argv[] = { "sh", "-c", "exit 42", NULL };
@@ -152,6 +234,5 @@ int main(int argc, char **argv)
 		return 0;
 #endif
 	}
-	say("unknown door\n");
-	return 2;
+	return more_doors(d);
 }

@@ -28,9 +28,13 @@
  *   of messages and ends when the peer has received every byte and
  *   answered the last message with one byte, so no batch ends with its
  *   data still in a kernel buffer.  The empty batch is that handshake
- *   alone, taken off like any empty batch, and a batch moves 256 KiB at
- *   least, so the handshake is small beside it.  SIZE / median is the
- *   throughput (ranking-throughput prints MB/s).
+ *   alone, taken off like any empty batch.  A batch moves 256 KiB at
+ *   least and lasts at least 20 empty batches (user/measure.c): the
+ *   handshake wakes a sleeping peer and can take tens of microseconds,
+ *   more than 64 messages of 4 KiB through shared memory, and what is
+ *   taken off must stay a small share of what it is taken from, or a
+ *   noisy handshake makes a batch come out shorter than nothing.  SIZE /
+ *   median is the throughput (ranking-throughput prints MB/s).
  *   Throughput is measured for a representative subset: pipe, unix-stream,
  *   tcp, shm-sem and shm-spin, at 64 B, 4 KiB and 64 KiB.
  *
@@ -314,10 +318,10 @@ struct fig_state states[NTIMED] = { TIMED_FIGURES(AS_STATE) };
 	 (sz)                         ? 4000 : 2000)
 
 /*
- * A transfer batch moves 256 KiB at least: the handshake that ends it is
- * then small beside it, and it is more than a pipe (64 KiB) or an AF_UNIX
- * socket (about 200 KiB) buffers by default.  (The ack, not the size,
- * makes the batch end on delivery.)  Small enough that a round holds
+ * A transfer batch moves 256 KiB at least: more than a pipe (64 KiB) or
+ * an AF_UNIX socket (about 200 KiB) buffers by default.  (The ack, not
+ * the size, makes the batch end on delivery; the library makes a batch
+ * 20 times its handshake at least.)  Small enough that a round holds
  * several batches of 64 B messages.  Round trips (size 0): 0.
  */
 #define MIN_BATCH(sz) ((256u << 10) / ((sz) ? (sz) : UINT_MAX))

@@ -44,7 +44,10 @@ static double ring_median(const double *ring, size_t count, size_t max)
 	return st.median;
 }
 
-/* Less a transfer's handshake, spread over its batch, as the library does. */
+/*
+ * Less a transfer's handshake, spread over its batch, as the library
+ * does; never below nothing.
+ */
 static double shadow_median(const struct fig_state *f)
 {
 	double ns = ring_median(f->shadow, f->nshadow, SHADOW_MAX);
@@ -52,7 +55,7 @@ static double shadow_median(const struct fig_state *f)
 	if (f->nempty && f->batch)
 		ns -= ring_median(f->empty, f->nempty, EMPTY_MAX) /
 		      (double)f->batch;
-	return ns;
+	return fmax(ns, 0);
 }
 
 static bool in_group(const struct fig_state *f, enum group g)

@@ -235,16 +235,30 @@ int run_fork_exec(struct ml_ctx *ctx)
 }
 
 /*
- * The program exec'd: modelab-exit0 in $MODELAB_LIBEXEC, else beside the
- * running program.  It must be there and end at once: try it.
+ * The program exec'd: modelab-exit0 in $MODELAB_LIBEXEC; else beside the
+ * running program (bin/ in the source tree, /bin in the lab VM); else in
+ * ../libexec/modelab from it, where `make install` and the Debian package
+ * put it (/usr/bin/modelab, /usr/libexec/modelab/modelab-exit0), whatever
+ * the prefix.  Found from /proc/self/exe, never from the working
+ * directory or PATH.  It must be there and end at once: try it.
  */
 int setup_exec(struct ml_ctx *ctx)
 {
+	static const char *const beside[] = { "", "/../libexec/modelab" };
 	const char *dir = getenv(LIBEXEC_ENV);
 	char self[PATH_MAX];
 	ssize_t len;
+	size_t i;
 
-	if (!dir || !*dir) {
+	if (dir && *dir) {
+		if (snprintf(exit0, sizeof(exit0), "%s/%s", dir, EXIT0_NAME) >=
+		    (int)sizeof(exit0))
+			return ml_skip(ctx, "the path of " EXIT0_NAME
+				       " would be longer than PATH_MAX");
+		if (access(exit0, X_OK))
+			return ml_skip(ctx, "cannot exec %s: %s", exit0,
+				       strerror(errno));
+	} else {
 		len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 		if (len <= 0)
 			return ml_skip(ctx, "cannot read /proc/self/exe to find "
@@ -252,15 +266,20 @@ int setup_exec(struct ml_ctx *ctx)
 				       LIBEXEC_ENV);
 		self[len] = '\0';
 		*strrchr(self, '/') = '\0';	/* an absolute path */
-		dir = self;
+		for (i = 0; i < ML_ARRAY_SIZE(beside); i++) {
+			if (snprintf(exit0, sizeof(exit0), "%s%s/%s", self,
+				     beside[i], EXIT0_NAME) >=
+			    (int)sizeof(exit0))
+				return ml_skip(ctx, "the path of " EXIT0_NAME
+					       " would be longer than PATH_MAX");
+			if (!access(exit0, X_OK))
+				break;
+		}
+		if (i == ML_ARRAY_SIZE(beside))
+			return ml_skip(ctx, "no " EXIT0_NAME " in %s or %s%s: "
+				       "set " LIBEXEC_ENV, self, self,
+				       beside[1]);
 	}
-	if (snprintf(exit0, sizeof(exit0), "%s/%s", dir, EXIT0_NAME) >=
-	    (int)sizeof(exit0))
-		return ml_skip(ctx, "the path of " EXIT0_NAME
-			       " would be longer than PATH_MAX");
-	if (access(exit0, X_OK))
-		return ml_skip(ctx, "cannot exec %s: %s", exit0,
-			       strerror(errno));
 	failures = 0;
 	ctx->n = 1;
 	run_fork_exec(ctx);

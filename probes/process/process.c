@@ -33,7 +33,8 @@
  *   The exec'd program is modelab-exit0 (probes/helpers/exit0.c), found
  *   in $MODELAB_LIBEXEC when set, else beside the running program (the
  *   directory of /proc/self/exe), where make puts it, also in the static
- *   build the lab VM copies.  It is static and, on x86-64, has no libc at
+ *   build the lab VM copies, else in ../libexec/modelab from there, where
+ *   make install and the Debian package put it.  It is static and, on x86-64, has no libc at
  *   all: a _start that makes the exit system call.  So these figures are
  *   the exec itself, as lmbench's lat_proc exec times it with a minimal
  *   program, and not the loading, dynamic linking and start-up of modelab

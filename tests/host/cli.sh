@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/host/cli.sh - the command line and its report: version, list, the JSON
 # report's keys and shape, CSV, env, PROBE/FIGURE selection, the probe's
-# own program, --clock, --cpu, and an exact message with exit status 2 for
+# own program, --clock, --cpu, --forks (each figure in N processes, and
+# nothing of them left), and an exact message with exit status 2 for
 # every bad input.
 #
 # BIN=dir picks the programs to test (default: bin/, as `make` builds them).
@@ -12,7 +13,7 @@ ML=$BIN/modelab
 
 # Every key the README documents for a measured figure.
 FIGURE_KEYS='probe figure what skipped failed fail_reason kind batches batch_ops
-rounds converged seconds
+rounds converged forks forks_span_s forks_values seconds
 empty_batch_ns min_ns median_ns mean_ns p90_ns p99_ns max_ns stddev_ns
 ci95_low_ns ci95_high_ns median_ticks ratio_to_null_syscall ratio_ci95_low
 ratio_ci95_high ratio_converged paired mb_per_s median_ns_per_kib
@@ -51,7 +52,7 @@ done
 check "run --quick --help is help run" \
 	test "$("$ML" run --quick --help)" = "$("$ML" help run)"
 # every variable read (getenv) is in --help, but for the internal ones
-internal='MODELAB_HELPER MODELAB_IPC_TEST_STALL MODELAB_IPC_TEST_DIE'
+internal='MODELAB_HELPER MODELAB_IPC_TEST_STALL MODELAB_IPC_TEST_DIE MODELAB_FORK_FD'
 read_env=$(grep -rhoE 'getenv\("[A-Z_]+"\)|define [A-Z_]+_ENV "[A-Z_]+"' user probes |
 	grep -oE '"[A-Z_]+"' | tr -d '"' | sort -u)
 help_env=$("$ML" --help | sed -n '/^environment:/,/^[^ ]/s/^  \([A-Z_][A-Z_]*\) .*/\1/p' | sort -u)
@@ -172,6 +173,41 @@ check "--clock monotonic is reported, with no TSC frequency" \
 check "--cpu pins to the CPU asked for" \
 	test "$("$ML" env --json --cpu 0 | jq .environment.cpu)" = 0
 
+# ---- --forks: every figure in N processes, each a fresh exec ---------------
+check "--quick: one process a figure, and the report says so" \
+	jqok '.method.forks == 1 and .method.processes == 1 and
+		([.figures[] | select(.skipped == false) | .forks == 1] | all)' "$tmp/run.json"
+mkdir -p "$tmp/forks"
+MODELAB_TMPDIR=$tmp/forks "$ML" run --json --forks 3 --time 0.15 \
+	syscall/getppid-syscall syscall/invalid-nr fault/sigsegv >"$tmp/forks.json" 2>"$tmp/forks.err"
+check "--forks 3 exits 0" test $? -eq 0
+check "--forks 3: the method says 3 processes, each with its speed reference" \
+	jqok '.method.forks == 3 and .method.processes == 3 and .method.span_s > 0 and
+		(.method.speed_reference_ns | length == 3 and all(. > 0))' "$tmp/forks.json"
+check "--forks 3: every figure measured in 3, over some time, 3 rounds each at least" \
+	jqok '[.figures[] | .forks == 3 and .forks_span_s > 0 and .rounds >= 9] | all' "$tmp/forks.json"
+check "--forks 3: the interval brackets the value, the null syscall's ratio is 1" \
+	jqok '([.figures[] | .ci95_low_ns <= .median_ns and .median_ns <= .ci95_high_ns
+		and .ci95_low_ns > 0] | all) and
+		(.figures[] | select(.figure == "getppid-syscall") |
+			.ratio_to_null_syscall == 1 and .ratio_ci95_low == 1)' "$tmp/forks.json"
+check "--forks 3: the histogram holds every process's batches" \
+	jqok '[.figures[] | (.histogram.counts | add) + .histogram.below + .histogram.above == .batches] | all' \
+	"$tmp/forks.json"
+check "--forks 3: the later processes left no scratch file" test -z "$(ls -A "$tmp/forks")"
+check "--forks 3: no process of the run left" \
+	test -z "$(grep -lszxF "MODELAB_TMPDIR=$tmp/forks" /proc/[0-9]*/environ)"
+"$ML" run --forks 2 --time 0.1 syscall/getppid-syscall >"$tmp/forks.txt" 2>/dev/null
+check "--forks 2: under the table, what the intervals cover" \
+	grep -q '^95% intervals: each figure measured in 2 processes' "$tmp/forks.txt"
+"$ML" run --quick syscall/getppid-syscall >"$tmp/one.txt" 2>/dev/null
+check "--quick: under the table, that one process's interval leaves things out" \
+	grep -q "^95% intervals from one process's rounds" "$tmp/one.txt"
+refused "try 'modelab --help'" "modelab: unknown command '__fork'" "$ML" __fork
+out=$(MODELAB_FORK_FD=1 "$ML" __fork 1 2>&1 >/dev/null)
+check "__fork is modelab's own, refused with exit 2 when misused" \
+	test "$?:$out" = "2:modelab: __fork is for modelab itself"
+
 # ---- bad input: one line naming the problem, where the help is, exit 2 ----
 # bad_input "EXPECTED MESSAGE" ARGS...: exit 2, the message, the try-line
 bad_input() { refused "try 'modelab --help'" "$@"; }
@@ -189,6 +225,9 @@ bad_input "modelab: cannot pin to CPU 1000: this machine's allowed CPUs are $cpu
 bad_input "modelab: option '--time' needs a value" "$ML" run --time
 bad_input "modelab: --time: '-1' is not a number of seconds in (0, 60]" "$ML" run --time -1
 bad_input "modelab: --json and --csv exclude each other" "$ML" run --json --csv
+for n in 0 33 x 2.5; do
+	bad_input "modelab: --forks: '$n' is not a number of processes from 1 to 32" "$ML" run --forks "$n"
+done
 refused "try 'modelab-syscall --help'" "syscall: unexpected argument 'extra'" "$BIN/modelab-syscall" extra
 refused "try 'modelab help sandbox'" \
 	"modelab sandbox: --caps: unknown capability 'sys_frob' (docker, none, all, or names such as chown,CAP_KILL)" \

@@ -53,9 +53,19 @@ none_marked() { [ -z "$(marked "$1")" ]; }
 held() { grep -q "holding in $1" "$2"; }
 held_or_gone() { held "$1" "$2" || gone "$3"; }
 
+# a later process of the run (user/forks.c), a fresh exec: `PROG __fork`
+later_process() {
+	local k
+	for k in $(kids "$1"); do
+		{ tr '\0' ' ' <"/proc/$k/cmdline"; } 2>/dev/null | grep -q ' __fork ' && return 0
+	done
+	return 1
+}
+
 # interrupt WHAT SIG WHEN WANT [ARGS...]: `modelab run --time 2 ARGS`
 # (default: WHAT, a family) gets SIG after WHEN seconds or, when WHEN is
-# hold:FIGURE, once it holds at that figure's fullest moment (MODELAB_HOLD).
+# hold:FIGURE, once it holds at that figure's fullest moment (MODELAB_HOLD),
+# or, when WHEN is "later", once a later process measures (forks.c).
 interrupt() {
 	local family=$1 sig=$2 delay=$3 want=$4 dir pid rc seen hold=
 	shift 4
@@ -73,6 +83,9 @@ interrupt() {
 	if [ -n "$hold" ]; then
 		wait_until 60 held_or_gone "$hold" "$tmp/err" "$pid"
 		check "$family: held in $hold" held "$hold" "$tmp/err"
+	elif [ "$delay" = later ]; then
+		check "$family: a later process is measuring" \
+			wait_until 60 later_process "$pid"
 	else
 		sleep "$delay"
 	fi
@@ -86,6 +99,7 @@ interrupt() {
 	rc=$?
 	local what="$family: SIG$sig after ${delay}s"
 	[ -n "$hold" ] && what="$family: SIG$sig held in $hold"
+	[ "$delay" = later ] && what="$family: SIG$sig in a later process"
 	if [ "$rc" -eq 0 ]; then
 		# the run ended before the signal came: nothing to interrupt
 		skip "$what" "the run ended before the signal"
@@ -95,10 +109,13 @@ interrupt() {
 	check "$what: no child left running" wait_until 5 none_alive $seen
 	check "$what: no process of the run left" wait_until 5 none_marked "$dir"
 	check "$what: MODELAB_TMPDIR is empty" test -z "$(ls -A "$dir")"
-	check "$what: no /dev/shm/*modelab-$pid-* left" \
-		test -z "$(ls /dev/shm 2>/dev/null | grep -e "modelab-$pid-")"
-	check "$what: no POSIX message queue modelab-$pid-* left" \
-		test -z "$(mq_of "$pid")"
+	local p shm= mq=
+	for p in "$pid" $seen; do
+		shm+=$(ls /dev/shm 2>/dev/null | grep -e "modelab-$p-")
+		mq+=$(mq_of "$p")
+	done
+	check "$what: no /dev/shm/*modelab-PID-* of the run's processes left" test -z "$shm"
+	check "$what: no POSIX message queue modelab-PID-* of theirs left" test -z "$mq"
 	rm -rf "$dir"
 }
 
@@ -111,6 +128,12 @@ for family in syscall fault interrupt seccomp memory ipc; do
 	done
 	interrupt "$family" TERM "$term" 143
 done
+
+# a later process (a fresh exec of modelab, forks.c) with its own scratch
+# objects, peers and children: SIGTERM from the run, and time to clean up
+interrupt syscall INT later 130 syscall/getppid-syscall
+interrupt ipc INT later 130
+interrupt fault TERM later 143 fault/cow-after-fork fault/file-major
 
 # process: in the lessons, at their fullest moments (an orphan and a
 # daemon adopted by modelab, the subreaper), and in the cost figures

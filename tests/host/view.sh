@@ -3,7 +3,8 @@
 # SVG and one PNG per picture), modelab report (one page, nothing fetched,
 # shown by headless Chromium with its pictures), modelab compare (a run
 # against itself, against its medians doubled, figures in one run only,
-# JSON and CSV) and an exact error, exit 2, for every bad input.
+# JSON and CSV, runs pooled a side) and an exact error, exit 2, for every
+# bad input.
 #
 # BIN=dir picks the programs to test (default: bin/, as `make` builds them).
 set -u
@@ -119,6 +120,29 @@ check "compare: a figure in one report only is listed so" \
 "$ML" compare --csv "$tmp/run.json" "$tmp/b.json" >"$tmp/cmp.csv"
 check "compare --csv: a header and a row per figure, all as wide" \
 	test "$(wc -l <"$tmp/cmp.csv") $(awk -F, '{ print NF }' "$tmp/cmp.csv" | sort -u)" = "$((t + 1)) 14"
+
+# ---- compare, runs pooled: A1 A2 -- B1 B2 ---------------------------------
+"$ML" compare --json "$tmp/a.json" -- "$tmp/b.json" >"$tmp/one-one.json"
+"$ML" compare --json "$tmp/a.json" "$tmp/b.json" >"$tmp/plain.json"
+check "compare A -- B: the same figures and verdicts as compare A B" \
+	test "$(jq -c '.comparisons[0].figures' "$tmp/one-one.json")" = \
+	"$(jq -c '.comparisons[0].figures' "$tmp/plain.json")"
+"$ML" compare --json "$tmp/a.json" "$tmp/a.json" -- "$tmp/a.json" "$tmp/a.json" >"$tmp/pool-self.json"
+check "compare: two runs a side, all the same: 'no real difference' for all $t figures" \
+	jqok --argjson t "$t" '.comparisons | length == 1 and .[0].a_runs == 2 and .[0].b_runs == 2
+		and (.[0].figures | length == $t and all(.verdict == "no real difference"))' "$tmp/pool-self.json"
+"$ML" compare "$tmp/a.json" "$tmp/a.json" -- "$tmp/b.json" "$tmp/b.json" "$tmp/b.json" >"$tmp/pool.txt"
+check "compare: two runs against three, medians doubled: 'real difference' for all $t figures" \
+	test "$(grep -c ' real difference$' "$tmp/pool.txt") $(grep -c 'no real' "$tmp/pool.txt")" = "$t 0"
+check "compare: the pooled sides are named, with their runs" \
+	test "$(sed -n 2p "$tmp/pool.txt")" = "B: $tmp/b.json, $tmp/b.json, $tmp/b.json (3 runs pooled)"
+try="try 'modelab help compare'"
+refused "$try" "modelab compare: '--' goes once, between A's reports and B's" \
+	"$ML" compare -- "$tmp/a.json" "$tmp/b.json"
+refused "$try" "modelab compare: '--' goes once, between A's reports and B's" \
+	"$ML" compare "$tmp/a.json" -- "$tmp/b.json" -- "$tmp/b.json"
+refused "$try" "modelab compare: expected reports on both sides of '--', at most 64 a side" \
+	"$ML" compare "$tmp/a.json" "$tmp/b.json" --
 
 # ---- help, bad input: one line, where the help is, exit 2 -----------------
 for c in plot report compare; do

@@ -581,8 +581,8 @@ static void too_long_and_too_many(void **state)
 	assert_null(ctx);
 	if (strstr(err, "profile: the filter would be ") == err)
 		assert_non_null(strstr(err, " instructions; the kernel takes at most 4096 (BPF_MAXINSNS)"));
-	else
-		assert_true(strstr(err, "profile: libseccomp needs over 300 ms to build this filter (rules weighing ") == err);
+	else if (strstr(err, "profile: libseccomp needs over 300 ms to build this filter (rules weighing ") != err)
+		fail_msg("960 argument rules: %s", err);
 	assert_true(t1.tv_sec - t0.tv_sec < 10);
 	print_message("960 argument rules: refused in %.2f s: %s\n",
 		      (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, err);
@@ -621,13 +621,15 @@ static double since(const struct timespec *t0)
  * ERRNO rule on 300 calls then 150 rules each with "arg0 == i" on all of
  * them (21.7 s before at 300); 100,000 conditional read rules (14 s); 20
  * rules of six ordered comparisons on one call (minutes).  The bound
- * asserted is a guard against a hang; the time is printed.
+ * asserted is a guard against a hang; the time is printed.  The rules
+ * TRAP, not LOG: under qemu-user (make test-cross) libseccomp cannot ask
+ * the kernel which actions it has, and refuses LOG.
  */
 static void slow_profiles_refused_at_once(void **state)
 {
 	static const char *const ops[] = { "NE", "LT", "LE", "GE", "GT", "EQ" };
 	size_t cap = 4 << 20, off;
-	char *j = malloc(cap), names[300 * 12] = "", err[256];
+	char *j = malloc(cap), names[300 * 40] = "", err[256];
 	struct ml_profile_info info;
 	struct timespec t0;
 
@@ -643,7 +645,7 @@ static void slow_profiles_refused_at_once(void **state)
 	}
 	off = (size_t)snprintf(j, cap, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [%s], \"action\": \"SCMP_ACT_ERRNO\"}", names);
 	for (int i = 0; i < 150; i++)
-		off += (size_t)snprintf(j + off, cap - off, ", {\"names\": [%s], \"action\": \"SCMP_ACT_LOG\", \"args\": [{\"index\": 0, \"value\": %d, \"op\": \"SCMP_CMP_EQ\"}]}", names, i);
+		off += (size_t)snprintf(j + off, cap - off, ", {\"names\": [%s], \"action\": \"SCMP_ACT_TRAP\", \"args\": [{\"index\": 0, \"value\": %d, \"op\": \"SCMP_CMP_EQ\"}]}", names, i);
 	snprintf(j + off, cap - off, "]}");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_null(ml_profile_parse(j, &info, err, sizeof(err)));
@@ -653,7 +655,7 @@ static void slow_profiles_refused_at_once(void **state)
 
 	off = (size_t)snprintf(j, cap, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\"}");
 	for (int i = 0; i < 100000 && off + 200 < cap; i++)
-		off += (size_t)snprintf(j + off, cap - off, ",{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\",\"args\":[{\"index\":0,\"value\":%d,\"op\":\"SCMP_CMP_EQ\"}]}", i);
+		off += (size_t)snprintf(j + off, cap - off, ",{\"names\":[\"read\"],\"action\":\"SCMP_ACT_TRAP\",\"args\":[{\"index\":0,\"value\":%d,\"op\":\"SCMP_CMP_EQ\"}]}", i);
 	snprintf(j + off, cap - off, "]}");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_null(ml_profile_parse(j, &info, err, sizeof(err)));

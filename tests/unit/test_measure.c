@@ -3,7 +3,8 @@
  * test_measure.c - the rounds engine, on figures that cost next to
  * nothing: what it promises whatever the machine's speed.  Slices are
  * balanced by enter and leave, a failed figure has no median, a pair is
- * taken over the same rounds, the reference's ratio to itself is 1.
+ * taken over the same rounds, the reference's ratio to itself is 1, and
+ * no time is negative however slow and noisy what is subtracted is.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -14,7 +15,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "modelab.h"
+#include "internal.h"
 
 static int entered, left, ran;
 
@@ -68,6 +69,32 @@ static int refuses(struct ml_ctx *ctx)
 	return ml_skip(ctx, "no such device");
 }
 
+/* Busy until ns have passed: never shorter, whatever the machine does. */
+static void busy_ns(uint64_t ns)
+{
+	uint64_t end = ml_monotonic_ns() + ns;
+
+	while (ml_monotonic_ns() < end)
+		;
+}
+
+/*
+ * A transfer like ipc's shm-sem-4KiB-2cpu: n messages of 200 ns each,
+ * then an acknowledgement that takes 20 to 200 us, different every time
+ * (a peer asleep, or not).  The empty batch is the acknowledgement alone.
+ */
+static uint64_t ack_seed = 0x2545f4914f6cdd1dull;
+
+static int slow_ack(struct ml_ctx *ctx)
+{
+	busy_ns(200 * ctx->n);
+	ack_seed ^= ack_seed << 13;
+	ack_seed ^= ack_seed >> 7;
+	ack_seed ^= ack_seed << 17;
+	busy_ns(20000 + ack_seed % 180000);
+	return 0;
+}
+
 static const struct ml_figure figs[] = {
 	{ .name = "a", .what = "a", .run = spin, .group = "g",
 	  .enter = enter, .leave = leave },
@@ -82,8 +109,12 @@ static const struct ml_figure figs[] = {
 	  .setup = records, .prepare = records, .data = &data_seen },
 	{ .name = "unready", .what = "setup fails", .run = spin,
 	  .setup = cannot_set_up },
+	{ .name = "acked", .what = "a slow, noisy acknowledgement",
+	  .run = slow_ack },
+	{ .name = "acked-short", .what = "the same, batches capped short",
+	  .run = slow_ack, .max_batch = 50 },
 };
-static const struct ml_probe probe = { "t", "test", figs, 7, 0 };
+static const struct ml_probe probe = { "t", "test", figs, 9, 0 };
 
 static struct ml_clock clk;
 static struct ml_measure_opts opts;
@@ -207,6 +238,42 @@ static void a_failed_setup_fails_the_figure_with_its_reason(void **state)
 	assert_int_equal(ran, 0);
 }
 
+/*
+ * What is subtracted from a batch (the acknowledgement, median about
+ * 110 us) is at most a twentieth of it once the batch may grow: about
+ * 11,000 messages, not the 50 a 10 us batch would hold.  Capped at 50
+ * messages (10 us of work beside 20 to 200 us of acknowledgement), half
+ * the batches are shorter than the median acknowledgement: they count
+ * as 0, never as a negative time.
+ */
+static void a_noisy_acknowledgement_never_makes_a_negative_time(void **state)
+{
+	const struct ml_figure *one[] = { &figs[7] }, *capped[] = { &figs[8] };
+	struct ml_result res;
+
+	(void)state;
+	opts.budget_s = 0.2;
+	assert_int_equal(ml_measure_group(&clk, &opts, &probe, one, 1, &res),
+			 0);
+	assert_false(res.failed);
+	assert_true(res.st.min >= 0);
+	assert_true(res.st.ci_low >= 0);
+	assert_true(res.ratio_ref.low >= 0);
+	assert_true(res.batch_ops > 50);
+	print_message("acked: batches of %llu, empty %.0f ns, median %.1f ns [%.1f, %.1f], min %.1f\n",
+		      (unsigned long long)res.batch_ops, res.empty_batch_ns,
+		      res.st.median, res.st.ci_low, res.st.ci_high, res.st.min);
+	assert_int_equal(ml_measure_group(&clk, &opts, &probe, capped, 1,
+					  &res), 0);
+	assert_int_equal(res.batch_ops, 50);
+	assert_true(res.st.min >= 0);
+	assert_true(res.st.ci_low >= 0);
+	assert_true(res.ratio_ref.low >= 0);
+	print_message("acked-short: batches of %llu, median %.1f ns [%.1f, %.1f], min %.1f\n",
+		      (unsigned long long)res.batch_ops, res.st.median,
+		      res.st.ci_low, res.st.ci_high, res.st.min);
+}
+
 static void ml_fail_outside_a_figure_does_nothing(void **state)
 {
 	(void)state;
@@ -230,6 +297,9 @@ int main(void)
 			setup),
 		cmocka_unit_test_setup(
 			a_failed_setup_fails_the_figure_with_its_reason, setup),
+		cmocka_unit_test_setup(
+			a_noisy_acknowledgement_never_makes_a_negative_time,
+			setup),
 		cmocka_unit_test(ml_fail_outside_a_figure_does_nothing),
 	};
 

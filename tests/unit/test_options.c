@@ -14,7 +14,7 @@
 
 #include "modelab.h"
 
-#define MAX_ARGS 8
+#define MAX_ARGS 10
 
 struct bad_case {
 	bool single;
@@ -47,6 +47,12 @@ static const struct bad_case bad[] = {
 	  "--time: 'nan' is not a number of seconds in (0, 60]" },
 	{ false, { "modelab", "run", "--time", "61" },
 	  "--time: '61' is not a number of seconds in (0, 60]" },
+	{ false, { "modelab", "run", "--forks", "0" },
+	  "--forks: '0' is not a number of processes from 1 to 32" },
+	{ false, { "modelab", "run", "--forks", "33" },
+	  "--forks: '33' is not a number of processes from 1 to 32" },
+	{ false, { "modelab", "run", "--forks", "6x" },
+	  "--forks: '6x' is not a number of processes from 1 to 32" },
 	{ false, { "modelab", "run", "--json-out" },
 	  "option '--json-out' needs a value" },
 	{ false, { "modelab", "run", "--clock", "hpet" },
@@ -131,13 +137,14 @@ static void defaults_are_text_all_probes_any_cpu(void **state)
 	assert_int_equal(o.clock, ML_CLOCK_AUTO);
 	assert_false(o.quick);
 	assert_float_equal(o.budget_s, 0, 0);
+	assert_int_equal(o.forks, 0);	/* the default: forks.c decides */
 }
 
 static void value_options_parse_their_values(void **state)
 {
 	const char *args[MAX_ARGS] = { "modelab", "run", "--time", "0.25",
 				       "--clock", "monotonic", "--csv",
-				       "--histogram" };
+				       "--histogram", "--forks", "32" };
 	struct ml_options o = parse_ok(false, args);
 
 	(void)state;
@@ -145,6 +152,7 @@ static void value_options_parse_their_values(void **state)
 	assert_int_equal(o.clock, ML_CLOCK_MONOTONIC);
 	assert_int_equal(o.format, ML_FMT_CSV);
 	assert_true(o.histograms);
+	assert_int_equal(o.forks, 32);
 }
 
 /* --json-out leaves stdout's format alone: text and JSON from one run */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "modelab.h"
+#include "internal.h"
 
 static int nop(struct ml_ctx *ctx)
 {
@@ -35,10 +35,12 @@ static struct ml_env env;
 static struct ml_clock clk = { ML_CLOCK_TSC, true, 2.5, NULL };
 static struct ml_result res[3];
 
+static const struct ml_method *method;	/* NULL: the report says none */
+
 static char *render(enum ml_format fmt, const struct ml_probe *p)
 {
 	struct ml_report r = { .env = &env, .clock = &clk, .results = res,
-			       .nresults = 3 };
+			       .nresults = 3, .method = method };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -61,6 +63,7 @@ static int setup(void **state)
 	strcpy(env.vulns[0].name, "spectre_v2");
 	strcpy(env.vulns[0].state, "Mitigation: Retpolines");
 	memset(res, 0, sizeof(res));
+	method = NULL;
 	for (int i = 0; i < 3; i++)
 		res[i].fig = &figs[i];
 	res[0].st.n = 100;
@@ -235,11 +238,12 @@ static void declared_counts_beside_the_kernels(void **state)
 	assert_non_null(strstr(j, "one\", \"declared_syscalls_per_op\": null, "
 				  "\"declared_faults_per_op\": null, \"skipped\": true"));
 	assert_non_null(strstr(c, ",declared_syscalls_per_op,"
-				  "declared_faults_per_op\n"));
+				  "declared_faults_per_op,forks,forks_span_s\n"));
 	assert_non_null(vdso);
 	assert_non_null(getppid);
-	assert_memory_equal(strchr(vdso + 1, '\n') - 4, ",0,1\n", 5);
-	assert_memory_equal(strchr(getppid + 1, '\n') - 2, ",,\n", 3);
+	/* then forks and forks_span_s: none here */
+	assert_memory_equal(strchr(vdso + 1, '\n') - 8, ",0,1,0,0\n", 9);
+	assert_memory_equal(strchr(getppid + 1, '\n') - 6, ",,,0,0\n", 7);
 	assert_non_null(strstr(t, "declared per op, and what modelab.ko counted"));
 	assert_non_null(strstr(t, "  vdso                                   0     0.000         1     1.000\n"));
 	assert_null(strstr(t, "  getppid-syscall                        0"));
@@ -349,6 +353,43 @@ static char *render_observer(enum ml_format fmt, int outcome, bool emulated)
 }
 
 /* The explanation follows the interval: never "slower" beside a "-23%". */
+/* What the intervals cover: how many processes, over how long, and '*'. */
+static void the_method_says_what_the_intervals_cover(void **state)
+{
+	static const struct ml_method six = {
+		.forks = 6, .processes = 6, .budget_s = 0.4, .target_ci = 0.05,
+		.span_s = 41.25,
+		.speed_ns = { 100000, 101000, 99000, 100500, 100200, 100100 },
+	}, one = { .forks = 1, .processes = 1, .target_ci = 0.05 };
+	char *j, *t;
+
+	(void)state;
+	j = render(ML_FMT_JSON, &syscall_probe);
+	assert_non_null(strstr(j, "\n  \"method\": null,\n"));
+	free(j);
+	method = &six;
+	res[0].forks = res[1].forks = 6;
+	res[0].span_s = 41;
+	j = render(ML_FMT_JSON, &syscall_probe);
+	t = render(ML_FMT_TEXT, &syscall_probe);
+	assert_non_null(strstr(j, "\"method\": {\"forks\": 6, \"processes\": 6, "
+				  "\"budget_s\": 0.4, \"target_ci95\": 0.05, "
+				  "\"span_s\": 41.25, \"speed_reference_ns\": "
+				  "[100000, 101000, 99000, 100500, 100200, 100100]},\n"));
+	assert_non_null(strstr(j, "\"forks\": 6, \"forks_span_s\": 41, "));
+	assert_non_null(strstr(t, "\n95% intervals: each figure measured in 6 processes"));
+	assert_non_null(strstr(t, "spread over 41.2 s of the run"));
+	/* 99 to 101 us: 2% of 100.15 */
+	assert_non_null(strstr(t, "0.1 ms in each\nprocess, 2.0% between the fastest and the slowest\n"));
+	assert_non_null(strstr(t, "* not converged: the interval of the median (or of a ratio) is wider than\n  +-5% of it"));
+	free(j);
+	free(t);
+	method = &one;
+	t = render(ML_FMT_TEXT, &syscall_probe);
+	assert_non_null(strstr(t, "\n95% intervals from one process's rounds: they leave out"));
+	free(t);
+}
+
 static void observer_effect_is_explained_by_its_interval(void **state)
 {
 	char *t;
@@ -390,6 +431,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(demonstrations_carry_their_notes, setup),
 		cmocka_unit_test_setup(failed_figures_print_why_never_a_median,
+				       setup),
+		cmocka_unit_test_setup(the_method_says_what_the_intervals_cover,
 				       setup),
 		cmocka_unit_test_setup(observer_effect_is_explained_by_its_interval,
 				       setup),

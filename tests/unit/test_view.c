@@ -2,7 +2,8 @@
 /*
  * test_view.c - a JSON report read back (load.c): what it holds, what it
  * lacks, what is refused and in which words; and the ratio of two medians
- * with its interval and verdict (compare.c), table-driven.
+ * with its interval and verdict (pool.c), table-driven, with A/A runs
+ * simulated: how often two runs of the same build are called different.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "modelab.h"
 #include "view.h"
 
 static const char report[] =
@@ -162,47 +164,162 @@ static void refuses_what_is_not_a_report(void **state)
 	assert_string_equal(err, "/nonexistent/r.json: cannot read: No such file or directory");
 }
 
+/* A run's figure from its interval, as pool.c reads it back. */
+static void log_of_a_run(void **state)
+{
+	const struct ml_view_interval six = { 100, 100 / 1.05, 105 },
+				      one = { 100, 98, 103 },
+				      bad[] = { { NAN, 1, 2 }, { 1, NAN, 2 },
+						{ 1, 0, 2 }, { 1, 2, 3 },
+						{ -1, -2, 0 } };
+	struct ml_view_log l;
+
+	(void)state;
+	/* six processes: t on 5 degrees of freedom */
+	assert_int_equal(ml_view_log_of(&six, 6, &l), 0);
+	assert_float_equal(l.y, log(100), 1e-12);
+	assert_float_equal(l.se, log(1.05) / ml_t95(5), 1e-12);
+	assert_float_equal(l.dof, 5, 0);
+	/* one process, or a report that does not say: the wider half / 1.96 */
+	assert_int_equal(ml_view_log_of(&one, 0, &l), 0);
+	assert_float_equal(l.se, log(103.0 / 100) / 1.959963984540054, 1e-12);
+	assert_true(isinf(l.dof));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(ml_view_log_of(&bad[i], 6, &l), -1);
+}
+
 static void ratio_interval_and_verdict(void **state)
 {
 	static const struct {
-		struct ml_view_interval a, b;
-		int rc;
+		struct ml_view_log a, b;
 		double value, low, high;
 		bool real;
 	} cases[] = {
-		/* the same run: 1, its interval holds 1 */
-		{ { 100, 95, 110 }, { 100, 95, 110 }, 0, 1, 95.0 / 110, 110.0 / 95, false },
-		/* doubled, intervals tight: real */
-		{ { 100, 99, 101 }, { 200, 198, 202 }, 0, 2, 198.0 / 101, 202.0 / 99, true },
+		/* the same: 1, and its interval holds 1 */
+		{ { 0, 0.02, 5 }, { 0, 0.02, 5 }, 1, 0.93892, 1.06505, false },
+		/* doubled: real */
+		{ { 0, 0.01, 5 }, { M_LN2, 0.01, 5 }, 2, 1.93796, 2.06402, true },
 		/* halved: real, below 1 */
-		{ { 100, 99, 101 }, { 50, 49, 51 }, 0, 0.5, 49.0 / 101, 51.0 / 99, true },
-		/* 10% apart but the intervals overlap: not real */
-		{ { 100, 90, 110 }, { 110, 100, 120 }, 0, 1.1, 100.0 / 110, 120.0 / 90, false },
-		/* asymmetric intervals kept as they are */
-		{ { 10, 9, 30 }, { 40, 39, 41 }, 0, 4, 1.3, 41.0 / 9, true },
-		/* just touching 1 from above: not real */
-		{ { 100, 99, 100 }, { 101, 100, 102 }, 0, 1.01, 1, 102.0 / 99, false },
-		/* missing, non-positive or inconsistent: no ratio */
-		{ { NAN, 1, 2 }, { 1, 1, 1 }, -1, 0, 0, 0, false },
-		{ { 1, NAN, 2 }, { 1, 1, 1 }, -1, 0, 0, 0, false },
-		{ { 1, 0, 2 }, { 1, 1, 1 }, -1, 0, 0, 0, false },
-		{ { 1, 2, 3 }, { 1, 1, 1 }, -1, 0, 0, 0, false },
-		{ { 1, 1, 1 }, { -1, -2, 0 }, -1, 0, 0, 0, false },
+		{ { 0, 0.01, 5 }, { -M_LN2, 0.01, 5 }, 0.5, 0.48449, 0.51601, true },
+		/* 5% apart, each +-5%: not real */
+		{ { 0, 0.02, 5 }, { 0.04879, 0.02, 5 }, 1.05, 0.98587, 1.11830, false },
+		/* one process each: the normal quantile */
+		{ { 0, 0.01, INFINITY }, { 0.01, 0.01, INFINITY },
+		  1.01005, 0.98244, 1.03844, false },
+		/* no spread at all: real as soon as they differ */
+		{ { 0, 0, 5 }, { 0.001, 0, 5 }, 1.001, 1.001, 1.001, true },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ml_view_ratio r;
-		int rc = ml_view_ratio(&cases[i].a, &cases[i].b, &r);
 
-		assert_int_equal(rc, cases[i].rc);
-		if (rc)
-			continue;
-		assert_float_equal(r.value, cases[i].value, 1e-12);
-		assert_float_equal(r.low, cases[i].low, 1e-12);
-		assert_float_equal(r.high, cases[i].high, 1e-12);
+		ml_view_ratio(&cases[i].a, &cases[i].b, &r);
+		assert_float_equal(r.value, cases[i].value, 1e-4);
+		assert_float_equal(r.low, cases[i].low, 1e-4);
+		assert_float_equal(r.high, cases[i].high, 1e-4);
 		assert_int_equal(r.real, cases[i].real);
 	}
+}
+
+/*
+ * Runs pooled: the mean of their logarithms, with the larger of the
+ * spread between them and their own variance.
+ */
+static void runs_pool_with_the_larger_variance(void **state)
+{
+	const struct ml_view_log apart[] = { { 0, 0.01, 5 }, { 0.1, 0.01, 5 } },
+				 close[] = { { 0, 0.05, 5 }, { 0.001, 0.05, 5 },
+					     { -0.001, 0.05, 5 } };
+	struct ml_view_log p;
+
+	(void)state;
+	ml_view_pool(apart, 1, &p);
+	assert_float_equal(p.se, 0.01, 0);
+	/* far apart: the spread between them, on 1 degree of freedom */
+	ml_view_pool(apart, 2, &p);
+	assert_float_equal(p.y, 0.05, 1e-12);
+	assert_float_equal(p.se, sqrt(0.005 / 2), 1e-12);
+	assert_float_equal(p.dof, 1, 0);
+	/* agreeing by chance: their own variance, and their own dof */
+	ml_view_pool(close, 3, &p);
+	assert_float_equal(p.y, 0, 1e-12);
+	assert_float_equal(p.se, sqrt(3 * 0.0025 / 9), 1e-12);
+	assert_float_equal(p.dof, 15, 0);
+}
+
+/* xorshift and Box-Muller, seeded: the same A/A every time */
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static double gaussian(void)
+{
+	double u[2];
+
+	for (int i = 0; i < 2; i++) {
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		u[i] = ((double)(rng >> 11) + 0.5) / 9007199254740992.0;
+	}
+	return sqrt(-2 * log(u[0])) * cos(2 * M_PI * u[1]);
+}
+
+/*
+ * One run of a figure, as forks.c makes it: 6 processes, each 3% off the
+ * truth, plus what holds for the whole run (the machine's state over
+ * minutes, `drift`); its report's median and interval, read back.
+ */
+static void one_run(double drift, struct ml_view_log *l)
+{
+	double v[6], run = drift * gaussian();
+	struct ml_view_interval iv;
+	struct ml_interval t;
+
+	for (int i = 0; i < 6; i++)
+		v[i] = 100 * exp(run + 0.03 * gaussian());
+	ml_interval_t(v, 6, true, &t);
+	iv = (struct ml_view_interval){ t.value, t.low, t.high };
+	assert_int_equal(ml_view_log_of(&iv, 6, l), 0);
+}
+
+/*
+ * A/A: two runs of the same build.  With nothing but the processes'
+ * spread, one run against one is called different about 5% of the time,
+ * as a 95% verdict should.  When whole runs move too (here 2%, as the
+ * machine's speed does over minutes), one against one is called
+ * different far more often, and three runs a side pooled bring it back
+ * to about 5%.  Fixed seed: 435, 2614 and 397 of 10000.
+ */
+static void a_a_runs_are_called_different_one_time_in_twenty(void **state)
+{
+	enum { TRIALS = 10000 };
+	int one = 0, drifting = 0, pooled = 0;
+
+	(void)state;
+	for (int t = 0; t < TRIALS; t++) {
+		struct ml_view_log a, b, as[3], bs[3], pa, pb;
+		struct ml_view_ratio r;
+
+		one_run(0, &a);
+		one_run(0, &b);
+		ml_view_ratio(&a, &b, &r);
+		one += r.real;
+		for (int i = 0; i < 3; i++) {
+			one_run(0.02, &as[i]);
+			one_run(0.02, &bs[i]);
+		}
+		ml_view_ratio(&as[0], &bs[0], &r);
+		drifting += r.real;
+		ml_view_pool(as, 3, &pa);
+		ml_view_pool(bs, 3, &pb);
+		ml_view_ratio(&pa, &pb, &r);
+		pooled += r.real;
+	}
+	print_message("A/A called different: %d, with runs drifting %d, pooled %d of %d\n",
+		      one, drifting, pooled, TRIALS);
+	assert_in_range(one, 350, 650);
+	assert_true(drifting > 1500);
+	assert_true(pooled <= 650);
 }
 
 static void stems_are_file_names(void **state)
@@ -273,7 +390,10 @@ int main(void)
 		cmocka_unit_test(loads_what_the_report_holds),
 		cmocka_unit_test(flattens_the_environment),
 		cmocka_unit_test(refuses_what_is_not_a_report),
+		cmocka_unit_test(log_of_a_run),
 		cmocka_unit_test(ratio_interval_and_verdict),
+		cmocka_unit_test(runs_pool_with_the_larger_variance),
+		cmocka_unit_test(a_a_runs_are_called_different_one_time_in_twenty),
 		cmocka_unit_test(stems_are_file_names),
 		cmocka_unit_test(stems_never_collide),
 		cmocka_unit_test(verified_only_when_true),

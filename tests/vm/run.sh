@@ -32,7 +32,11 @@
 # instead of this tree's `make static` (none: no such binaries).  MODELAB_VM_PROGS: a directory
 # whose *.c are built static for the guest too (tests/vm/stress/).
 # MODELAB_VM_QUICK: the ISAs whose suite runs its quick subset
-# (tests/vm/guest-isa.sh), e.g. "riscv64".
+# (tests/vm/guest-isa.sh), e.g. "riscv64".  For a grader (x86-64 only):
+# MODELAB_VM_RESULTS (a file) gets what the guest writes to a second
+# serial port, /dev/ttyS1, where neither the kernel nor a module's printk
+# writes, and MODELAB_VM_NONCE is packed as /nonce (mode 0400) for the
+# suite to read and remove before it runs anything of the student's.
 set -eu
 
 MODE=suite
@@ -220,6 +224,7 @@ elif [ -f "$TOP/Makefile" ] && grep -q '^static:' "$TOP/Makefile"; then
 fi
 
 for src in "$HERE"/*.c ${MODELAB_VM_PROGS:+"$MODELAB_VM_PROGS"/*.c}; do
+	[ -f "$src" ] || continue	# installed: built already, in MODELAB_VM_BIN
 	${CROSS}gcc -static -O2 -Wall -Wextra -pthread \
 	    -o "$ROOT/bin/$(basename "$src" .c)" "$src"
 done
@@ -306,6 +311,10 @@ fi
 echo "$MODE" > "$ROOT"/mode
 # MODELAB_VM_QUICK="riscv64 ...": those ISAs run the suite's quick subset
 case " ${MODELAB_VM_QUICK:-} " in *" $ISA "*) : > "$ROOT"/quick ;; esac
+if [ -n "${MODELAB_VM_NONCE:-}" ]; then
+	echo "$MODELAB_VM_NONCE" > "$ROOT"/nonce
+	chmod 0400 "$ROOT"/nonce
+fi
 (cd "$ROOT" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$INITRD"
 
 # ---- boot -----------------------------------------------------------------------
@@ -322,6 +331,12 @@ QEMU=($QEMU_BIN "${MACHINE[@]}" "${ACCEL[@]}" -m 1024 -smp 2
       -kernel "$KERNEL" -initrd "$INITRD" "${DRIVE[@]}"
       -append "console=$CONSOLE panic=-1 quiet loglevel=4 $APPEND_ISA ${MODELAB_VM_APPEND:-}"
       -nographic -no-reboot)
+if [ -n "${MODELAB_VM_RESULTS:-}" ]; then
+	[ "$ISA" = x86_64 ] || die "MODELAB_VM_RESULTS: a second serial port on x86-64 only"
+	: > "$MODELAB_VM_RESULTS"
+	QEMU+=(-chardev "file,id=results,path=$MODELAB_VM_RESULTS"
+	       -device "isa-serial,chardev=results,index=1")
+fi
 
 cleanup() {
 	[ $KEEP = 1 ] || rm -rf "$ROOT" "$INITRD"

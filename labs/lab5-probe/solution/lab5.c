@@ -21,6 +21,12 @@
 #include <unistd.h>
 
 #define PAGE 4096ul
+/*
+ * A batch of at most 65536 ops: an op that does nothing (its region still
+ * empty) would otherwise grow its batch to 2^30, and one-fault would map
+ * 2^30 pages.
+ */
+#define MAX_BATCH 65536
 
 static uint64_t good_ops;	/* ops that did their work, for verify */
 static pid_t my_pid;
@@ -165,6 +171,7 @@ static const struct ml_figure figures[] = {
 	{ .name = "one-syscall", .what = "getpid(): one syscall",
 	  .run = run_one_syscall, .setup = setup_one_syscall,
 	  .prepare = prepare_count, .verify = verify_count,
+	  .max_batch = MAX_BATCH,
 	  /* BEGIN SOLUTION: .declared = ML_DECLARE(syscalls, faults) */
 	  .declared = ML_DECLARE(1, 0),
 	  /* END SOLUTION */
@@ -172,7 +179,7 @@ static const struct ml_figure figures[] = {
 	{ .name = "two-syscalls", .what = "dup() and close() the copy",
 	  .run = run_two_syscalls, .setup = setup_two_syscalls,
 	  .teardown = teardown_two_syscalls, .prepare = prepare_count,
-	  .verify = verify_count,
+	  .verify = verify_count, .max_batch = MAX_BATCH,
 	  /* BEGIN SOLUTION: declare what one op makes */
 	  .declared = ML_DECLARE(2, 0),
 	  /* END SOLUTION */
@@ -180,7 +187,7 @@ static const struct ml_figure figures[] = {
 	{ .name = "one-fault", .what = "first write to a fresh 4 KiB page",
 	  .run = run_one_fault, .prepare = prepare_one_fault,
 	  .verify = verify_one_fault, .teardown = teardown_one_fault,
-	  .witness_ops = 1000, .kib_per_op = 4,
+	  .witness_ops = 1000, .kib_per_op = 4, .max_batch = MAX_BATCH,
 	  /* BEGIN SOLUTION: declare what one op makes */
 	  .declared = ML_DECLARE(0, 1),
 	  /* END SOLUTION */

@@ -2,9 +2,10 @@
 /*
  * ring MODE N - lab 6, part 1's driver (given): the producer (this process)
  * sends N messages through a ring in a memfd shared with the consumer (a
- * forked child).  Message i is a number the consumer can predict, so it
- * counts the ones out of place; both sides print a checksum of the
- * sequence in the order they saw it.  MODE:
+ * forked child).  Message i is a number the consumer can predict (a hash
+ * of i and of a seed drawn at random for each run, so that no other code
+ * can), so it counts the ones out of place; both sides print a checksum of
+ * the sequence in the order they saw it.  MODE:
  *   eager           wake a sleeper as soon as there is something for it
  *   batch           the producer fills the ring before waking the consumer,
  *                   the consumer drains it before waking the producer
@@ -24,6 +25,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ring.h"
@@ -55,10 +57,18 @@ void ring_wake(int efd)
 		die("ring: write(eventfd)");
 }
 
-/* Message i: distinct, never 0 (what an untouched slot holds). */
+static uint64_t seed;	/* this run's, drawn before the fork */
+
+/* Message i: distinct (splitmix64 of seed + i is a bijection), never 0
+ * (what an untouched slot holds). */
 static uint64_t message(uint64_t i)
 {
-	return (i + 1) * 0x9e3779b97f4a7c15ull;
+	uint64_t z = seed + i * 0x9e3779b97f4a7c15ull;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return z ? z : 1;
 }
 
 /* FNV-1a over the sequence: the same messages in another order differ. */
@@ -127,6 +137,8 @@ int main(int argc, char **argv)
 			mode == PREFILL ? RING_SLOTS : 1000000000, argv[2]);
 		return 2;
 	}
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		die("ring: getrandom");
 	fd = memfd_create("ring", MFD_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, sizeof(*r)))
 		die("ring: memfd");

@@ -54,7 +54,7 @@ static void log_line(const char *fmt, ...)
 /* Closes every descriptor this process has. */
 static __attribute__((unused)) void close_every_fd(void)
 {
-	/* BEGIN SOLUTION: close every descriptor (close_range(0, ~0U, 0), or a loop up to RLIMIT_NOFILE) */
+	/* BEGIN SOLUTION: close every descriptor this process has, whatever its number */
 	struct rlimit rl = { 1024, 1024 };
 
 #ifdef SYS_close_range
@@ -83,7 +83,7 @@ static void daemonize(void)
 	if (pid > 0)
 		_exit(0);	/* the shell's child returns: the shell goes on */
 
-	/* BEGIN SOLUTION: setsid(); fork again, the session leader exits; chdir("/"); umask(0); close_every_fd(); open /dev/null as 0 and dup it to 1 and 2 */
+	/* BEGIN SOLUTION: make this process the daemon of the handout's properties 1 to 5: its own session, never a terminal, / as its directory, umask 0, only 0, 1 and 2 open, on /dev/null */
 	if (setsid() < 0) {	/* a new session, no terminal; we lead it */
 		perror("daemon: setsid");
 		exit(1);
@@ -116,14 +116,14 @@ int main(int argc, char **argv)
 	log_path = argv[1];
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
-	/* BEGIN SOLUTION: block SIGTERM now, so that it waits for sigwait() below */
+	/* BEGIN SOLUTION: a SIGTERM that comes early must not kill the daemon: it waits for the loop below */
 	sigprocmask(SIG_BLOCK, &term, NULL);
 	/* END SOLUTION */
 
 	daemonize();
 	log_line("started %d", (int)getpid());
 
-	/* BEGIN SOLUTION: wait for SIGTERM (sigwait), log "stopping on SIGTERM", return 0 */
+	/* BEGIN SOLUTION: stop on SIGTERM, saying so in the log (property 7) */
 	for (;;) {
 		int sig;
 

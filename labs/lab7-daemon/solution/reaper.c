@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	/* BEGIN SOLUTION: become a child subreaper (prctl PR_SET_CHILD_SUBREAPER) */
+	/* BEGIN SOLUTION: the orphans below must be adopted by this process, not by init */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) {
 		perror("reaper: prctl");
 		return 1;
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* BEGIN SOLUTION: reap every child and grandchild (waitpid(-1) until ECHILD), print "reaped PID status S" for each, count them in reaped */
+	/* BEGIN SOLUTION: reap every process this one is the parent of, adopted ones too, until none is left; for each print "reaped PID status S" (S: its exit status) and count it in reaped */
 	for (;;) {
 		int status;
 		pid_t p = waitpid(-1, &status, 0);

@@ -3,7 +3,7 @@
 #
 #   tests/vm/stress/run.sh [--seconds S] [--kernel K]
 #
-#   --seconds S  each of the 9 phases runs S seconds (default 12, CI's;
+#   --seconds S  each of the 10 phases runs S seconds (default 12, CI's;
 #                `make stress`: 120); fork-bound steps (a 500-deep
 #                cascade, the deep chains) take what they take on top
 #   --kernel K   default: the newest Debian kernel in /boot (as make
@@ -48,9 +48,9 @@ done
 export MODELAB_SUITE=$HERE/stress.sh
 export MODELAB_VM_PROGS=$HERE
 export MODELAB_VM_BIN=none	# only busybox, guest-actions and st-*
-# 9 phases, boot and the fork-bound steps: a wide margin for TCG on a
+# 10 phases, boot and the fork-bound steps: a wide margin for TCG on a
 # busy host (a 12 s run took 25 minutes at a load of 25 on 2 cores).
-export MODELAB_VM_TIMEOUT=$((9 * SECONDS_A_PHASE * 2 + 2400))
+export MODELAB_VM_TIMEOUT=$((10 * SECONDS_A_PHASE * 2 + 2400))
 export MODELAB_VM_APPEND="slub_debug=FZPU preempt=full ML_STRESS_SECONDS=$SECONDS_A_PHASE ${MODELAB_VM_APPEND:-}"
 echo "stress: $SECONDS_A_PHASE s a phase on kernel $KERNEL"
 

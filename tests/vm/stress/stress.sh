@@ -112,31 +112,58 @@ fi
 # bound) and one 2 deep; in each, the deepest process times 2,000
 # getppid() and 2,000 pipe round trips (2 context switches each), with
 # watch-tree on the chain's root, on a process outside it (the walk goes
-# as far up as it may), and off.  Under TCG the times mean nothing alone;
-# the ratio deep / shallow in the same boot does.  A demonstration (held /
-# not held at 1.25), not a check: timing is never a test here.
+# as far up as it may), and off.  Twice: with watch-tree's memo
+# (kmod/tree.c), then with the module loaded again with tree_memo=0 (every
+# event walks: what the memo saves).  Under TCG the times mean nothing
+# alone; the ratio deep / shallow in the same boot does.  A demonstration
+# (held / not held at 1.25), not a check: timing is never a test here.
 if phase deep "deep chains"; then
 D=${ML_STRESS_DEPTH:-5000}
 [ -n "${ML_STRESS_DEPTH:-}" ] || [ $S -ge 60 ] || D=200
 sleep 100000 &
 other=$!
-for depth in 2 $D; do
-	st-chain -d $depth -n 2000 -o $other > $T/d.$depth 2>&1 ||
-		fail "deep chain depth $depth" "$(cat $T/d.$depth)"
-	info "depth $depth: $(awk '$1 == "chain" && $3 == "root" {
-		printf "getppid / pipe round trip, ns (TCG): watch-tree root %s / %s, outside %s / %s, off %s / %s",
-			$4, $5, $7, $8, $10, $11 }' $T/d.$depth)"
+memos=on
+[ -e /sys/module/modelab/parameters/tree_memo ] && memos="on off"
+for memo in $memos; do
+	if [ $memo = off ]; then
+		rmmod modelab && insmod $KO tree_memo=0 || fail "deep chains: insmod tree_memo=0" "rmmod or insmod failed"
+	fi
+	for depth in 2 $D; do
+		st-chain -d $depth -n 2000 -o $other > $T/d.$memo.$depth 2>&1 ||
+			fail "deep chain depth $depth, memo $memo" "$(cat $T/d.$memo.$depth)"
+		info "memo $memo, depth $depth: $(awk '$1 == "chain" && $3 == "root" {
+			printf "getppid / pipe round trip, ns (TCG): watch-tree root %s / %s, outside %s / %s, off %s / %s",
+				$4, $5, $7, $8, $10, $11 }' $T/d.$memo.$depth)"
+	done
+	# the deep chain's figure over the shallow one's: getppid (fields
+	# 4, 7, 10) and round trip (5, 8, 11), watch-tree root, outside, off
+	for f in "4 getppid root" "7 getppid outside" "10 getppid off" \
+		 "5 round-trip root" "8 round-trip outside" "11 round-trip off"; do
+		set -- $f
+		info "demo: memo $memo, $2 at depth $D / depth 2, watch-tree $3: $(cat $T/d.$memo.2 $T/d.$memo.$D |
+			awk -v f=$1 '$1 == "chain" && $3 == "root" { v[n++] = $f }
+			END { if (n < 2 || !v[0]) { print "no figures"; exit }
+			      r = v[1] / v[0]; printf "x%.2f: %s\n", r, r <= 1.25 ? "held" : "not held" }')"
+	done
 done
-# ratio FIELD: the deep chain's FIELD over the shallow one's
-for f in "4 root" "7 outside" "10 off"; do
-	set -- $f
-	info "demo: getppid at depth $D / depth 2, watch-tree $2: $(cat $T/d.2 $T/d.$D |
-		awk -v f=$1 '$1 == "chain" && $3 == "root" { v[n++] = $f }
-		END { if (n < 2 || !v[0]) { print "no figures"; exit }
-		      r = v[1] / v[0]; printf "x%.2f: %s\n", r, r <= 1.25 ? "held" : "not held" }')"
-done
+if [ "$memos" != on ]; then
+	rmmod modelab && insmod $KO || fail "deep chains: insmod" "rmmod or insmod failed"
+fi
 kill $other
 wait $other 2>/dev/null
+end_phase
+fi
+
+# ---- a watch change forgets what watch-tree remembered --------------------------
+# kmod/tree.c: each CPU remembers its last answers, by epoch; a probe
+# that read the old watch and the new epoch must not leave an answer of the
+# old watch for the new one (st-memo.c).
+if phase memo "a watch change forgets remembered answers"; then
+st-memo $S > $T/mm 2>&1
+rc=$?
+set -- $(awk '$1 == "memo" { print $2, $3, $4 }' $T/mm)
+info "memo rounds ${1:-?}, rounds that counted outside the tree ${2:-?} (largest count ${3:-?})"
+check "memo: no answer outlives a watch change" "$(grep FAILED $T/mm | head -n 3)" test $rc = 0
 end_phase
 fi
 
