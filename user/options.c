@@ -114,7 +114,9 @@ void ml_usage(FILE *out, const char *prog, bool single_probe)
 	fputs(environment_text, out);
 	fputs("exit status: 0; 1 when a figure failed; 2 on bad input\n", out);
 	if (!single_probe)
-		fputs("more: 'modelab help COMMAND', man modelab\n", out);
+		fputs("more: 'modelab help COMMAND', man modelab, and the manual,\n"
+		      "docs/*.md (installed: /usr/share/doc/modelab), from README.md\n",
+		      out);
 }
 
 static const char *const topics[] = { "run",	"list",	  "env",    "sandbox",
@@ -168,6 +170,22 @@ static const char compare_help[] =
 	"only are listed as 'only in A' or 'only in B'.\n"
 	"Exit status: 0; 2 on bad input (a file missing, not a modelab report,\n"
 	"another schema, '--' misplaced).\n";
+
+/* The chapter of docs/ that explains a command (README.md lists them all). */
+static const char *command_chapter(const char *command)
+{
+	if (!strcmp(command, "run") || !strcmp(command, "list"))
+		return "docs/running.md, docs/cli.md; the method: docs/measuring.md";
+	if (!strcmp(command, "env"))
+		return "docs/measuring.md, docs/running.md";
+	if (!strcmp(command, "kernel"))
+		return "docs/module.md";
+	if (!strcmp(command, "isa"))
+		return "docs/isas.md";
+	if (!strcmp(command, "compare"))
+		return "docs/reports.md; the verdict: docs/measuring.md";
+	return "docs/reports.md"; /* plot, report */
+}
 
 int ml_command_help(FILE *out, const char *command)
 {
@@ -231,6 +249,8 @@ int ml_command_help(FILE *out, const char *command)
 	} else {
 		return -1;
 	}
+	if (strcmp(command, "sandbox")) /* its usage names docs/sandbox.md */
+		fprintf(out, "manual: %s\n", command_chapter(command));
 	return 0;
 }
 
