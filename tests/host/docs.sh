@@ -4,6 +4,10 @@
 # file that exists, and every #anchor a heading of that file, spelled as
 # GitHub spells heading anchors (lower case, punctuation dropped, spaces
 # to hyphens, "-1", "-2" for repeats).  Web links are not fetched.
+# The front pages stay short and lead everywhere: README.md at most about
+# 200 lines, README.zh-CN.md beside it, every chapter of docs/ reachable
+# from each by following links, each chapter opening with its title, and
+# every docs/ chapter that 'modelab help' names existing.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/host/lib.sh
@@ -57,5 +61,51 @@ while IFS= read -r md; do
 done < <(git ls-files '*.md')
 check "every relative link of $files Markdown files resolves ($count links, $broken broken)" \
 	test "$broken" -eq 0
+
+# reachable START: every Markdown file reached from START by relative links.
+reachable() {
+	local todo=("$1") seen=" $1 " md target file
+	while [ ${#todo[@]} -gt 0 ]; do
+		md=${todo[0]}
+		todo=("${todo[@]:1}")
+		while IFS= read -r target; do
+			target=${target%%#*}
+			case $target in *.md) ;; *) continue ;; esac
+			file=$(realpath -m --relative-to=. "$(dirname "$md")/$target")
+			[ -f "$file" ] || continue
+			case $seen in *" $file "*) continue ;; esac
+			seen="$seen$file "
+			todo+=("$file")
+		done < <(links "$md")
+	done
+	echo "$seen" | tr ' ' '\n' | grep .
+}
+
+for front in README.md README.zh-CN.md; do
+	if [ ! -f "$front" ]; then
+		check "$front exists" false
+		continue
+	fi
+	reached=$(reachable "$front")
+	missing=$(git ls-files 'docs/*.md' | grep -vxF -f <(echo "$reached") | tr '\n' ' ')
+	check "every docs/ chapter is reachable from $front${missing:+ (not: $missing)}" \
+		test -z "$missing"
+done
+lines=$(wc -l < README.md)
+check "README.md is a front page: $lines lines, at most 220" test "$lines" -le 220
+
+untitled=
+for md in $(git ls-files 'docs/*.md'); do
+	head -1 "$md" | grep -q '^# ' || untitled="$untitled $md"
+done
+check "every docs/ chapter opens with its title${untitled:+ (not:$untitled)}" \
+	test -z "$untitled"
+
+# The chapters 'modelab help' and the man page send a reader to.
+named=$(grep -ohE 'docs/[A-Za-z0-9_.-]+\.md' user/*.c docs/modelab.1 | sort -u)
+absent=
+for f in $named; do [ -f "$f" ] || absent="$absent $f"; done
+check "every chapter modelab's help names exists ($(echo "$named" | wc -w) named)${absent:+ (absent:$absent)}" \
+	test -z "$absent"
 
 summary
