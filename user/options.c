@@ -175,7 +175,8 @@ static const char compare_help[] =
 static const char *command_chapter(const char *command)
 {
 	if (!strcmp(command, "run") || !strcmp(command, "list"))
-		return "docs/running.md, docs/cli.md; the method: docs/measuring.md";
+		return "docs/running.md, docs/cli.md; the method: "
+		       "docs/measuring.md";
 	if (!strcmp(command, "env"))
 		return "docs/measuring.md, docs/running.md";
 	if (!strcmp(command, "kernel"))
