@@ -4,7 +4,7 @@
  *
  * Every difference between the kernels we build for lives here, each with
  * the version that changed it, so the rest of kmod/ reads as plain code for
- * the newest kernel.  Checked by `make test-kernels` (README, "Kernels from 5.10").
+ * the newest kernel.  Checked by `make test-kernels` (docs/kernels.md).
  */
 #ifndef MODELAB_COMPAT_H
 #define MODELAB_COMPAT_H

@@ -2,7 +2,7 @@
 /*
  * procfs.c - /proc/modelab: counters out, commands in.
  *
- * Read: a versioned text table (see README), parsed by user space, so the
+ * Read: a versioned text table (docs/module.md), parsed by user space, so the
  * layout is fixed: header lines, a per-CPU table, a blank line and the
  * watched process's table.  Columns are separated by runs of spaces.  A
  * row the ISA cannot count (arch.h) reads "n/a" in every column.

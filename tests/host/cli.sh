@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 . tests/host/lib.sh
 ML=$BIN/modelab
 
-# Every key the README documents for a measured figure.
+# Every key docs/json.md documents for a measured figure.
 FIGURE_KEYS='probe figure what skipped failed fail_reason kind batches batch_ops
 rounds converged forks forks_span_s forks_values seconds
 empty_batch_ns min_ns median_ns mean_ns p90_ns p99_ns max_ns stddev_ns
