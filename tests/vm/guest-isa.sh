@@ -1,7 +1,8 @@
 # guest-isa.sh - what the lab VM's checks must know of the ISA they run on
-# (busybox sh; sourced by guest-suite.sh and guest-irq.sh).  The checks are
-# the same on x86_64, arm64 and riscv64; where an ISA lacks a feature, the
-# check is a SKIP that names what is missing, never a silent pass.
+# (busybox sh; sourced by guest-suite.sh for its checks in guest/).  The
+# checks are the same on x86_64, arm64 and riscv64; where an ISA lacks a
+# feature, the check is a SKIP that names what is missing, never a silent
+# pass.
 ISA=$(uname -m)
 
 # fail_attach=K (kmod/probes.c): the sources in attach order are probes.c's

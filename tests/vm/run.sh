@@ -232,10 +232,12 @@ done
 cp "$KO" "$ROOT"/modelab.ko
 install -m 0755 "$HERE/init.sh" "$ROOT"/init
 install -m 0755 "${MODELAB_SUITE:-$HERE/guest-suite.sh}" "$ROOT"/suite.sh
-install -m 0644 "$HERE/guest-irq.sh" "$ROOT"/guest-irq.sh
 install -m 0644 "$HERE/guest-lib.sh" "$ROOT"/guest-lib.sh
 install -m 0644 "$HERE/guest-isa.sh" "$ROOT"/guest-isa.sh
 install -m 0644 "$HERE/guest-check.sh" "$ROOT"/guest-check.sh
+# the suite's checks, a subject a file: guest-suite.sh sources /guest/*.sh
+mkdir -p "$ROOT"/guest
+install -m 0644 "$HERE"/guest/*.sh "$ROOT"/guest/
 
 # ---- a real device: a virtio disk --------------------------------------------
 # Debian builds virtio_pci and virtio_blk as modules: copy them and what they
