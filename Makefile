@@ -216,17 +216,12 @@ isas: deps all
 	@bash scripts/isas.sh
 
 # ---- tests --------------------------------------------------------------
+# Each suite in turn, and how long it took (CI's budget: docs/tests.md).
+TEST_STEPS := test-unit test-cross test-clang all test-host test-asan fuzz \
+	modules-check grade-selftest test-vm
 test: deps
-	$(MAKE) test-unit
-	$(MAKE) test-cross
-	$(MAKE) test-clang
-	$(MAKE) all
-	$(MAKE) test-host
-	$(MAKE) test-asan
-	$(MAKE) fuzz
-	$(MAKE) modules-check
-	$(MAKE) grade-selftest
-	$(MAKE) test-vm
+	@set -e; for t in $(TEST_STEPS); do s=$$(date +%s); \
+		$(MAKE) $$t; echo "make test: $$t took $$(($$(date +%s) - s)) s"; done
 
 # cmocka unit tests, built with ASan and UBSan against the library sources;
 # for another ISA, against its libmodelab.a and run under qemu-user, which
