@@ -13,10 +13,10 @@
 #                      module (syscalls, faults, interrupts, modelab kernel)
 #   70-seccomp.sh      seccomp: refused calls counted, the doors, the sandbox
 #
-# Each file says what it expects on entry (modelab.ko loaded, counting on)
-# and leaves the module so.  Each check prints "PASS: name", "FAIL: name:
-# why" or "SKIP: name: why"; the last lines are the kernel log between
-# markers and a summary that tests/vm/run.sh reads.  Busybox sh only.
+# Each file says the state of modelab.ko it expects on entry and leaves;
+# most expect it loaded, counting on.  Each check prints "PASS: name",
+# "FAIL: name: why" or "SKIP: name: why"; the last lines are the kernel log
+# between markers and a summary that tests/vm/run.sh reads.  Busybox sh only.
 # Kernel-log error patterns are never spelled out in what this script
 # prints, so that run.sh's scan of the console only finds the kernel's own.
 # shellcheck disable=SC2034 # KO, NROWS...: the checks in guest/ use them
