@@ -21,6 +21,7 @@
 # under QEMU with a busybox initramfs.  TCG by default: KVM hangs or aborts on
 # some hosts; MODELAB_KVM=1 opts in.  MODELAB_VM_TIMEOUT (seconds, default
 # 600, 2400 on arm64 and riscv64) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
+# MODELAB_VM_MEM: the guest's memory in MiB (default 1024).
 # another in-guest script instead of guest-suite.sh, MODELAB_VM_APPEND adds
 # kernel parameters (e.g. loglevel=7).  The VM has a real device: a 64 MiB
 # read-only virtio disk of random data (build/vm/disk.img), /dev/vda inside.
@@ -329,7 +330,7 @@ else
 	# lock up in the kernel's int3 retry path, even without our module.
 	ACCEL=(-accel tcg,thread=single)
 fi
-QEMU=($QEMU_BIN "${MACHINE[@]}" "${ACCEL[@]}" -m 1024 -smp 2
+QEMU=($QEMU_BIN "${MACHINE[@]}" "${ACCEL[@]}" -m "${MODELAB_VM_MEM:-1024}" -smp 2
       -kernel "$KERNEL" -initrd "$INITRD" "${DRIVE[@]}"
       -append "console=$CONSOLE panic=-1 quiet loglevel=4 $APPEND_ISA ${MODELAB_VM_APPEND:-}"
       -nographic -no-reboot)
