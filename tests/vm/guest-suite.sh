@@ -81,8 +81,6 @@ watch_run() {
 }
 
 
-# check_format FILE: the layout user space parses (see kmod/procfs.c):
-
 # csv_col FILE FIGURE COLUMN: a figure's value in modelab's CSV report
 csv_col() {
 	awk -F, -v f="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }

@@ -20,8 +20,8 @@
 # newest Debian kernel in /boot that has headers, and that kernel is booted
 # under QEMU with a busybox initramfs.  TCG by default: KVM hangs or aborts on
 # some hosts; MODELAB_KVM=1 opts in.  MODELAB_VM_TIMEOUT (seconds, default
-# 600, 2400 on arm64 and riscv64) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
-# MODELAB_VM_MEM: the guest's memory in MiB (default 1024).
+# 600, 2400 on arm64 and riscv64) bounds a suite run; MODELAB_VM_MEM, the
+# guest's memory in MiB (default 1024).  For debugging: MODELAB_SUITE=<script> runs
 # another in-guest script instead of guest-suite.sh, MODELAB_VM_APPEND adds
 # kernel parameters (e.g. loglevel=7).  The VM has a real device: a 64 MiB
 # read-only virtio disk of random data (build/vm/disk.img), /dev/vda inside.
