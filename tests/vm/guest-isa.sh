@@ -55,3 +55,22 @@ vdso_clock() {
 	esac
 	return 1
 }
+
+# on_x86 NAME WHY: true on x86-64; elsewhere a SKIP of check NAME saying
+# WHY it is x86's alone (its rows of /proc/interrupts, its traps)
+on_x86() {
+	[ $ISA = x86_64 ] && return 0
+	skip "$1" "x86-64 only on $ISA: $2"
+	return 1
+}
+
+# measured CSV FIGURE NAME: true when modelab measured FIGURE; else a SKIP
+# of check NAME with the reason the run gave (a figure the ISA lacks:
+# no vDSO getcpu, no trap on an integer divide by zero)
+measured() {
+	_why=$(awk -F, -v f="$2" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$2 == f { print $col["skipped"] }' "$1")
+	[ -z "$_why" ] && return 0
+	skip "$3" "$2 not measured on $ISA: $_why"
+	return 1
+}
