@@ -5,7 +5,7 @@
  * C syntax: decimal, 0x...; missing arguments are 0), one per line on
  * stdin, or one per argument.  Each case runs in its own child, which
  * calls syscall(NR, args...) and exits, with alarm(2) against a call that
- * blocks; the parent kills it after 3 s anyway, and never makes a case's
+ * blocks; the parent kills it after 30 s anyway, and never makes a case's
  * call itself.  Cases run one after the other; one still running after
  * 100 ms is left to its alarm while the next ones run.  The lines come out
  * in the order of the cases, once all have ended.  One line per case:
@@ -29,6 +29,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#define BACKSTOP_S 30	/* the parent's kill, long after the alarm */
 
 /* the status pipe: the child writes its errno here before exiting */
 static int report_fd = -1;
@@ -207,8 +209,13 @@ static void run_cases(struct probe_case *c, size_t n)
 			}
 			continue;
 		}
+		/*
+		 * A backstop far past the child's alarm (2 s): under load a
+		 * child may start late, and a 3 s backstop once beat its alarm
+		 * (ppoll: "signal SIGKILL" on one side, SIGALRM on the other)
+		 */
 		for (size_t i = 0; i < next; i++)
-			if (c[i].pid > 0 && now.tv_sec - c[i].start.tv_sec >= 3)
+			if (c[i].pid > 0 && now.tv_sec - c[i].start.tv_sec >= BACKSTOP_S)
 				kill(c[i].pid, SIGKILL);
 		usleep(500);
 	}
