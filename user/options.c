@@ -51,7 +51,7 @@ static const struct {
 
 static const char options_text[] =
 	"options:\n"
-	"  --json, --csv     machine-readable report (schema: README.md)\n"
+	"  --json, --csv     machine-readable report (schema: docs/json.md)\n"
 	"  --json-out FILE   the JSON report to FILE as well, from the same run\n"
 	"  --quick           short run, about 50 ms a figure\n"
 	"  --time SECONDS    time budget per figure (default 0.3), shared by\n"
