@@ -75,7 +75,7 @@ endif
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-CPPFLAGS += -Iuser $(patsubst %/,-I%,$(wildcard user/*/))
+CPPFLAGS += -Iuser
 LDLIBS  += -lseccomp -ljson-c -lm -pthread
 ifeq ($(ARCH)$(filter -static,$(LDFLAGS)),riscv64-static)
 # by path, so that -L finds no other library of the sysroot (its libc.a)

@@ -4,9 +4,19 @@
  * the options, pin, calibrate, measure, report.
  */
 #define _GNU_SOURCE
-#include "internal.h"
-#include "isa.h"
-#include "view.h"
+#include "modelab.h"
+#include "version.h"
+#include "util/util.h"
+#include "isa/isa.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
+#include "measure/machine.h"
+#include "proc/proc.h"
+#include "report/output.h"
+#include "report/view.h"
+#include "seccomp/policy.h"
+#include "cli/cli.h"
+#include "cli/help.h"
 
 #include <errno.h>
 #include <math.h>

@@ -7,8 +7,14 @@
  * stderr), and the unit tests can check every message.
  */
 #define _GNU_SOURCE
-#include "arch.h"
-#include "internal.h"
+#include "util/util.h"
+#include "isa/arch.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
+#include "report/output.h"
+#include "seccomp/policy.h"
+#include "cli/cli.h"
+#include "cli/help.h"
 
 #include <errno.h>
 #include <getopt.h>

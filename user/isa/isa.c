@@ -4,7 +4,7 @@
  * do at the boundary, each line the outcome of something done here.
  *
  * The same C runs on x86-64, arm64 and riscv64; only the instructions of
- * user/arch.h differ.  Each fact below is observed, not typed in:
+ * user/isa/arch.h differ.  Each fact below is observed, not typed in:
  *
  *   kernel_entry   a child makes one bare system call (syscall, svc #0,
  *                  ecall) while this process traces it: the kernel itself
@@ -27,9 +27,11 @@
  * sets several machines' outputs side by side.
  */
 #define _GNU_SOURCE
-#include "arch.h"
-#include "isa.h"
-#include "modelab.h"
+#include "util/util.h"
+#include "isa/arch.h"
+#include "isa/isa.h"
+#include "measure/measuring.h"
+#include "measure/machine.h"
 
 #include <errno.h>
 #include <fcntl.h>

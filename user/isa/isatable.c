@@ -12,8 +12,9 @@
  * here: a fact a machine did not report reads "-".
  */
 #define _GNU_SOURCE
-#include "internal.h"
-#include "isa.h"
+#include "util/util.h"
+#include "isa/isa.h"
+#include "report/output.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -13,11 +13,11 @@
  * (qemu-user before 8.0, vdso=0) reads as an empty table.
  */
 #define _GNU_SOURCE
-#include "isa.h"
-#include "modelab.h"
+#include "isa/isa.h"
 
 #include <elf.h>
 #include <link.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/auxv.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * clock.c - the time base: the ISA's counter (user/arch.h: the invariant
+ * clock.c - the time base: the ISA's counter (user/isa/arch.h: the invariant
  * TSC, arm64's cntvct_el0, riscv64's time CSR), its rate read where the
  * machine publishes it or calibrated against CLOCK_MONOTONIC_RAW, or
  * clock_gettime itself where there is no such counter.
@@ -16,8 +16,11 @@
  * ticks or more, so a tick is at most 1% of a sample.
  */
 #define _GNU_SOURCE
-#include "clock.h"
+#include "isa/arch.h"
+#include "measure/measuring.h"
+#include "measure/clock.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 

@@ -9,11 +9,11 @@
 #ifndef MODELAB_CLOCK_H
 #define MODELAB_CLOCK_H
 
-#include "arch.h"
-#include "modelab.h"
+#include "isa/arch.h"
+#include "measure/measuring.h"
 
 #if ML_ARCH_KNOWN
-/* the ISA's own counter, fenced: user/arch.h */
+/* the ISA's own counter, fenced: user/isa/arch.h */
 static inline uint64_t ml_tsc_begin(void)
 {
 	return ml_arch_counter_begin();

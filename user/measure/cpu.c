@@ -8,7 +8,7 @@
  * that set), never simply CPU 0 or CPU 1.
  */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "measure/machine.h"
 
 #include <errno.h>
 #include <sched.h>

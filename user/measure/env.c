@@ -9,8 +9,8 @@
  * captured files.
  */
 #define _GNU_SOURCE
-#include "arch.h"
-#include "modelab.h"
+#include "isa/arch.h"
+#include "measure/machine.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -156,7 +156,7 @@ static void hypervisor_vendor(char *out, size_t len)
  * Two ways to run on a CPU this code was not built for, live only:
  * qemu-user translates our instructions on the host's kernel, whose
  * /proc/cpuinfo then describes another ISA (no line this ISA's kernel
- * always writes: user/arch.h); QEMU's virt board (arm64, riscv64)
+ * always writes: user/isa/arch.h); QEMU's virt board (arm64, riscv64)
  * names itself in the device tree, TCG or KVM alike.
  */
 static void emulator_or_board(struct ml_env *env, const char *cpuinfo)

@@ -46,7 +46,11 @@
  *   was slower".
  */
 #define _GNU_SOURCE
-#include "forks.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
+#include "measure/machine.h"
+#include "measure/forks.h"
+#include "proc/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,7 +7,7 @@
 #ifndef MODELAB_FORKS_H
 #define MODELAB_FORKS_H
 
-#include "internal.h"
+#include "measure/run.h"
 
 #define FORK_ENV "MODELAB_FORK_FD"
 #define FORK_COMMAND "__fork"

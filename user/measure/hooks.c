@@ -5,9 +5,11 @@
  * runs with its result "current", so that ml_fail() from deep inside a
  * figure's code knows which figure failed.
  */
-#include "internal.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The result whose hooks are running, for ml_fail(). */

@@ -10,7 +10,8 @@
  * the commands the module accepts (/proc/modelab-help).
  */
 #define _GNU_SOURCE
-#include "modelab.h"
+#include "measure/machine.h"
+#include "cli/help.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,11 @@
  * no demonstration, and touches no /proc/modelab.
  */
 #define _GNU_SOURCE
-#include "forks.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
+#include "measure/machine.h"
+#include "measure/forks.h"
+#include "proc/proc.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

@@ -49,8 +49,10 @@
  *   interval is at least +-PLACEMENT of its value wide.
  */
 #define _GNU_SOURCE
-#include "clock.h"
-#include "internal.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
+#include "measure/machine.h"
+#include "measure/clock.h"
 
 #include <errno.h>
 #include <math.h>

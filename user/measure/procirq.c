@@ -11,7 +11,7 @@
  * header's names: CPU1 may be missing when it is offline.
  */
 #define _GNU_SOURCE
-#include "modelab.h"
+#include "measure/machine.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -7,7 +7,7 @@
  * not the median.  The median's confidence interval is distribution-free
  * (order statistics), because these distributions are far from normal.
  */
-#include "modelab.h"
+#include "measure/measuring.h"
 
 #include <math.h>
 #include <stdlib.h>

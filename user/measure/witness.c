@@ -23,7 +23,9 @@
  * inside the lab VM (--kernel-counts FILE).
  */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
+#include "measure/machine.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>

@@ -12,7 +12,9 @@
  * parent is dead and it has come to us.
  */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "measure/measuring.h"
+#include "measure/machine.h"
+#include "proc/proc.h"
 
 #include <errno.h>
 #include <poll.h>

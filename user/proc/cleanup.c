@@ -12,7 +12,9 @@
  * are formatted when the handler is installed.
  */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "util/util.h"
+#include "measure/machine.h"
+#include "proc/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>

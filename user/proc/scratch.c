@@ -13,7 +13,8 @@
  * registrations removes anything: a forked child leaves them alone.
  */
 #define _GNU_SOURCE
-#include "modelab.h"
+#include "util/util.h"
+#include "proc/proc.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -21,6 +22,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>

@@ -10,8 +10,9 @@
  * constructor below runs fn before main and exits with what it returns.
  */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "proc/proc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -6,8 +6,10 @@
  * runs a side pooled (A1 A2 A3 -- B1 B2 B3), each run a repetition: the
  * interval and the verdict are pool.c's.
  */
-#include "internal.h"
-#include "view.h"
+#include "measure/measuring.h"
+#include "report/output.h"
+#include "report/view.h"
+#include "cli/help.h"
 
 #include <math.h>
 #include <stdlib.h>

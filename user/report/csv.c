@@ -3,7 +3,8 @@
  * csv.c - the report as CSV: one header line, one row a figure, every row
  * as wide as the header, RFC 4180 quoting.
  */
-#include "internal.h"
+#include "measure/measuring.h"
+#include "report/output.h"
 
 #include <math.h>
 #include <stdlib.h>

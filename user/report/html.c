@@ -7,8 +7,9 @@
  * outcomes, the lab VM's counts and, asked for, a comparison.
  */
 #define _GNU_SOURCE
-#include "internal.h"
-#include "view.h"
+#include "proc/proc.h"
+#include "report/view.h"
+#include "cli/help.h"
 
 #include <errno.h>
 #include <math.h>

@@ -6,9 +6,9 @@
  * line naming the file.
  */
 #define _GNU_SOURCE
-#include "modelab.h"
-#include "jsonread.h"
-#include "view.h"
+#include "util/util.h"
+#include "util/jsonread.h"
+#include "report/view.h"
 
 #include <errno.h>
 #include <json-c/json.h>

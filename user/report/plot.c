@@ -8,8 +8,10 @@
  * as datablocks, one gnuplot process.
  */
 #define _GNU_SOURCE
-#include "internal.h"
-#include "view.h"
+#include "util/util.h"
+#include "proc/proc.h"
+#include "report/view.h"
+#include "cli/help.h"
 
 #include <errno.h>
 #include <math.h>

@@ -28,8 +28,8 @@
  *   of the same build are called different about once in 20 figures
  *   (scripts/aa.sh counts it).
  */
-#include "internal.h"
-#include "view.h"
+#include "measure/measuring.h"
+#include "report/view.h"
 
 #include <math.h>
 

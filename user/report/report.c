@@ -4,8 +4,11 @@
  * for scripts (the CSV writer is csv.c).  The JSON keys are a stable interface, documented in the
  * README; bump MODELAB_JSON_SCHEMA when one changes meaning.
  */
-#include "arch.h"
-#include "internal.h"
+#include "version.h"
+#include "isa/arch.h"
+#include "measure/measuring.h"
+#include "measure/machine.h"
+#include "report/output.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -4,7 +4,9 @@
  * notes, extra figures beyond the distribution, and how a claim came out;
  * and the one line that sums up how a run's results came out.
  */
-#include "internal.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
+#include "report/output.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -24,12 +24,13 @@
  * sign-extended) is refused: the kernel could never see it.
  */
 #define _GNU_SOURCE
-#include "profile.h"
+#include "util/util.h"
+#include "seccomp/profile.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "argwidths.h"
+#include "seccomp/argwidths.h"
 
 static int by_name(const void *key, const void *elem)
 {

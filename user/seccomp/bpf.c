@@ -8,7 +8,7 @@
  * architecture first, then the syscall number, then the arguments.
  */
 #define _GNU_SOURCE
-#include "modelab.h"
+#include "seccomp/policy.h"
 
 #include <linux/audit.h>
 #include <linux/filter.h>

@@ -7,8 +7,9 @@
  * arguments are; any other call keeps its six arguments in hex.
  */
 #define _GNU_SOURCE
-#include "arch.h"
-#include "internal.h"
+#include "util/util.h"
+#include "isa/arch.h"
+#include "seccomp/policy.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -25,7 +26,7 @@
 #define STR_MAX 64		/* characters of a string shown */
 #define ARGV_MAX 8		/* argv entries shown */
 
-/* Kernel values glibc hides or spells differently (user/arch.h). */
+/* Kernel values glibc hides or spells differently (user/isa/arch.h). */
 #define K_O_LARGEFILE ML_ARCH_O_LARGEFILE
 #define K_O_TMPFILE 020000000
 

@@ -7,7 +7,8 @@
  * is wrong, for the caller to print.
  */
 #define _GNU_SOURCE
-#include "modelab.h"
+#include "util/util.h"
+#include "seccomp/policy.h"
 
 #include <errno.h>
 #include <json-c/json.h>

@@ -23,7 +23,8 @@
  * than the libseccomp we build with are added here too, by number.
  */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "util/util.h"
+#include "seccomp/policy.h"
 
 #include <errno.h>
 #include <linux/audit.h>
@@ -282,7 +283,7 @@ int ml_guard_explain(FILE *out, void *main_ctx)
 
 	if (!guard)
 		return -1;
-	fprintf(out, "# modelab's own rules (user/guard.c), checked first; their \"allow\" goes on to the filter:\n");
+	fprintf(out, "# modelab's own rules (user/seccomp/guard.c), checked first; their \"allow\" goes on to the filter:\n");
 	fflush(out);
 	seccomp_export_pfc(guard, fileno(out));
 	seccomp_release(guard);

@@ -8,7 +8,8 @@
  * says what each protects against and what it does not.
  */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "util/util.h"
+#include "seccomp/policy.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -6,9 +6,11 @@
  * error is one line naming the field at fault.
  */
 #define _GNU_SOURCE
-#include "arch.h"
-#include "profile.h"
-#include "jsonread.h"
+#include "util/util.h"
+#include "util/jsonread.h"
+#include "isa/arch.h"
+#include "seccomp/policy.h"
+#include "seccomp/profile.h"
 
 #include <errno.h>
 #include <json-c/json.h>

@@ -6,7 +6,7 @@
 #ifndef MODELAB_PROFILE_H
 #define MODELAB_PROFILE_H
 
-#include "modelab.h"
+#include "seccomp/policy.h"
 
 #include <seccomp.h>
 

@@ -17,7 +17,8 @@
  * accepted or refused within about a second (docs/fuzzing.md).
  */
 #define _GNU_SOURCE
-#include "profile.h"
+#include "util/util.h"
+#include "seccomp/profile.h"
 
 #include <errno.h>
 #include <stdlib.h>

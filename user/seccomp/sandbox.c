@@ -22,7 +22,8 @@
  * under a tiny init, where the parent has no pid.
  */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "util/util.h"
+#include "seccomp/policy.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -13,12 +13,13 @@
  * text and the nesting depth bounded.
  */
 #define _GNU_SOURCE
-#include "jsonread.h"
-#include "modelab.h"
+#include "util/util.h"
+#include "util/jsonread.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

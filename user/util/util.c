@@ -5,11 +5,12 @@
  * descriptor to another process over a Unix socket.
  */
 #define _GNU_SOURCE
-#include "modelab.h"
+#include "util/util.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
