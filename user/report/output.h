@@ -41,7 +41,8 @@ struct ml_report {
 void ml_report_write(FILE *out, enum ml_format fmt, const struct ml_report *r);
 void ml_json_string(FILE *out, const char *s);
 
-/* report.c, for csv.c: a figure with a median to show; its MB/s or NAN. */
+/* result.c, for report.c and csv.c: a figure with a median to show; its
+ * MB/s or NAN. */
 bool ml_report_timed(const struct ml_result *res);
 double ml_report_mb_per_s(const struct ml_result *res);
 void ml_report_csv(FILE *out, const struct ml_report *r);

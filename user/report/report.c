@@ -14,13 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A figure with a distribution to show: not skipped, failed or a demo. */
-bool ml_report_timed(const struct ml_result *res)
-{
-	return !res->skipped && !res->failed && !res->demonstration &&
-	       res->st.n > 0;
-}
-
 /* Enough digits to see a difference, never an exponent. */
 static void fmt_ns(char *buf, size_t len, double v)
 {
@@ -262,14 +255,6 @@ static void text_extras(FILE *out, const struct ml_report *r)
 					res->extra[e].label, v);
 		}
 	}
-}
-
-/* Delivered bytes per second, for the figures that move data. */
-double ml_report_mb_per_s(const struct ml_result *res)
-{
-	if (res->fig->bytes_per_op <= 0 || !ml_report_timed(res) || res->st.median <= 0)
-		return NAN;
-	return res->fig->bytes_per_op / res->st.median * 1e3;
 }
 
 static void text_throughput(FILE *out, const struct ml_report *r)

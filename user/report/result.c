@@ -2,7 +2,8 @@
 /*
  * result.c - what a figure adds to its own result: a demonstration's
  * notes, extra figures beyond the distribution, and how a claim came out;
- * and the one line that sums up how a run's results came out.
+ * whether it has a distribution to show, and its MB/s; and the one line
+ * that sums up how a run's results came out.
  */
 #include "measure/measuring.h"
 #include "measure/run.h"
@@ -54,6 +55,21 @@ const char *ml_claim_outcome_name(const struct ml_result *res)
 	default:
 		return "untested";
 	}
+}
+
+/* A figure with a distribution to show: not skipped, failed or a demo. */
+bool ml_report_timed(const struct ml_result *res)
+{
+	return !res->skipped && !res->failed && !res->demonstration &&
+	       res->st.n > 0;
+}
+
+/* Delivered bytes per second, for the figures that move data. */
+double ml_report_mb_per_s(const struct ml_result *res)
+{
+	if (res->fig->bytes_per_op <= 0 || !ml_report_timed(res) || res->st.median <= 0)
+		return NAN;
+	return res->fig->bytes_per_op / res->st.median * 1e3;
 }
 
 /*
