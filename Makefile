@@ -216,17 +216,12 @@ isas: deps all
 	@bash scripts/isas.sh
 
 # ---- tests --------------------------------------------------------------
+# Each suite in turn, and how long it took (CI's budget: docs/tests.md).
+TEST_STEPS := test-unit test-cross test-clang all test-host test-asan fuzz \
+	modules-check grade-selftest test-vm
 test: deps
-	$(MAKE) test-unit
-	$(MAKE) test-cross
-	$(MAKE) test-clang
-	$(MAKE) all
-	$(MAKE) test-host
-	$(MAKE) test-asan
-	$(MAKE) fuzz
-	$(MAKE) modules-check
-	$(MAKE) grade-selftest
-	$(MAKE) test-vm
+	@set -e; for t in $(TEST_STEPS); do s=$$(date +%s); \
+		$(MAKE) $$t; echo "make test: $$t took $$(($$(date +%s) - s)) s"; done
 
 # cmocka unit tests, built with ASan and UBSan against the library sources;
 # for another ISA, against its libmodelab.a and run under qemu-user, which
@@ -385,7 +380,7 @@ test-dkms:
 # modelab-vm (tests/vm/modelab-vm.sh) in $(PREFIX)/bin, the static programs
 # of `make static` (STATIC_BIN; guest-actions too for its suite) in
 # $(PREFIX)/libexec/modelab/static, tests/vm's scripts in
-# $(PREFIX)/share/modelab/vm.
+# $(PREFIX)/share/modelab/vm (the guest suite's checks in its guest/).
 # make install-dkms-src: the module's sources for DKMS in
 # $(DESTDIR)/usr/src/modelab-$(ML_VERSION).
 LIBEXEC    := $(PREFIX)/libexec/modelab
@@ -416,6 +411,9 @@ install-vm:
 	for f in $(filter-out %/modelab-vm.sh %/guest-package.sh,$(wildcard tests/vm/*.sh)); do \
 		m=644; [ "$$(head -c 2 $$f)" = '#!' ] && m=755; \
 		install -m $$m $$f $(DESTDIR)$(PREFIX)/share/modelab/vm/ || exit 1; done
+	# the guest suite's checks, a subject a file (sourced by guest-suite.sh)
+	install -d $(DESTDIR)$(PREFIX)/share/modelab/vm/guest
+	install -m 644 tests/vm/guest/*.sh $(DESTDIR)$(PREFIX)/share/modelab/vm/guest/
 	install -m 755 tests/vm/modelab-vm.sh $(DESTDIR)$(PREFIX)/bin/modelab-vm
 	install -m 644 docs/modelab-vm.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 

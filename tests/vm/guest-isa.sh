@@ -1,7 +1,8 @@
 # guest-isa.sh - what the lab VM's checks must know of the ISA they run on
-# (busybox sh; sourced by guest-suite.sh and guest-irq.sh).  The checks are
-# the same on x86_64, arm64 and riscv64; where an ISA lacks a feature, the
-# check is a SKIP that names what is missing, never a silent pass.
+# (busybox sh; sourced by guest-suite.sh for its checks in guest/).  The
+# checks are the same on x86_64, arm64 and riscv64; where an ISA lacks a
+# feature, the check is a SKIP that names what is missing, never a silent
+# pass.
 ISA=$(uname -m)
 
 # fail_attach=K (kmod/probes.c): the sources in attach order are probes.c's
@@ -52,5 +53,24 @@ vdso_clock() {
 	case $1 in
 	tsc | kvm-clock | arch_sys_counter | riscv_clocksource) return 0 ;;
 	esac
+	return 1
+}
+
+# on_x86 NAME WHY: true on x86-64; elsewhere a SKIP of check NAME saying
+# WHY it is x86's alone (its rows of /proc/interrupts, its traps)
+on_x86() {
+	[ $ISA = x86_64 ] && return 0
+	skip "$1" "x86-64 only on $ISA: $2"
+	return 1
+}
+
+# measured CSV FIGURE NAME: true when modelab measured FIGURE; else a SKIP
+# of check NAME with the reason the run gave (a figure the ISA lacks:
+# no vDSO getcpu, no trap on an integer divide by zero)
+measured() {
+	_why=$(awk -F, -v f="$2" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$2 == f { print $col["skipped"] }' "$1")
+	[ -z "$_why" ] && return 0
+	skip "$3" "$2 not measured on $ISA: $_why"
 	return 1
 }

@@ -20,7 +20,8 @@
 # newest Debian kernel in /boot that has headers, and that kernel is booted
 # under QEMU with a busybox initramfs.  TCG by default: KVM hangs or aborts on
 # some hosts; MODELAB_KVM=1 opts in.  MODELAB_VM_TIMEOUT (seconds, default
-# 600, 2400 on arm64 and riscv64) bounds a suite run.  For debugging: MODELAB_SUITE=<script> runs
+# 600, 2400 on arm64 and riscv64) bounds a suite run; MODELAB_VM_MEM, the
+# guest's memory in MiB (default 1024).  For debugging: MODELAB_SUITE=<script> runs
 # another in-guest script instead of guest-suite.sh, MODELAB_VM_APPEND adds
 # kernel parameters (e.g. loglevel=7).  The VM has a real device: a 64 MiB
 # read-only virtio disk of random data (build/vm/disk.img), /dev/vda inside.
@@ -232,10 +233,12 @@ done
 cp "$KO" "$ROOT"/modelab.ko
 install -m 0755 "$HERE/init.sh" "$ROOT"/init
 install -m 0755 "${MODELAB_SUITE:-$HERE/guest-suite.sh}" "$ROOT"/suite.sh
-install -m 0644 "$HERE/guest-irq.sh" "$ROOT"/guest-irq.sh
 install -m 0644 "$HERE/guest-lib.sh" "$ROOT"/guest-lib.sh
 install -m 0644 "$HERE/guest-isa.sh" "$ROOT"/guest-isa.sh
 install -m 0644 "$HERE/guest-check.sh" "$ROOT"/guest-check.sh
+# the suite's checks, a subject a file: guest-suite.sh sources /guest/*.sh
+mkdir -p "$ROOT"/guest
+install -m 0644 "$HERE"/guest/*.sh "$ROOT"/guest/
 
 # ---- a real device: a virtio disk --------------------------------------------
 # Debian builds virtio_pci and virtio_blk as modules: copy them and what they
@@ -327,7 +330,7 @@ else
 	# lock up in the kernel's int3 retry path, even without our module.
 	ACCEL=(-accel tcg,thread=single)
 fi
-QEMU=($QEMU_BIN "${MACHINE[@]}" "${ACCEL[@]}" -m 1024 -smp 2
+QEMU=($QEMU_BIN "${MACHINE[@]}" "${ACCEL[@]}" -m "${MODELAB_VM_MEM:-1024}" -smp 2
       -kernel "$KERNEL" -initrd "$INITRD" "${DRIVE[@]}"
       -append "console=$CONSOLE panic=-1 quiet loglevel=4 $APPEND_ISA ${MODELAB_VM_APPEND:-}"
       -nographic -no-reboot)

@@ -50,6 +50,10 @@ export MODELAB_VM_PROGS=$HERE
 export MODELAB_VM_BIN=none	# only busybox, guest-actions and st-*
 # 10 phases, boot and the fork-bound steps: a wide margin for TCG on a
 # busy host (a 12 s run took 25 minutes at a load of 25 on 2 cores).
+# 5,000 processes in one chain (the deep phase), each with its kernel
+# stack and page tables: 1 GiB ran out of memory (the OOM killer took the
+# suite's shell at depth ~4,900 on 6.1)
+export MODELAB_VM_MEM=${MODELAB_VM_MEM:-3072}
 export MODELAB_VM_TIMEOUT=$((10 * SECONDS_A_PHASE * 2 + 2400))
 export MODELAB_VM_APPEND="slub_debug=FZPU preempt=full ML_STRESS_SECONDS=$SECONDS_A_PHASE ${MODELAB_VM_APPEND:-}"
 echo "stress: $SECONDS_A_PHASE s a phase on kernel $KERNEL"

@@ -1,12 +1,27 @@
-# guest-irq.sh - interrupts on demand and from a real device, in the lab VM.
-#
-# Sourced by guest-suite.sh with modelab.ko loaded and counting on; uses its
-# helpers (pass, fail, skip, check, info, snap, total, cmd, bad_log_lines)
-# and variables ($KO, $PROC, $GA, $T).  Leaves the module loaded.
+# 50-interrupts.sh - interrupts in the lab VM (guest suite, sourced by
+# guest-suite.sh): the timer and context-switch rows count; interrupts
+# raised on demand (`raise irq_work|ipi|ipi-self N`) and from a real
+# device (O_DIRECT reads of the virtio disk); malformed raises refused;
+# rmmod while raises run finishes in seconds.
 #
 # Each raise is checked three ways: the kernel's own line of
 # /proc/interrupts (summed over CPUs), the module's row in /proc/modelab,
 # and the samples in /proc/modelab-latency.  Busybox sh only.
+#
+# On entry: modelab.ko loaded, counting on, nothing raised since the load.
+# Leaves it loaded, counting on.
+
+# ---- interrupt rows ------------------------------------------------------------
+# The guest has a local APIC timer (HZ=250) and 2 CPUs switching tasks.
+cmd reset > /dev/null
+$GA -p 1000 -f 100 > /dev/null
+sleep 1
+snap $T/irq
+info "$(awk '/^watched/ { exit } /^(irq_|ctxsw)/ { printf "%s=%s ", $1, $NF }' $T/irq)"
+v=$(total $T/irq irq_timer)
+check "irq_timer counted" "irq_timer total $v" test "$v" -gt 0
+v=$(total $T/irq ctxsw)
+check "ctxsw counted" "ctxsw total $v" test "$v" -gt 0
 
 LAT=/proc/modelab-latency
 # The irq_work and function-call IPI lines of /proc/interrupts (guest-isa.sh):
