@@ -46,7 +46,7 @@
  *                    filter kills them, even where the kernel has no x32
  *                    (ENOSYS without a filter; syscall.x32=y in the VM).
  *     the parent     the sandboxed command's parent is a door of its own: see
- *                    user/sandbox.c.
+ *                    user/seccomp/sandbox.c.
  *                    An allow-list shuts every door nobody thought of.
  *   denied-enters-kernel  with modelab.ko: a call that a filter refuses
  *                    still entered kernel mode.  The module's sys_exit
