@@ -62,7 +62,7 @@ endif
 ifeq ($(ARCH)$(filter -static,$(LDFLAGS)),riscv64-static)
 # riscv64, static: bookworm's binutils cannot link trixie's libc.a, so
 # bookworm's own cross glibc and headers, with trixie's libseccomp.a and
-# libjson-c.a (user/isoc23.c: the two C23 names they call)
+# libjson-c.a (user/util/isoc23.c: the two C23 names they call)
 CPPFLAGS += -idirafter $(SYSROOT)/usr/include -DML_ISOC23_SHIM
 else
 CPPFLAGS += --sysroot=$(SYSROOT)
@@ -81,7 +81,7 @@ ifeq ($(ARCH)$(filter -static,$(LDFLAGS)),riscv64-static)
 # by path, so that -L finds no other library of the sysroot (its libc.a)
 LDLIBS  := $(patsubst -l%,$(SYSROOT)/usr/lib/riscv64-linux-gnu/lib%.a,\
 	     $(filter -lseccomp -ljson-c,$(LDLIBS))) \
-	   $(filter-out -lseccomp -ljson-c,$(LDLIBS)) $(O)/user/isoc23.o
+	   $(filter-out -lseccomp -ljson-c,$(LDLIBS)) $(O)/user/util/isoc23.o
 endif
 O       ?= build$(if $(ARCH_DIR),/$(ARCH))
 BIN     ?= $(if $(ARCH_DIR),build/$(ARCH)/bin,bin)
@@ -91,7 +91,7 @@ KDIR    ?= /lib/modules/$(shell uname -r)/build
 # its kernel and module from scripts/isa.sh, its QEMU from deps.sh isas.
 VM_ISA   = $(if $(filter-out x86_64 amd64,$(ARCH)),$(ARCH))
 
-LIB_SRCS   := $(filter-out user/modelab.c,$(wildcard user/*.c))
+LIB_SRCS   := $(filter-out user/cli/modelab.c,$(wildcard user/*/*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
 # A probe family is probes/FAMILY.c or a directory probes/FAMILY/*.c;
 # either way bin/modelab-FAMILY, and its objects join bin/modelab.
@@ -102,7 +102,7 @@ PROBES     := $(basename $(notdir $(wildcard probes/*.c))) \
 	      $(notdir $(PROBE_DIRS))
 family_srcs = $(wildcard probes/$(1).c probes/$(1)/*.c)
 PROBE_SRCS := $(foreach p,$(PROBES),$(call family_srcs,$(p)))
-HEADERS    := $(wildcard user/*.h probes/*/*.h)
+HEADERS    := $(wildcard user/*.h user/*/*.h probes/*/*.h)
 PROGRAMS   := $(BIN)/modelab $(PROBES:%=$(BIN)/modelab-%) $(BIN)/modelab-exit0
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -131,7 +131,7 @@ $(O)/libmodelab.a: $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN)/modelab: $(O)/user/modelab.o $(PROBE_SRCS:%.c=$(O)/%.o) $(O)/libmodelab.a
+$(BIN)/modelab: $(O)/user/cli/modelab.o $(PROBE_SRCS:%.c=$(O)/%.o) $(O)/libmodelab.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS_ARCH) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -143,14 +143,14 @@ endef
 $(foreach p,$(PROBES),$(eval $(call family_program,$(p))))
 
 # What the process probe's fork-exec and posix-spawn exec: static and, on
-# the three ISAs of user/arch.h, without libc.  Neither CFLAGS nor LDFLAGS:
+# the three ISAs of user/isa/arch.h, without libc.  Neither CFLAGS nor LDFLAGS:
 # no sanitizer runtime.
 EXIT0_FLAGS := -O2 -static
 ifneq ($(filter x86_64-% aarch64-% riscv64-%,$(shell $(CC) -dumpmachine)),)
 EXIT0_FLAGS += -nostdlib -fno-stack-protector
 endif
 
-$(BIN)/modelab-exit0: probes/helpers/exit0.c user/arch.h
+$(BIN)/modelab-exit0: probes/helpers/exit0.c user/isa/arch.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(EXIT0_FLAGS) -o $@ $<
 

@@ -13,7 +13,7 @@
  *   disk), or gives up and turns the exception into a signal.  Divide
  *   error (#DE), invalid opcode (#UD) and breakpoint (#BP) always become
  *   signals: SIGFPE, SIGILL, SIGTRAP.  arm64 and riscv64 take the same
- *   path with their own instructions (user/arch.h): udf and unimp for
+ *   path with their own instructions (user/isa/arch.h): udf and unimp for
  *   SIGILL, brk and ebreak for SIGTRAP; their divide instructions never
  *   trap (a quotient by zero is 0 on arm64, -1 on riscv64), so sigfpe is
  *   skipped there and says what the division gave.
@@ -74,7 +74,7 @@
  *   file's only home, so file-major is skipped there, with the reason.
  */
 #define _GNU_SOURCE
-#include "arch.h"
+#include "isa/arch.h"
 #include "modelab.h"
 
 #include <errno.h>
@@ -465,7 +465,7 @@ static size_t guard_len;
 
 /*
  * Each op records where to resume, then executes one faulting instruction:
- * the ISA's own, from user/arch.h (movb/strb/sb, ud2/udf/unimp, int3/brk/
+ * the ISA's own, from user/isa/arch.h (movb/strb/sb, ud2/udf/unimp, int3/brk/
  * ebreak).
  */
 #define FAULTING(insn, ...) ML_ARCH_FAULTING(resume_ip, insn, __VA_ARGS__)

@@ -14,7 +14,7 @@
 #
 # One version everywhere: kmod/modelab.h's ML_VERSION (modinfo), dkms.conf's
 # PACKAGE_VERSION (/usr/src/modelab-VER, /var/lib/dkms/modelab/VER),
-# user/modelab.h's MODELAB_VERSION (modelab --version, the JSON report) and
+# user/version.h's MODELAB_VERSION (modelab --version, the JSON report) and
 # debian/changelog's (a native package: no Debian revision).  Anything else
 # exits 1 naming all four.
 set -eu
@@ -23,12 +23,12 @@ cd "$TOP"
 
 define() { sed -n "s/^#define $1[[:space:]]*\"\\(.*\\)\"/\\1/p" "$2"; }
 ml=$(define ML_VERSION kmod/modelab.h)
-cmd=$(define MODELAB_VERSION user/modelab.h)
+cmd=$(define MODELAB_VERSION user/version.h)
 conf=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 deb=$(sed -n '1s/^modelab (\([^)]*\)).*/\1/p' debian/changelog)
 if [ -z "$ml" ] || [ "$ml" != "$cmd" ] || [ "$ml" != "$conf" ] || [ "$ml" != "$deb" ]; then
 	echo "deb.sh: the versions differ: kmod/modelab.h ML_VERSION '$ml'," \
-	     "user/modelab.h MODELAB_VERSION '$cmd', dkms.conf PACKAGE_VERSION" \
+	     "user/version.h MODELAB_VERSION '$cmd', dkms.conf PACKAGE_VERSION" \
 	     "'$conf', debian/changelog '$deb': make them one" >&2
 	exit 1
 fi

@@ -1,11 +1,11 @@
 #!/bin/sh
-# scripts/gen-argwidths.sh - user/argwidths.h: for every system call with
+# scripts/gen-argwidths.sh - user/seccomp/argwidths.h: for every system call with
 # an argument narrower than 64 bits in the kernel's prototype, the width
 # of each argument, by libseccomp's name for the call.  The kernel casts
 # each register to the declared type (SYSCALL_DEFINEn's __SC_CAST), so a
-# filter must compare only those bits (user/argwidth.c).
+# filter must compare only those bits (user/seccomp/argwidth.c).
 #
-#   sh scripts/gen-argwidths.sh SYSCALLS_H SYSCALL_64_TBL > user/argwidths.h
+#   sh scripts/gen-argwidths.sh SYSCALLS_H SYSCALL_64_TBL > user/seccomp/argwidths.h
 #
 # SYSCALLS_H: include/linux/syscalls.h of a recent kernel (the prototypes,
 # generic), SYSCALL_64_TBL: arch/x86/entry/syscalls/syscall_64.tbl (names

@@ -7,10 +7,10 @@
  * exec itself (a new mm from a small file, no dynamic linking, no libc
  * start-up), as lmbench's lat_proc exec does with a minimal program.  On
  * x86-64, arm64 and riscv64 it is built -nostdlib: _start makes the exit
- * system call (syscall, svc #0 or ecall: user/arch.h) and nothing else
+ * system call (syscall, svc #0 or ecall: user/isa/arch.h) and nothing else
  * runs in user mode.  Elsewhere it is a static glibc program.
  */
-#include "arch.h"
+#include "isa/arch.h"
 
 #if ML_ARCH_KNOWN
 #include <asm/unistd.h>

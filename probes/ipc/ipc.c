@@ -29,7 +29,7 @@
  *   answered the last message with one byte, so no batch ends with its
  *   data still in a kernel buffer.  The empty batch is that handshake
  *   alone, taken off like any empty batch.  A batch moves 256 KiB at
- *   least and lasts at least 20 empty batches (user/measure.c): the
+ *   least and lasts at least 20 empty batches (user/measure/measure.c): the
  *   handshake wakes a sleeping peer and can take tens of microseconds,
  *   more than 64 messages of 4 KiB through shared memory, and what is
  *   taken off must stay a small share of what it is taken from, or a
@@ -55,7 +55,7 @@
  *   thread-futex    two threads, the futex ring with C11 atomics
  *
  *   The exec'd peer is this same program, re-executed as the self-exec
- *   helper "ipc-peer" (user/selfexec.c): it becomes the peer before main
+ *   helper "ipc-peer" (user/proc/selfexec.c): it becomes the peer before main
  *   and never returns (that works in bin/modelab-ipc and in bin/modelab).
  *   Its orders come in one shared page (a memfd, the only descriptor it
  *   keeps, whose number is its argv[1]).
@@ -100,14 +100,14 @@
  *   show what replaces the notes' PostMessage and CEvent (docs/threads.md).
  *
  * CLEANUP, TIMEOUTS AND TEST HOOKS
- *   Names hold our pid and follow the one scratch rule (user/scratch.c):
+ *   Names hold our pid and follow the one scratch rule (user/proc/scratch.c):
  *   /dev/shm/modelab-PID-ipc-N, mqueues /modelab-PID-ipc-N-a and -b, the
  *   FIFOs ipc-N-to-peer and ipc-N-to-parent in the run's directory
  *   DIR/modelab-PID-XXXXXX, DIR being $MODELAB_TMPDIR, else $TMPDIR, else
  *   /tmp; the System V key is 0x4d000000 | PID.  They are removed as soon
  *   as the peer opened them (the System V queue with the session); on
- *   SIGINT, SIGTERM or SIGHUP user/cleanup.c removes what is left, kills
- *   and reaps the peer (user/child.c), and re-raises; a peer whose parent
+ *   SIGINT, SIGTERM or SIGHUP user/proc/cleanup.c removes what is left, kills
+ *   and reaps the peer (user/proc/child.c), and re-raises; a peer whose parent
  *   dies gets SIGTERM (PR_SET_PDEATHSIG) and removes what it can.  Peers
  *   are named ipcpeerPID (their comm).  Every blocking wait of the
  *   measuring side is interrupted every 250 ms by SIGALRM (no SA_RESTART;

@@ -2,7 +2,7 @@
 /*
  * probes/ipc/peer.c - the other side: the peer's loop, forked, exec'd or a
  * thread, and how it opens its end; then starting, watching and reaping
- * it, through user/child.c (which also kills it when the run is
+ * it, through user/proc/child.c (which also kills it when the run is
  * interrupted).  The lesson is in probes/ipc/ipc.c.
  */
 #define _GNU_SOURCE
@@ -305,7 +305,7 @@ static __attribute__((noreturn)) void peer_main(struct ctl *k)
  * The exec'd peer: this same binary, run by ml_child_spawn_helper() with
  * the orders' descriptor as argv[1].  It becomes the peer before main()
  * runs and never returns, so it works in bin/modelab-ipc and in
- * bin/modelab alike (user/selfexec.c).
+ * bin/modelab alike (user/proc/selfexec.c).
  */
 static int peer_helper(int argc, char **argv)
 {

@@ -2,7 +2,7 @@
 /*
  * probes/ipc/session.c - a session: one channel and its peer, for one
  * figure.  Our side's objects for each mechanism (named and registered
- * through user/scratch.c), the peer started and waited for, and
+ * through user/proc/scratch.c), the peer started and waited for, and
  * everything closed and removed again.  The lesson is in probes/ipc/ipc.c.
  */
 #define _GNU_SOURCE
@@ -15,7 +15,7 @@ static unsigned int name_seq;
 char procfd_path[96];	/* pipe-one-way: what the peer opens */
 
 /*
- * The open session's names, registered with user/scratch.c, which
+ * The open session's names, registered with user/proc/scratch.c, which
  * removes them if the run is interrupted; we remove them as soon as the
  * peer has opened them.  The System V queue lives as long as the session.
  */
@@ -67,7 +67,7 @@ static void on_alarm(int sig)
  * For the life of a session: EPIPE instead of SIGPIPE, and a SIGALRM
  * every 250 ms without SA_RESTART, so that any blocking call returns
  * EINTR and can check how long it has waited.  (An interrupted run is
- * user/cleanup.c's: it kills the peer and removes the names.)
+ * user/proc/cleanup.c's: it kills the peer and removes the names.)
  */
 static void session_signals(bool on, bool watchdog)
 {

@@ -86,7 +86,7 @@ char await_state(pid_t pid, const char *states)
 /* ---- children, the subreaper, the daemon's log -------------------------- */
 
 /*
- * Interruptions are user/cleanup.c's: it kills and reaps every child
+ * Interruptions are user/proc/cleanup.c's: it kills and reaps every child
  * (ml_child_fork) and every grandchild a demonstration adopted
  * (ml_children_adopt) and removes the daemon's log (ml_scratch_path).
  */

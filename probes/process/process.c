@@ -15,7 +15,7 @@
  *   "subreaper" (prctl(PR_SET_CHILD_SUBREAPER)), else the init of the PID
  *   namespace.
  *
- * HOW IT IS TIMED (the costs: batches of n ops, see user/measure.c)
+ * HOW IT IS TIMED (the costs: batches of n ops, see user/measure/measure.c)
  *   fork-wait-1m, -100m, -1g  fork(); the child _exit(0)s at once; the
  *                       parent waitpid()s.  The parent holds 1 MiB, 100 MiB
  *                       or 1 GiB of private memory, touched (THP off), set
@@ -67,7 +67,7 @@
  *   when modelab dies), and dies with modelab (PR_SET_PDEATHSIG) unless
  *   outliving its parent is the point.  Children come from ml_child_fork
  *   and the grandchildren modelab is told of are adopted
- *   (ml_children_adopt): on SIGINT, SIGTERM or SIGHUP user/cleanup.c
+ *   (ml_children_adopt): on SIGINT, SIGTERM or SIGHUP user/proc/cleanup.c
  *   kills and reaps them all, removes the daemon's log and dies of the
  *   same signal.  Teardown does the same on every path.
  *   MODELAB_HOLD=FIGURE stops that demonstration for 60 s at its fullest

@@ -7,7 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "seccomp_lab.h"
-#include "arch.h"
+#include "isa/arch.h"
 
 #include <errno.h>
 #include <fcntl.h>

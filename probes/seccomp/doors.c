@@ -14,7 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "seccomp_lab.h"
-#include "arch.h"
+#include "isa/arch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -436,7 +436,7 @@ static bool is_int80(enum door d)
 }
 
 /*
- * A door this ISA does not have at all (user/arch.h names the ISA): the
+ * A door this ISA does not have at all (user/isa/arch.h names the ISA): the
  * tables of arm64 and riscv64 start at openat, and int 0x80 and x32 are
  * x86's.  NULL: the ISA has it.
  */

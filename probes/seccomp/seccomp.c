@@ -46,7 +46,7 @@
  *                    filter kills them, even where the kernel has no x32
  *                    (ENOSYS without a filter; syscall.x32=y in the VM).
  *     the parent     the sandboxed command's parent is a door of its own: see
- *                    user/sandbox.c.
+ *                    user/seccomp/sandbox.c.
  *                    An allow-list shuts every door nobody thought of.
  *   denied-enters-kernel  with modelab.ko: a call that a filter refuses
  *                    still entered kernel mode.  The module's sys_exit
@@ -55,7 +55,7 @@
  *                    and a refused call skips the rest of the entry work.
  *   (modelab sandbox --action notify prints each call it is handed as
  *   strace would, openat(AT_FDCWD, "/etc/hostname", O_RDONLY): strings
- *   read from the caller, then its notification id checked; user/decode.c)
+ *   read from the caller, then its notification id checked; user/seccomp/decode.c)
  *
  * WHAT IT COSTS (getppid in a worker child that carries the filters)
  *   no-filter, then filters with 10, 100 and 400 rules in libseccomp's

@@ -15,7 +15,7 @@
  * HOW IT IS TIMED
  *   Each figure repeats one operation n times in a loop; the library times
  *   the batch with the TSC, subtracts the cost of timing an empty batch and
- *   divides by n (see user/measure.c).  The figures, in order:
+ *   divides by n (see user/measure/measure.c).  The figures, in order:
  *
  *   function-call         a call to an empty non-inlined function: never
  *                         leaves user mode; the baseline.
@@ -45,8 +45,8 @@
  *   1.00 for each syscall figure, 0.00 for the vDSO ones.
  */
 #define _GNU_SOURCE
-#include "arch.h"
-#include "isa.h"
+#include "isa/arch.h"
+#include "isa/isa.h"
 #include "modelab.h"
 
 #include <errno.h>
@@ -79,7 +79,7 @@ static int run_function_call(struct ml_ctx *ctx)
 }
 
 #if ML_ARCH_KNOWN
-/* syscall, svc #0 or ecall, the number in rax, x8 or a7: user/arch.h */
+/* syscall, svc #0 or ecall, the number in rax, x8 or a7: user/isa/arch.h */
 static int setup_raw(struct ml_ctx *ctx)
 {
 	if (ml_arch_syscall0(SYS_getppid) != getppid())
@@ -122,7 +122,7 @@ static int run_invalid(struct ml_ctx *ctx)
 }
 
 /*
- * The vDSO's calls differ by ISA (user/vdso.c reads its table): arm64's
+ * The vDSO's calls differ by ISA (user/isa/vdso.c reads its table): arm64's
  * has no getcpu, so libc's getcpu is a system call there, and a figure
  * named -vdso would time the kernel.  Skipped, saying what the vDSO has.
  */

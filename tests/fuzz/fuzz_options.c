@@ -5,7 +5,8 @@
  * modelab or a probe's own program.  Accepted, or one printable line.
  */
 #include "fuzz.h"
-#include "modelab.h"
+#include "cli/cli.h"
+#include "cli/help.h"
 
 #include <string.h>
 

@@ -9,7 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "view.h"
+#include "report/view.h"
 
 #include <signal.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * (kcounts.c); the rest is the text.  Every look-up on what they parsed.
  */
 #include "fuzz.h"
-#include "modelab.h"
+#include "measure/machine.h"
 
 #include <string.h>
 

@@ -10,7 +10,8 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "profile.h"
+#include "seccomp/policy.h"
+#include "seccomp/profile.h"
 
 #include <seccomp.h>
 #include <stdio.h>

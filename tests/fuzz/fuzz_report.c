@@ -9,8 +9,8 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "jsonread.h"
-#include "view.h"
+#include "util/jsonread.h"
+#include "report/view.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
 # carries the run's MODELAB_TMPDIR in its environment: the process
 # family's orphans and daemons too, which are nobody's children), an
 # empty MODELAB_TMPDIR, no /dev/shm entry and no POSIX message queue of
-# its own (user/cleanup.c, user/child.c, user/scratch.c).  ipc runs a few
+# its own (user/proc/cleanup.c, user/proc/child.c, user/proc/scratch.c).  ipc runs a few
 # figures (MODELAB_IPC_FIGURES) with exec'd peers, queues, shared memory
 # and FIFOs, so that a signal comes in the middle of a transfer.
 #
@@ -53,7 +53,7 @@ none_marked() { [ -z "$(marked "$1")" ]; }
 held() { grep -q "holding in $1" "$2"; }
 held_or_gone() { held "$1" "$2" || gone "$3"; }
 
-# a later process of the run (user/forks.c), a fresh exec: `PROG __fork`
+# a later process of the run (user/measure/forks.c), a fresh exec: `PROG __fork`
 later_process() {
 	local k
 	for k in $(kids "$1"); do

@@ -102,7 +102,7 @@ check "every docs/ chapter opens with its title${untitled:+ (not:$untitled)}" \
 	test -z "$untitled"
 
 # The chapters 'modelab help' and the man page send a reader to.
-named=$(grep -ohE 'docs/[A-Za-z0-9_.-]+\.md' user/*.c docs/modelab.1 | sort -u)
+named=$(grep -ohE 'docs/[A-Za-z0-9_.-]+\.md' user/*/*.c docs/modelab.1 | sort -u)
 absent=
 for f in $named; do [ -f "$f" ] || absent="$absent $f"; done
 check "every chapter modelab's help names exists ($(echo "$named" | wc -w) named)${absent:+ (absent:$absent)}" \

@@ -82,10 +82,10 @@ fi
 # ---- one version --------------------------------------------------------------------
 check "make version-check: the four versions agree" make -s version-check
 v=$tmp/version
-for f in kmod/modelab.h user/modelab.h dkms.conf debian/changelog; do
+for f in kmod/modelab.h user/version.h dkms.conf debian/changelog; do
 	rm -rf "$v"
 	mkdir -p "$v/kmod" "$v/user" "$v/debian" "$v/scripts"
-	for g in kmod/modelab.h user/modelab.h dkms.conf debian/changelog scripts/deb.sh; do
+	for g in kmod/modelab.h user/version.h dkms.conf debian/changelog scripts/deb.sh; do
 		cp "$g" "$v/$g"
 	done
 	case $f in
@@ -96,7 +96,7 @@ for f in kmod/modelab.h user/modelab.h dkms.conf debian/changelog; do
 	out=$(sh "$v/scripts/deb.sh" --check-version 2>&1)
 	rc=$?
 	check "a version changed in $f alone: refused (exit 1), naming the four" \
-		bash -c '[ '$rc' = 1 ] && grep -q "the versions differ: kmod/modelab.h ML_VERSION .*, user/modelab.h MODELAB_VERSION .*, dkms.conf PACKAGE_VERSION .*, debian/changelog .*: make them one" <<< "$1"' _ "$out"
+		bash -c '[ '$rc' = 1 ] && grep -q "the versions differ: kmod/modelab.h ML_VERSION .*, user/version.h MODELAB_VERSION .*, dkms.conf PACKAGE_VERSION .*, debian/changelog .*: make them one" <<< "$1"' _ "$out"
 done
 
 # ---- the build dependencies are what deps.sh installs -----------------------------------

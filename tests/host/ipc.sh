@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/host/lib.sh
 P=$BIN/modelab-ipc
-# the scratch rule (user/scratch.c): MODELAB_TMPDIR, else TMPDIR, else /tmp
+# the scratch rule (user/proc/scratch.c): MODELAB_TMPDIR, else TMPDIR, else /tmp
 TMPROOT=${MODELAB_TMPDIR:-${TMPDIR:-/tmp}}
 ncpu=$(nproc)	# the CPUs we may use: online, affinity, cpuset
 
@@ -226,7 +226,7 @@ done
 # (held open by MODELAB_IPC_TEST_STALL=open): the SIGINT handler removes it.
 for f in fifo-rtt-1cpu posix-mq-rtt-1cpu shm-sem-rtt-1cpu sysv-msg-rtt-1cpu; do
 	# job control on while it starts: without, bash starts a background
-	# job ignoring SIGINT, and user/cleanup.c leaves an ignored one alone
+	# job ignoring SIGINT, and user/proc/cleanup.c leaves an ignored one alone
 	set -m
 	MODELAB_IPC_TEST_STALL=open MODELAB_IPC_FIGURES=$f "${default_int[@]}" "$P" --quick >/dev/null 2>&1 &
 	pid=$!

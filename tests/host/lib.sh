@@ -78,7 +78,7 @@ refused() {
 	fi
 }
 
-# SUMMARY_RE: the run's last line, "N figures in T s: ..." (user/result.c)
+# SUMMARY_RE: the run's last line, "N figures in T s: ..." (user/report/result.c)
 SUMMARY_RE='^[0-9]+ figures? in [0-9]+\.[0-9] s: [0-9]+ converged, [0-9]+ not converged, [0-9]+ skipped, [0-9]+ failed; demonstrations: [0-9]+ held, [0-9]+ not held; timing claims: [0-9]+ held, [0-9]+ not held, [0-9]+ undecided$'
 # summary_only FILE: FILE (a run's stderr beside --json or --csv) holds
 # the summary line and nothing else: no progress line off a terminal.
@@ -116,7 +116,7 @@ summary() {
 # "${default_int[@]}" CMD: CMD with SIGINT at its default.  When a suite
 # was itself started with SIGINT ignored (nohup, or `&` in a script), bash
 # cannot undo that, and modelab keeps an ignored SIGINT ignored by design
-# (user/cleanup.c): env resets it for the run (coreutils 9.0 and later).
+# (user/proc/cleanup.c): env resets it for the run (coreutils 9.0 and later).
 if env --default-signal=INT true 2>/dev/null; then
 	default_int=(env --default-signal=INT)
 else

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_argwidth.c - argument rules on the bits the kernel reads
- * (user/argwidth.c): for each operator, each value and many arguments
+ * (user/seccomp/argwidth.c): for each operator, each value and many arguments
  * (bit 32 set or not, at the edges, random), the rules it becomes match
  * exactly when the operator holds for the argument's low bits; widths
  * come from the kernel's prototypes; values that do not fit are refused.
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
+#include "seccomp/profile.h"
 
 static void widths_from_the_prototypes(void **state)
 {

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "modelab.h"
+#include "seccomp/policy.h"
 
 static const struct {
 	const char *list;

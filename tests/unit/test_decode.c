@@ -12,7 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "arch.h"
+#include "isa/arch.h"
+#include "seccomp/policy.h"
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -21,7 +22,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "internal.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "modelab.h"
+#include "measure/machine.h"
 
 /* Captured from an AMD EPYC guest under KVM (trimmed). */
 static const char cpuinfo_x86[] =

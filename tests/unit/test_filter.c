@@ -22,8 +22,8 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
-#include "arch.h"
-#include "modelab.h"
+#include "isa/arch.h"
+#include "seccomp/policy.h"
 
 static void actions_parse(void **state)
 {
@@ -377,7 +377,7 @@ static int outcome(void *ctx, long nr, long a0)
 }
 
 /*
- * The profiles name this ISA (user/arch.h) and a companion of it: its
+ * The profiles name this ISA (user/isa/arch.h) and a companion of it: its
  * 32-bit ABI where there is one (i386 beside x86-64, AArch32 beside arm64);
  * riscv64 has none libseccomp knows, so any other one stands in.
  */

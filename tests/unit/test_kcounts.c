@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "modelab.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
+#include "measure/machine.h"
 
 #define ROWS(a, b, t)                                                        \
 	"syscalls                 " a "         " b "         " t "\n"       \
@@ -97,7 +99,7 @@ static void parses_the_migrations_row(void **state)
 
 	(void)state;
 	if (row < 0)
-		fail_msg("user/kcounts.c has no row named \"migrations\"");
+		fail_msg("user/measure/kcounts.c has no row named \"migrations\"");
 	assert_int_equal(ml_kernel_parse(two_cpus, &k), 0);
 	assert_int_equal(ml_kernel_cpu_count(&k, (enum ml_krow)row, 0), 7);
 	assert_int_equal(ml_kernel_cpu_count(&k, (enum ml_krow)row, 1), 5);

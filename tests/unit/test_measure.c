@@ -15,7 +15,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "internal.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
 
 static int entered, left, ran;
 

@@ -9,10 +9,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "arch.h"
+#include "isa/arch.h"
+#include "measure/measuring.h"
+#include "report/output.h"
+#include "cli/cli.h"
 #include <string.h>
 
-#include "modelab.h"
 
 #define MAX_ARGS 10
 

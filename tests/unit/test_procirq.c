@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "modelab.h"
+#include "measure/machine.h"
 
 /* Captured from this project's development machine (trimmed). */
 static const char two_cpus[] =

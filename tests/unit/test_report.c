@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "measure/measuring.h"
+#include "measure/run.h"
+#include "measure/machine.h"
+#include "report/output.h"
 
 static int nop(struct ml_ctx *ctx)
 {

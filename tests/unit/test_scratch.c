@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "modelab.h"
+#include "proc/proc.h"
 
 static char base_a[64], base_b[64];
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "modelab.h"
+#include "measure/measuring.h"
 
 static void quantiles_interpolate_between_ranks(void **state)
 {

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "modelab.h"
-#include "view.h"
+#include "measure/measuring.h"
+#include "report/view.h"
 
 static const char report[] =
 	"{\"modelab_version\": \"0.1.0\", \"schema\": 2,"

@@ -59,7 +59,7 @@ counts)
 	echo "=== modelab observer begin ==="
 	modelab run --quick syscall 2>/dev/null | sed -n '/^observer effect/,/^$/p'
 	echo "=== modelab observer end ==="
-	# For `make isas`: this ISA's boundary, observed (user/isa.c).
+	# For `make isas`: this ISA's boundary, observed (user/isa/isa.c).
 	echo "=== modelab isa begin ==="
 	modelab isa 2>&1
 	echo "=== modelab isa end ==="

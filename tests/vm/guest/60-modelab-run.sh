@@ -42,7 +42,7 @@ snap $T/after-ml
 check "modelab restores counting and the watch after its run" \
 	"$(sed -n 2,3p $T/after-ml | tr '\n' ' ')" \
 	test "$(sed -n 2,3p $T/after-ml | tr '\n' ' ')" = "counting on watching none "
-# An interrupted run puts the module back as it found it (user/cleanup.c):
+# An interrupted run puts the module back as it found it (user/proc/cleanup.c):
 # counting on and a watched sleeper before; a signal in the middle of
 # the witness and observer passes, which switch counting and the watch.
 sleep 600 &

@@ -7,10 +7,10 @@ C
 fill kmod/counters.c 1 <<'C'
 	[ML_MIGRATIONS]		= "migrations",
 C
-fill user/modelab.h 1 <<'C'
+fill user/measure/machine.h 1 <<'C'
 	ML_K_MIGRATIONS,
 C
-fill user/kcounts.c 1 <<'C'
+fill user/measure/kcounts.c 1 <<'C'
 	[ML_K_MIGRATIONS] = "migrations",
 C
 fill kmod/probes.c 1 <<'C'
