@@ -117,7 +117,7 @@ static uint64_t time_batch(const struct ml_clock *c, struct ml_ctx *ctx,
  * a file's pages must not cost more than the figure's measuring.
  */
 static double empty_batch_ticks(const struct ml_clock *c, struct ml_ctx *ctx,
-				double seconds)
+				double seconds, double *fastest)
 {
 	uint64_t end = ml_monotonic_ns() + (uint64_t)(seconds * 1e9);
 	double t[EMPTY_BATCH_RUNS];
@@ -128,6 +128,7 @@ static double empty_batch_ticks(const struct ml_clock *c, struct ml_ctx *ctx,
 	       (n < EMPTY_BATCH_FEWEST || ml_monotonic_ns() < end))
 		t[n++] = (double)time_batch(c, ctx, ML_PASS_WARMUP, 0);
 	ml_stats_compute(t, n, &st);
+	*fastest = st.min;
 	return st.median;
 }
 
@@ -367,7 +368,7 @@ static void slot_prepare(const struct ml_clock *c,
 			 const struct ml_measure_opts *o, struct slot *s,
 			 double slice_ns)
 {
-	double batch_ns = 0, want = o->batch_ns;
+	double batch_ns = 0, want = o->batch_ns, fastest = 0;
 	uint64_t from = o->batch_of ? o->batch_of(o->keep_arg, s->res) : 0;
 
 	slot_enter(s, ML_PASS_WARMUP);
@@ -376,11 +377,22 @@ static void slot_prepare(const struct ml_clock *c,
 		if (!tries)
 			warm_up(c, s->ctx, s->batch,
 				fmin(0.02, o->budget_s / 10));
-		s->empty = empty_batch_ticks(c, s->ctx, o->budget_s / 10);
+		s->empty = empty_batch_ticks(c, s->ctx, o->budget_s / 10,
+					     &fastest);
 		want = EMPTY_SHARE * s->empty / c->ticks_per_ns;
 		if (batch_ns >= want)
 			break;
 	}
+	/*
+	 * No batch as long as EMPTY_SHARE empty ones (max_batch, or a peer
+	 * that ran late while the batch was sized): the median empty batch
+	 * may then outlast whole batches, and every batch count 0.  Only the
+	 * fastest empty batch is surely part of every batch: take that off.
+	 * Seen with a CPU hog beside a spinning peer (ipc's shm-spin at 64
+	 * KiB on two CPUs: batches of 4 messages, a median of 0).
+	 */
+	if (batch_ns < want)
+		s->empty = fastest;
 	slot_leave(s);
 	s->res->batch_ops = s->batch;
 	s->res->empty_batch_ns = s->empty / c->ticks_per_ns;
@@ -398,7 +410,7 @@ static int slot_slice(const struct ml_clock *c, struct slot *s,
 {
 	uint64_t t0 = ml_monotonic_ns();
 	size_t done = 0;
-	double *mine;
+	double *mine, fastest, empty;
 
 	if (s->nsamples + s->slice > s->cap) {
 		size_t cap = 2 * (s->cap + s->slice);
@@ -415,18 +427,30 @@ static int slot_slice(const struct ml_clock *c, struct slot *s,
 			return -1;
 	}
 	mine = s->samples + s->nsamples;
+	fastest = INFINITY;
 	slot_enter(s, ML_PASS_TIMED);
 	while (done < s->slice && !s->res->failed) {
 		double ticks = (double)time_batch(c, s->ctx, ML_PASS_TIMED,
 						  s->batch);
 
-		/* never negative: a batch has no less than nothing */
-		mine[done++] = fmax(0, ticks - s->empty) / c->ticks_per_ns /
-			       (double)s->batch;
+		mine[done++] = ticks;
+		fastest = fmin(fastest, ticks);
 		if (ml_monotonic_ns() - t0 > s->slice_cap_ns)
 			break;
 	}
 	slot_leave(s);
+	/*
+	 * What is taken off: the empty batch, but never more than the fastest
+	 * batch of the slice, which holds the fixed cost too.  An empty batch
+	 * measured while a peer waited for its CPU (a CPU hog beside ipc's
+	 * shm-spin at 64 KiB, two CPUs) outlasted most batches timed once
+	 * the peer ran again, and made the median 0.  And never negative: a
+	 * batch has no less than nothing.
+	 */
+	empty = fmin(s->empty, fastest);
+	for (size_t i = 0; i < done; i++)
+		mine[i] = fmax(0, mine[i] - empty) / c->ticks_per_ns /
+			  (double)s->batch;
 	s->ns_spent += ml_monotonic_ns() - t0;
 	if (s->res->failed)
 		return 0;
