@@ -120,7 +120,14 @@ else
 	info "over $LEAK_N then $LEAK_N more cycles:$leak_msg"
 	check "$((2 * LEAK_N)) load/unload cycles" "an insmod, read or rmmod failed" \
 		test "$ok1$ok2" = 11
-	check "no per-load leak over $((2 * LEAK_N)) cycles" "$leak_msg" test $leak_ok = 1
+	# KASAN holds freed objects back in its quarantine (up to 1/32 of
+	# memory) and frees them later in batches: there the slab's size says
+	# nothing of a leak (the debug kernel: 1120 then 324 kB of slab)
+	if dmesg | grep -q 'KernelAddressSanitizer initialized'; then
+		skip "no per-load leak over $((2 * LEAK_N)) cycles" "KASAN's quarantine holds freed objects back, so memory is no measure here:$leak_msg"
+	else
+		check "no per-load leak over $((2 * LEAK_N)) cycles" "$leak_msg" test $leak_ok = 1
+	fi
 	check "kernel log clean after cycles" "$(($(bad_log_lines) - bad0)) new error lines" \
 		test "$(bad_log_lines)" -eq "$bad0"
 fi
