@@ -223,13 +223,18 @@ test: deps
 	@set -e; for t in $(TEST_STEPS); do s=$$(date +%s); \
 		$(MAKE) $$t; echo "make test: $$t took $$(($$(date +%s) - s)) s"; done
 
-# cmocka unit tests, built with ASan and UBSan against the library sources;
-# for another ISA, against its libmodelab.a and run under qemu-user, which
-# runs no sanitizer.
+# cmocka unit tests, built with ASan and UBSan against the library's
+# objects, each compiled once with them (build/unit/lib/: every test links
+# them all, as it linked the sources); for another ISA, against its
+# libmodelab.a and run under qemu-user, which runs no sanitizer.
 ifeq ($(EMU),)
-$(O)/unit/%: tests/unit/%.c $(LIB_SRCS) $(HEADERS)
+UNIT_LIB := $(LIB_SRCS:%.c=$(O)/unit/lib/%.o)
+$(O)/unit/lib/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(LIB_SRCS) \
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -c -o $@ $<
+$(O)/unit/%: tests/unit/%.c $(UNIT_LIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(UNIT_LIB) \
 		-lcmocka $(LDLIBS)
 else
 $(O)/unit/%: tests/unit/%.c $(O)/libmodelab.a $(HEADERS)
