@@ -18,7 +18,7 @@
 static const char *const tags[] = {
 	"!DOCTYPE", "html", "head", "meta", "title", "style", "body", "h1",
 	"h2", "h3", "p", "a", "table", "tr", "th", "td", "div", "figure",
-	"figcaption", "img", "pre", "span", "br", NULL,
+	"figcaption", "img", "pre", "span", "br", "code", NULL,
 };
 
 static void check_tag(const char *p, size_t n, const char *page)
