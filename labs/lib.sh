@@ -66,7 +66,9 @@ first_line() { grep -m1 -E "$1" "$2" | cut -c1-200; }
 # that merely holds -Werror)
 build_error() {
 	local l
-	for p in ': (fatal )?error: ' 'undefined reference|multiple definition|cannot find -l' '\*\*\*'; do
+	# the linker's own line first: its "collect2: error: ld returned 1"
+	# would match the compiler's pattern and hide what it refused
+	for p in 'undefined reference|multiple definition|cannot find -l' ': (fatal )?error: ' '\*\*\*'; do
 		l=$(first_line "$p" "$1")
 		[ -z "$l" ] || { echo "$l"; return; }
 	done

@@ -83,7 +83,7 @@ failed=$((failed + ${2:-1}))
 t=$dir/tree
 [ -d "$t" ] || sh scripts/student-tree.sh "$t" > /dev/null
 if [ -d "$t" ] && ! compgen -G "$t/labs/*/solution" > /dev/null && [ ! -d "$t/tests/graders" ] &&
-   ! grep -rqE '(BEGIN|END) SOLUTION' "$t"; then
+   ! grep -rqE '^[[:space:]]*(/\*|#|<!--|//)[[:space:]]*(BEGIN|END) SOLUTION' "$t"; then
 	ok "student tree: no solution/, no cheat suite, no SOLUTION marker"
 else
 	bad "student tree: no solution/, no cheat suite, no SOLUTION marker" "$t"
