@@ -191,7 +191,7 @@ else
 	@kdir=$(KDIR); [ -d "$$kdir" ] || kdir=$$(sh scripts/kdir.sh | cut -d' ' -f2); \
 	rm -f kmod/*.o; mkdir -p build; \
 	$(MAKE) -C $$kdir M=$(CURDIR) W=1 C=2 modules 2>&1 | tee build/kmod-check.log; \
-	if grep -E 'warning|error' build/kmod-check.log; then \
+	if grep -E 'warning|error|C=2 specified' build/kmod-check.log; then \
 		echo "modelab.ko is not W=1 and sparse clean"; \
 		echo "kmod-check: 0 passed, 1 failed"; exit 1; \
 	else echo "modelab.ko builds W=1 and sparse clean"; \

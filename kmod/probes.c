@@ -58,11 +58,14 @@ static void ml_probe_sysexit(void *data, struct pt_regs *regs, long ret)
  * (one IRQ number, a handler on every CPU) is the timer or an IPI on
  * arm64 and riscv, never a device; x86 has none, its timer and IPIs are
  * vectors of their own (arch_x86.c).  The ISA's code counts the IPIs
- * (arch.h).
+ * (arch.h).  Per-CPU is the action's IRQF_PERCPU, which every
+ * request_percpu_irq() sets: 7.x put dev_id and percpu_dev_id in one
+ * union, and testing the pointer there took every device for per-CPU
+ * (irq_device stayed 0 on 7.2, tests/vm/guest/50-interrupts.sh).
  */
 static void ml_probe_irq(void *data, int irq, struct irqaction *action)
 {
-	if (!action->percpu_dev_id)
+	if (!(action->flags & IRQF_PERCPU))
 		ml_count(ML_IRQ_DEVICE, current);
 	else if (ml_arch_timer_irq && action->name &&
 		 !strcmp(action->name, ml_arch_timer_irq))

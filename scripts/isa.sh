@@ -104,7 +104,7 @@ build() {
 	key=$(cat "$TOP/Kbuild" "$TOP"/kmod/* "$0" | sha256sum | cut -d' ' -f1)
 	key="$key $2 $3"
 	if [ -f "$DIR/modelab.ko" ] && [ "$(cat "$DIR/modelab.key" 2> /dev/null)" = "$key" ]; then
-		WARN=$(grep -cE 'warning|error' "$blog")
+		WARN=$(grep -cE 'warning|error|C=2 specified' "$blog")
 		return 0
 	fi
 	rm -f "$DIR/modelab.ko" "$DIR/modelab.key"
@@ -135,7 +135,7 @@ build() {
 		make -C "$hdr" M="$src" ARCH=$KARCH CROSS_COMPILE=$CROSS \
 		CC="$CROSS$3" CHECK=sparse-march W=1 C=2 modules > "$blog" 2>&1
 	rc=$?
-	WARN=$(grep -cE 'warning|error' "$blog")
+	WARN=$(grep -cE 'warning|error|C=2 specified' "$blog")
 	[ $rc = 0 ] && [ -f "$CHROOT$src/modelab.ko" ] || return 1
 	cp "$CHROOT$src/modelab.ko" "$DIR/modelab.ko"
 	echo "$key" > "$DIR/modelab.key"

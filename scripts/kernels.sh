@@ -127,6 +127,17 @@ build() {
 		[ -e "$ch${d#$k/root}" ] || cp -al "$d" "$ch${d#$k/root}"
 	done
 	hdr=/usr/src/linux-headers-$v
+	# Debian's 7.x headers call scripts/checker-valid.sh and leave it
+	# out; kbuild then turns sparse off with a line that is no warning.
+	# A stand-in that asks only whether the checker runs at all (sparse
+	# 0.6.4 checks 7.2 clean); a log that still says so counts below.
+	for d in "$ch"/usr/src/linux-headers-*; do
+		[ -f "$d/Makefile" ] && grep -q checker-valid.sh "$d/Makefile" &&
+			[ ! -e "$d/scripts/checker-valid.sh" ] || continue
+		printf '#!/bin/sh\n"$@" /dev/null > /dev/null 2>&1 && echo 1 || echo 0\n' \
+			> "$d/scripts/checker-valid.sh"
+		chmod 755 "$d/scripts/checker-valid.sh"
+	done
 	rm -rf "$ch/src/$1"
 	mkdir -p "$ch/src/$1"
 	cp -r "$TOP/Kbuild" "$TOP/kmod" "$ch/src/$1/"
@@ -137,7 +148,7 @@ build() {
 	rc=$?
 	CCVER="$(cat "$k/gcc") $(chroot "$ch" "$(cat "$k/gcc")" -dumpfullversion)"
 	umount "$ch/proc"
-	WARN=$(grep -cE 'warning|error' "$CACHE/logs/$1.build.log")
+	WARN=$(grep -cE 'warning|error|C=2 specified' "$CACHE/logs/$1.build.log")
 	[ $rc = 0 ] && [ -f "$ch/src/$1/modelab.ko" ]
 }
 
