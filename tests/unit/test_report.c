@@ -17,6 +17,7 @@
 #include "measure/run.h"
 #include "measure/machine.h"
 #include "report/output.h"
+#include "util/util.h"
 
 static int nop(struct ml_ctx *ctx)
 {
@@ -109,6 +110,35 @@ static void json_strings_are_escaped(void **state)
 	fclose(f);
 	assert_string_equal(buf, "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
 	free(buf);
+}
+
+/* For a terminal: one line, no control character left, no escape cut. */
+static void text_for_a_terminal_is_escaped(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *out;
+	} cases[] = {
+		{ "plain", 64, "plain" },
+		{ "a\nb\tc", 64, "a\\nb\\tc" },
+		{ "\x1b]0;pwned\x07\x1b[2J", 64, "\\x1b]0;pwned\\x07\\x1b[2J" },
+		{ "x\xc2\x9b" "31m", 64, "x\\u009b31m" },	/* C1 CSI */
+		{ "\x7f", 64, "\\x7f" },
+		{ "\xc3\xa9t\xc3\xa9", 64, "\xc3\xa9t\xc3\xa9" },	/* UTF-8 kept */
+		{ "ab\x1b", 6, "ab" },		/* "\x1b" would not fit whole */
+		{ "ab\x1b", 7, "ab\\x1b" },
+		{ "abc", 1, "" },
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(buf, 'Z', sizeof(buf));
+		assert_ptr_equal(ml_escape_text(buf, cases[i].len, cases[i].in),
+				 buf);
+		assert_string_equal(buf, cases[i].out);
+	}
 }
 
 static void json_has_ratios_against_the_null_syscall(void **state)
@@ -422,6 +452,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(json_strings_are_escaped),
+		cmocka_unit_test(text_for_a_terminal_is_escaped),
 		cmocka_unit_test_setup(json_has_ratios_against_the_null_syscall,
 				       setup),
 		cmocka_unit_test_setup(json_without_reference_says_null, setup),

@@ -10,6 +10,7 @@
 #include "report/output.h"
 #include "report/view.h"
 #include "cli/help.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,29 +22,6 @@ struct side {
 	size_t n;
 	char label[1024];	/* the paths, joined by ", " */
 };
-
-/*
- * s for a terminal: control characters (C0, DEL, C1) as \xNN, so that a
- * file's name cannot move the cursor or retitle the window.  (The loader
- * already refuses them in probe and figure names.)
- */
-static const char *term_text(char *buf, size_t len, const char *s)
-{
-	size_t o = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s;
-	     *p && o + 5 < len; p++) {
-		bool c1 = *p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
-
-		if (*p >= 0x20 && *p != 0x7f && !c1)
-			buf[o++] = (char)*p;
-		else
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x",
-					      c1 ? *++p : *p);
-	}
-	buf[o] = '\0';
-	return buf;
-}
 
 /* A figure of a that b can be set against: timed in both. */
 static const struct ml_view_figure *counterpart(const struct ml_view_figure *f,
@@ -173,8 +151,8 @@ static size_t only_in(FILE *out, enum ml_view_format fmt, const struct side *a,
 			char p[256], g[256];
 
 			fprintf(out, "%s/%s: only in %c\n",
-				term_text(p, sizeof(p), f->probe),
-				term_text(g, sizeof(g), f->figure), which);
+				ml_escape_text(p, sizeof(p), f->probe),
+				ml_escape_text(g, sizeof(g), f->figure), which);
 		} else if (fmt == ML_VIEW_CSV) {
 			csv_start(out, a, b, f);
 			fprintf(out, ",,,,,,,,,,only in %c\n", which);
@@ -192,12 +170,17 @@ static size_t only_in(FILE *out, enum ml_view_format fmt, const struct side *a,
 	return n;
 }
 
-/* How a side is named: "a.json", or "a1.json, a2.json (2 runs pooled)". */
+/*
+ * How a side is named: "a.json", or "a1.json, a2.json (2 runs pooled)".
+ * Names come escaped: a file's name cannot move the cursor or retitle
+ * the window (tests/host/untrusted.sh).
+ */
 static void side_header(FILE *out, char name, const struct side *s)
 {
 	char shown[sizeof(s->label) * 4];
 
-	fprintf(out, "%c: %s", name, term_text(shown, sizeof(shown), s->label));
+	fprintf(out, "%c: %s", name,
+		ml_escape_text(shown, sizeof(shown), s->label));
 	if (s->n > 1)
 		fprintf(out, " (%zu runs pooled)", s->n);
 	fputc('\n', out);
@@ -266,7 +249,7 @@ static void compare_sides(FILE *out, enum ml_view_format fmt,
 			snprintf(ratio, sizeof(ratio), "%.3g [%.3g, %.3g]",
 				 r.value, r.low, r.high);
 			fprintf(out, "%-44s %11.4g %11.4g  %-26s %s\n",
-				term_text(shown, sizeof(shown), name),
+				ml_escape_text(shown, sizeof(shown), name),
 				am.value, bm.value, ratio, v);
 		} else if (fmt == ML_VIEW_CSV) {
 			csv_start(out, a, b, f);

@@ -47,28 +47,26 @@ long ml_meminfo_kib(const char *key)
 }
 
 /*
- * One line, whatever the arguments hold (a profile's action "X\n\nY", a
- * name with ESC in it): control characters come out as \n, \xNN or, for
- * C1 (which some terminals obey as they obey ESC), \u0080 to \u009f.
+ * One line, whatever src holds (a profile's action "X\n\nY", a file
+ * name with ESC in it): control characters come out as \n, \t, \xNN or,
+ * for C1 (which some terminals obey as they obey ESC), \u0080 to \u009f.
+ * An escape is never cut in half; dst is always terminated.
  */
-int ml_errorf(char *err, size_t len, const char *fmt, ...)
+char *ml_escape_text(char *dst, size_t len, const char *src)
 {
-	char raw[1024];
 	size_t o = 0;
-	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
-	va_end(ap);
-	for (const unsigned char *p = (const unsigned char *)raw;
-	     *p && len && o + 1 < len; p++) {
+	if (!len)
+		return dst;
+	for (const unsigned char *p = (const unsigned char *)src;
+	     *p && o + 1 < len; p++) {
 		char esc[8];
 		size_t n;
 
 		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
 			n = (size_t)snprintf(esc, sizeof(esc), "\\u%04x", *++p);
 		} else if (*p >= 0x20 && *p != 0x7f) {
-			err[o++] = (char)*p;
+			dst[o++] = (char)*p;
 			continue;
 		} else {
 			n = (size_t)snprintf(esc, sizeof(esc),
@@ -77,11 +75,22 @@ int ml_errorf(char *err, size_t len, const char *fmt, ...)
 		}
 		if (o + n >= len)
 			break;
-		memcpy(err + o, esc, n);
+		memcpy(dst + o, esc, n);
 		o += n;
 	}
-	if (len)
-		err[o] = '\0';
+	dst[o] = '\0';
+	return dst;
+}
+
+int ml_errorf(char *err, size_t len, const char *fmt, ...)
+{
+	char raw[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	ml_escape_text(err, len, raw);
 	return -1;
 }
 

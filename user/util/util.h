@@ -13,7 +13,9 @@
 ssize_t ml_read_file(const char *path, char *buf, size_t len);
 /* A /proc/meminfo field ("MemAvailable:"), in KiB, or -1. */
 long ml_meminfo_kib(const char *key);
-/* Formats one line into err; always returns -1, for `return ml_errorf()`. */
+/* src on one line, its control characters escaped (\n, \xNN); dst. */
+char *ml_escape_text(char *dst, size_t len, const char *src);
+/* Formats one line into err, escaped so; always -1, for `return ml_errorf()`. */
 int ml_errorf(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Hands a descriptor over a Unix socket (SCM_RIGHTS); 0 or -1. */
