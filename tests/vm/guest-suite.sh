@@ -37,7 +37,10 @@ COUNTERS=$(echo $COUNTERS)
 NROWS=$(echo $COUNTERS | wc -w)
 
 # Kernel-log lines that mean the kernel is unhappy (run.sh scans for these).
-BAD_LOG='Oops|BUG:|WARNING:|general protection|Call Trace|blocked for more than'
+# "general protection fault," or ":" is the kernel's own; a user program's
+# is "traps: prog[pid] general protection fault ip:..." (int 0x80 on a
+# kernel without IA32 emulation, the debug kernel's), no kernel error.
+BAD_LOG='Oops|BUG:|WARNING:|general protection fault[,:]|Call Trace|blocked for more than'
 bad_log_lines() { dmesg | grep -cE "$BAD_LOG"; }
 
 # snap FILE: one consistent copy of /proc/modelab

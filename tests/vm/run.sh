@@ -365,7 +365,7 @@ if [ $MODE = counts ]; then
 	tr -d '\r' < "$LOG" | sed -n '/^=== modelab isa begin ===$/,/^=== modelab isa end ===$/p' |
 		sed '1d;$d' > "${COUNTS_OUT%.csv}.isa.txt"
 	if [ $rc != 0 ] || ! grep -q '^probe,figure,' "$COUNTS_OUT" ||
-	   grep -qE 'Oops|BUG:|WARNING:|general protection|Call Trace|blocked for more than' "$LOG"; then
+	   grep -qE 'Oops|BUG:|WARNING:|general protection fault[,:]|Call Trace|blocked for more than' "$LOG"; then
 		die "the VM gave no clean counts (qemu status $rc; console log: $LOG)"
 	fi
 	echo "run.sh: kernel counts from the lab VM (kernel $KVER) in $COUNTS_OUT"
@@ -375,7 +375,7 @@ fi
 # What the kernel prints when it is unhappy: oopses, BUG (KASAN, KFENCE and
 # sleeping in atomic context among them), WARNING (lockdep and RCU misuse
 # among them), RCU stalls and hung tasks.
-KERNEL_ERRORS='Oops|BUG:|WARNING:|general protection|Call Trace|Kernel panic|detected stalls|blocked for more than'
+KERNEL_ERRORS='Oops|BUG:|WARNING:|general protection fault[,:]|Call Trace|Kernel panic|detected stalls|blocked for more than'
 
 # ---- the suite ----------------------------------------------------------------
 HOST_PASSED=0

@@ -24,7 +24,7 @@ mkdir -p $T
 . /guest-check.sh	# pass, fail, skip, info, check, in_range
 . /guest-lib.sh		# wait_stopped
 
-BAD_LOG='Oops|BUG:|WARNING:|general protection|Call Trace|KASAN|KFENCE|lockdep|possible circular|inconsistent lock|suspicious RCU|detected stall|blocked for more than|Kernel panic|UBSAN'
+BAD_LOG='Oops|BUG:|WARNING:|general protection fault[,:]|Call Trace|KASAN|KFENCE|lockdep|possible circular|inconsistent lock|suspicious RCU|detected stall|blocked for more than|Kernel panic|UBSAN'
 CPU1=/sys/devices/system/cpu/cpu1/online
 bad_log_lines() { dmesg | grep -cE "$BAD_LOG"; }
 # watched ROW: ROW's value in the watched table now
