@@ -9,6 +9,8 @@
 #   make ARCH=arm64|riscv64 [all|static|test-unit]  cross-build the user code
 #                   into build/ARCH/ (test-unit under qemu-user)
 #   make test-cross both of those ISAs: every program and the unit tests
+#   make test-native ARCH=arm64|riscv64  built and unit-tested natively in
+#                   a Debian chroot of that ISA, under qemu-user (slow)
 #   make isas       one experiment on x86_64, arm64 and riscv64, side by side
 #   make bench      modelab against its peers, measured in the same run
 #   make modules    ./modelab.ko against KDIR (default: the running kernel)
@@ -109,7 +111,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	      -fno-sanitize-recover=all
 
-.PHONY: all deps run test test-unit test-host test-asan test-vm test-clang bench \
+.PHONY: all deps run test test-unit test-host test-asan test-vm test-clang test-native bench \
 	test-cross isas \
 	modules modules-check vm static install clean test-kernels \
 	dkms-install dkms-remove test-dkms grade starter grade-selftest handin \
@@ -250,6 +252,11 @@ test-unit: $(UNIT_SRCS:tests/unit/%.c=$(O)/unit/%)
 # errors) and its unit tests run under qemu-user (scripts/cross-test.sh).
 test-cross:
 	@sh scripts/cross-test.sh
+
+# The same as a student on a Raspberry Pi or a RISC-V board does it: make
+# and make test-unit in a Debian of that ISA (scripts/native-test.sh).
+test-native:
+	@bash scripts/native-test.sh $(if $(VM_ISA),$(VM_ISA),$(error test-native: ARCH=arm64 or ARCH=riscv64))
 
 # The same code must build warning-free under clang too.
 test-clang:
