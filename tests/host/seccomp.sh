@@ -356,6 +356,25 @@ else
 	out=$("$ML" sandbox --deny getppid --isolate -- sh -c 'echo x >/proc/sys/kernel/core_pattern; echo x >/sys/kernel/uevent_helper' 2>&1)
 	check "isolate: /proc/sys and /sys read-only" \
 		bash -c "[ \$(grep -c 'Read-only file system' <<<'$out') -eq 2 ]"
+	# binfmt_misc mounted in the host's /proc/sys, as systemd does on most
+	# desktops: the new /proc covers that mount, whose path then reaches
+	# the new /proc, and remounting it read-only failed (EINVAL), so
+	# --isolate ran nothing at all there
+	bf=/proc/sys/fs/binfmt_misc bf_ours=
+	[ -z "$root" ] || mountpoint -q $bf ||
+		{ mount -t binfmt_misc binfmt_misc $bf 2>/dev/null && bf_ours=1; }
+	if [ -n "$root" ] && mountpoint -q $bf; then
+		"$ML" sandbox --deny getppid --isolate -- \
+			sh -c 'echo x >/proc/sys/kernel/core_pattern; exit 0' > "$tmp/bf.out" 2>&1
+		rc=$?
+		[ -z "$bf_ours" ] || umount $bf
+		check "isolate with binfmt_misc mounted in /proc/sys: the command runs" \
+			test $rc -eq 0
+		check "isolate with binfmt_misc mounted in /proc/sys: /proc/sys read-only" \
+			grep -q 'Read-only file system' "$tmp/bf.out"
+	else
+		skip "isolate with binfmt_misc mounted in /proc/sys" "needs root and binfmt_misc"
+	fi
 	if [ -n "$root" ] && command -v setpriv >/dev/null; then
 		out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$ML" sandbox --deny getppid --isolate -- \
 			sh -c 'echo $$; id -u; cat /proc/self/uid_map /proc/self/gid_map' 2>&1 | tr -s ' \n' ' ')

@@ -332,11 +332,29 @@ static int read_only(const char *path)
 	return 0;
 }
 
-/* path, and every mount below it, read-only */
+/*
+ * The id of the mount that path reaches now, or 0 when statx cannot say.
+ * A mount that another covers (the host's binfmt_misc, which systemd
+ * mounts on most desktops, under the /proc that --isolate mounts over
+ * the host's) stays in mountinfo under its path, but that path reaches
+ * the covering mount, and a remount there fails with EINVAL.
+ */
+static unsigned long long reached_mount(const char *path)
+{
+	struct statx sx;
+
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) ||
+	    !(sx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return sx.stx_mnt_id;
+}
+
+/* path, and every mount below it that a path still reaches, read-only */
 static int read_only_tree(const char *path)
 {
 	size_t len = strlen(path);
 	char line[4096], mnt[4096];
+	unsigned long long id, now;
 	FILE *f;
 	int rc = 0;
 
@@ -350,10 +368,14 @@ static int read_only_tree(const char *path)
 		perror("modelab sandbox: --isolate: /proc/self/mountinfo");
 		return -1;
 	}
-	while (!rc && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 &&
-		    !strncmp(mnt, path, len) && (!mnt[len] || mnt[len] == '/'))
+	while (!rc && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llu %*s %*s %*s %4095s", &id, mnt) != 2 ||
+		    strncmp(mnt, path, len) || (mnt[len] && mnt[len] != '/'))
+			continue;
+		now = reached_mount(mnt);
+		if (!now || now == id)
 			rc = read_only(mnt);
+	}
 	fclose(f);
 	return rc;
 }
