@@ -41,8 +41,15 @@ command -v "qemu-$qemu-static" > /dev/null ||
 # binary): the kernel opens the interpreter now, so it need not exist
 # inside the chroot.  Registered for this run only when it was not.
 bf=/proc/sys/fs/binfmt_misc
-mountpoint -q $bf || mount -t binfmt_misc binfmt_misc $bf
-registered=
+# Left as found: what this run mounts or registers, it takes away.
+mounted= registered=
+cleanup() {
+	! mountpoint -q "$ch/proc" || umount "$ch/proc"
+	[ -z "$registered" ] || echo -1 > "$registered"
+	[ -z "$mounted" ] || umount $bf
+}
+trap cleanup EXIT
+mountpoint -q $bf || { mount -t binfmt_misc binfmt_misc $bf && mounted=1; }
 if [ ! -e "$bf/qemu-$qemu" ]; then
 	conf=/usr/lib/binfmt.d/qemu-$qemu.conf
 	[ -f "$conf" ] || { echo "native-test: no $conf (qemu-user-static)" >&2; exit 2; }
@@ -51,11 +58,6 @@ if [ ! -e "$bf/qemu-$qemu" ]; then
 	sed "s|:[^:]*:[A-Z]*\$|:$(command -v qemu-$qemu-static):F|" "$conf" > $bf/register
 	registered=$bf/qemu-$qemu
 fi
-cleanup() {
-	mountpoint -q "$ch/proc" && umount "$ch/proc"
-	[ -z "$registered" ] || echo -1 > "$registered"
-}
-trap cleanup EXIT
 
 if [ ! -f "$ch/.modelab-ready" ]; then
 	rm -rf "$ch"
