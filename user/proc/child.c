@@ -80,14 +80,24 @@ static void become_child(int cpu)
 	}
 }
 
+/*
+ * The cleanup signals stay blocked from fork() to enrol(): one that came
+ * in between (fork of a big process takes milliseconds, longer under
+ * ASan) ran the handler before the child was on the list, and the child
+ * outlived the run unreaped.  Blocked, it waits until the child is known.
+ * In the child they are unblocked once their handlers are the defaults.
+ */
 pid_t ml_child_fork(int cpu)
 {
-	pid_t pid = fork();
+	pid_t pid;
 
+	ml_cleanup_hold();
+	pid = fork();
 	if (pid == 0)
 		become_child(cpu);
 	else if (pid > 0)
 		enrol(pid, false);
+	ml_cleanup_release();
 	return pid;
 }
 

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,24 @@ void ml_cleanup_install(bool kernel)
 			continue;
 		sigaction(caught[i], &sa, NULL);
 	}
+}
+
+/* the mask before ml_cleanup_hold(), per thread (a fork copies it) */
+static _Thread_local sigset_t held_from;
+
+void ml_cleanup_hold(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ML_ARRAY_SIZE(caught); i++)
+		sigaddset(&set, caught[i]);
+	pthread_sigmask(SIG_BLOCK, &set, &held_from);
+}
+
+void ml_cleanup_release(void)
+{
+	pthread_sigmask(SIG_SETMASK, &held_from, NULL);
 }
 
 void ml_cleanup_in_child(void)

@@ -132,5 +132,8 @@ const struct ml_helper *ml_helper_find(const char *name);
 void ml_cleanup_install(bool kernel);
 /* In a child of ml_child_fork: the caught signals back to their default. */
 void ml_cleanup_in_child(void);
+/* The cleanup signals held off (blocked) and let through again, in pairs. */
+void ml_cleanup_hold(void);
+void ml_cleanup_release(void);
 
 #endif /* MODELAB_PROC_H */
