@@ -47,6 +47,9 @@ static void sigint_during_fork_still_kills_the_child(void **state)
 	assert_true(run >= 0);
 	if (run == 0) {
 		run_pid = getpid();
+		/* a background job starts with SIGINT ignored, and the
+		 * cleanup leaves an ignored signal alone */
+		signal(SIGINT, SIG_DFL);
 		ml_cleanup_install(false);
 		pthread_atfork(NULL, sigint_as_fork_returns, NULL);
 		if (ml_child_fork(-1) == 0) {
