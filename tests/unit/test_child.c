@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <string.h>
 #include <stdbool.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -42,7 +43,12 @@ static void sigint_during_fork_still_kills_the_child(void **state)
 	int status;
 
 	(void)state;
-	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1)) {
+		/* qemu-user (make test-cross) does not pass it on */
+		print_message("SKIP: no PR_SET_CHILD_SUBREAPER here (%s)\n",
+			      strerror(errno));
+		skip();
+	}
 	run = fork();
 	assert_true(run >= 0);
 	if (run == 0) {
