@@ -326,8 +326,16 @@ fi
 check "no_new_privs: NoNewPrivs 1 in the command" test "$(status NoNewPrivs)" = 1
 
 # ---- --isolate: new PID (and mount, user) namespaces -----------------------------
+# A SKIP only where the kernel refuses these namespaces to us too: where
+# unshare(1) makes them, a --isolate that runs nothing is modelab's fault
+# (a mounted binfmt_misc did that once, and hid behind this SKIP).
 if ! out=$("$ML" sandbox --deny getppid --isolate -- true 2>&1); then
-	skip "--isolate" "$(printf '%s\n' "$out" | head -n 1) (user namespaces disabled? sysctl kernel.unprivileged_userns_clone, user.max_user_namespaces)"
+	if unshare --user --pid --mount --fork true 2>/dev/null; then
+		fail "--isolate runs the command where unshare -Upm works" \
+			"$(printf '%s\n' "$out" | head -n 1)"
+	else
+		skip "--isolate" "$(printf '%s\n' "$out" | head -n 1) (unshare -Upm fails here too: user namespaces disabled? sysctl kernel.unprivileged_userns_clone, user.max_user_namespaces)"
+	fi
 else
 	"$ML" sandbox --deny getppid --isolate -- sh -c 'echo $$; readlink /proc/self/ns/pid; grep NoNewPrivs /proc/self/status; ps -o pid= -p 1' \
 		>"$tmp/iso" 2>/dev/null
