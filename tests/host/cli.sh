@@ -181,9 +181,10 @@ mkdir -p "$tmp/forks"
 MODELAB_TMPDIR=$tmp/forks "$ML" run --json --forks 3 --time 0.15 \
 	syscall/getppid-syscall syscall/invalid-nr fault/sigsegv >"$tmp/forks.json" 2>"$tmp/forks.err"
 check "--forks 3 exits 0" test $? -eq 0
-check "--forks 3: the method says 3 processes, each with its speed reference" \
+check "--forks 3: the method says 3 processes, each with its two speed references" \
 	jqok '.method.forks == 3 and .method.processes == 3 and .method.span_s > 0 and
-		(.method.speed_reference_ns | length == 3 and all(. > 0))' "$tmp/forks.json"
+		(.method.speed_reference_ns | length == 3 and all(. > 0)) and
+		(.method.calls_reference_ns | length == 3 and all(. > 0))' "$tmp/forks.json"
 check "--forks 3: every figure measured in 3, over some time, 3 rounds each at least" \
 	jqok '[.figures[] | .forks == 3 and .forks_span_s > 0 and .rounds >= 9] | all' "$tmp/forks.json"
 check "--forks 3: the interval brackets the value, the null syscall's ratio is 1" \

@@ -393,6 +393,7 @@ static void the_method_says_what_the_intervals_cover(void **state)
 		.forks = 6, .processes = 6, .budget_s = 0.4, .target_ci = 0.05,
 		.span_s = 41.25,
 		.speed_ns = { 100000, 101000, 99000, 100500, 100200, 100100 },
+		.calls_ns = { 120000, 120000, 120000, 120000, 120000, 120000 },
 	}, one = { .forks = 1, .processes = 1, .target_ci = 0.05 };
 	char *j, *t;
 
@@ -408,12 +409,14 @@ static void the_method_says_what_the_intervals_cover(void **state)
 	assert_non_null(strstr(j, "\"method\": {\"forks\": 6, \"processes\": 6, "
 				  "\"budget_s\": 0.4, \"target_ci95\": 0.05, "
 				  "\"span_s\": 41.25, \"speed_reference_ns\": "
-				  "[100000, 101000, 99000, 100500, 100200, 100100]},\n"));
+				  "[100000, 101000, 99000, 100500, 100200, 100100], "
+				  "\"calls_reference_ns\": [120000, 120000, 120000, "
+				  "120000, 120000, 120000]},\n"));
 	assert_non_null(strstr(j, "\"forks\": 6, \"forks_span_s\": 41, "));
 	assert_non_null(strstr(t, "\n95% intervals: each figure measured in 6 processes"));
 	assert_non_null(strstr(t, "spread over 41.2 s of the run"));
-	/* 99 to 101 us: 2% of 100.15 */
-	assert_non_null(strstr(t, "0.1 ms in each\nprocess, 2.0% between the fastest and the slowest\n"));
+	/* 99 to 101 us: 2% of 100.15; the calls did not move */
+	assert_non_null(strstr(t, "\n0.1 and 0.12 ms in each process, 2.0% and 0.0% between the fastest and\nthe slowest\n"));
 	assert_non_null(strstr(t, "* not converged: the interval of the median (or of a ratio) is wider than\n  +-5% of it"));
 	free(j);
 	free(t);

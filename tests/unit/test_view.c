@@ -322,6 +322,101 @@ static void a_a_runs_are_called_different_one_time_in_twenty(void **state)
 	assert_true(pooled <= 650);
 }
 
+/* One speed reference's times in 6 processes, as "KEY": [...], or none
+ * for 0; a negative speed: its last process 10 times off (a spike). */
+static void reference(char *buf, size_t len, const char *key, double speed)
+{
+	double last = speed < 0 ? -speed * 10 : speed * 0.999;
+
+	speed = fabs(speed);
+	if (!speed) {
+		snprintf(buf, len, "\"none\": 0");
+		return;
+	}
+	snprintf(buf, len, "\"%s\": [%g, %g, %g, %g, %g, %g]", key, speed,
+		 speed * 1.002, speed * 0.998, speed, speed * 1.001, last);
+}
+
+/*
+ * A run with both speed references (forks.c) and two figures' medians,
+ * each +-2% from 6 processes.
+ */
+static void two_figures(struct ml_view_report *r, const char *path,
+			double speed, double calls, double op, double other)
+{
+	char text[2048], err[256], mul[128], call[128];
+
+	reference(mul, sizeof(mul), "speed_reference_ns", speed);
+	reference(call, sizeof(call), "calls_reference_ns", calls);
+	snprintf(text, sizeof(text),
+		 "{\"modelab_version\": \"0.1.0\", \"schema\": 2,"
+		 " \"method\": {%s, %s},"
+		 " \"figures\": ["
+		 "  {\"probe\": \"p\", \"figure\": \"op\", \"kind\": \"batches\","
+		 "   \"skipped\": false, \"failed\": false, \"forks\": 6,"
+		 "   \"median_ns\": %g, \"ci95_low_ns\": %g, \"ci95_high_ns\": %g},"
+		 "  {\"probe\": \"p\", \"figure\": \"other\", \"kind\": \"batches\","
+		 "   \"skipped\": false, \"failed\": false, \"forks\": 6,"
+		 "   \"median_ns\": %g, \"ci95_low_ns\": %g, \"ci95_high_ns\": %g}]}",
+		 mul, call, op, op / 1.02, op * 1.02, other, other / 1.02,
+		 other * 1.02);
+	assert_int_equal(ml_view_parse(text, path, r, err, sizeof(err)), 0);
+}
+
+/*
+ * Each figure's verdict when B is compared with A (references 100 and
+ * 100, figures 1000 and 500), in JSON.
+ */
+static void verdicts(double speed_b, double calls_b, double op_b,
+		     double other_b, const char *op, const char *other)
+{
+	struct ml_view_report reps[2];
+	char *page = NULL, want[256];
+	size_t len = 0;
+	FILE *out;
+
+	two_figures(&reps[0], "a.json", 100, calls_b ? 100 : 0, 1000, 500);
+	two_figures(&reps[1], "b.json", speed_b, calls_b, op_b, other_b);
+	out = open_memstream(&page, &len);
+	ml_view_compare(out, ML_VIEW_JSON, reps, 2);
+	fclose(out);
+	assert_non_null(strstr(page, "\"figure\": \"other\""));
+	snprintf(want, sizeof(want), "\"verdict\": \"%s\"}", op);
+	assert_non_null(strstr(strstr(page, "\"figure\": \"op\""), want));
+	snprintf(want, sizeof(want), "\"verdict\": \"%s\"}", other);
+	assert_non_null(strstr(strstr(page, "\"figure\": \"other\""), want));
+	free(page);
+	ml_view_free(&reps[0]);
+	ml_view_free(&reps[1]);
+}
+
+#define MACHINE "no real difference (the machine's speed)"
+
+/*
+ * The machine ran 6% slower in B (both references say so): a figure 6%
+ * slower is the machine's, one 20% slower is the op's.  The same 6% with
+ * the machine unchanged is real.  One of B's processes whose reference
+ * met a spike ten times its value does not excuse the op.  A machine
+ * whose calls ran 40% slower while its multiplications did not: a figure
+ * 16% slower lies between the two, and is the machine's; 60% slower is
+ * real.  A report with the multiplications only (older ones) is judged
+ * on them.
+ */
+static void the_machines_speed_is_not_the_ops(void **state)
+{
+	(void)state;
+	verdicts(106, 106, 1060, 600, MACHINE, "real difference");
+	verdicts(100, 100, 1060, 600, "real difference", "real difference");
+	verdicts(100, 100, 1000, 500, "no real difference",
+		 "no real difference");
+	/* faster machine, slower op: what was measured did not change */
+	verdicts(94, 94, 1000, 470, "no real difference", MACHINE);
+	verdicts(-106, -106, 1060, 600, MACHINE, "real difference");
+	verdicts(-100, -100, 1060, 600, "real difference", "real difference");
+	verdicts(100, 140, 1160, 800, MACHINE, "real difference");
+	verdicts(106, 0, 1060, 600, MACHINE, "real difference");
+}
+
 static void stems_are_file_names(void **state)
 {
 	char stem[64];
@@ -394,6 +489,7 @@ int main(void)
 		cmocka_unit_test(ratio_interval_and_verdict),
 		cmocka_unit_test(runs_pool_with_the_larger_variance),
 		cmocka_unit_test(a_a_runs_are_called_different_one_time_in_twenty),
+		cmocka_unit_test(the_machines_speed_is_not_the_ops),
 		cmocka_unit_test(stems_are_file_names),
 		cmocka_unit_test(stems_never_collide),
 		cmocka_unit_test(verified_only_when_true),

@@ -39,11 +39,14 @@
  *   process.  With one process (--forks 1, --quick) the interval is that
  *   process's own, from its rounds (measure.c), and the report says so.
  *
- * THE SPEED REFERENCE
- *   Every process times a fixed chain of dependent multiplications when
- *   it starts and when it ends; the report prints how much that moved
- *   between processes, which tells "the machine was slower" from "the op
- *   was slower".
+ * THE SPEED REFERENCES
+ *   Every process times two fixed loops when it starts and when it ends:
+ *   a chain of dependent multiplications, and independent calls.  A
+ *   machine can slow one and not the other (a busy neighbour on the same
+ *   core slows the calls, as it slows most code, and hardly the chain,
+ *   which waits on its own latency), so compare.c takes both, to tell
+ *   "the machine was slower" from "the op was slower"; the report prints
+ *   how much each moved between processes.
  */
 #define _GNU_SOURCE
 #include "measure/measuring.h"
@@ -64,7 +67,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- the speed reference ---------------------------------------------- */
+/* ---- the speed references --------------------------------------------- */
 
 static double speed_once(void)
 {
@@ -77,15 +80,48 @@ static double speed_once(void)
 	return (double)(ml_monotonic_ns() - t0);
 }
 
-double ml_speed_reference(void)
+/* One step of the second reference: a call and its return. */
+static __attribute__((noinline)) uint64_t speed_call(uint64_t x)
+{
+	__asm__ volatile("" : "+r"(x));
+	return x;
+}
+
+/*
+ * Calls one after another, independent of each other, as function-call
+ * makes them: limited by how fast the core issues them, which a busy
+ * neighbour on the same core slows, where the multiplications wait on
+ * their own latency and hardly notice it.
+ */
+static double calls_once(void)
+{
+	uint64_t acc = 0, t0 = ml_monotonic_ns();
+
+	for (uint64_t i = 0; i < SPEED_STEPS; i++)
+		acc += speed_call(i);
+	__asm__ volatile("" : "+r"(acc));
+	return (double)(ml_monotonic_ns() - t0);
+}
+
+static double median_of(double (*once)(void))
 {
 	double t[SPEED_RUNS];
 	struct ml_interval iv;
 
 	for (int i = 0; i < SPEED_RUNS; i++)
-		t[i] = speed_once();
+		t[i] = once();
 	ml_median_ci(t, SPEED_RUNS, &iv);
 	return iv.value;
+}
+
+double ml_speed_reference(void)
+{
+	return median_of(speed_once);
+}
+
+double ml_calls_reference(void)
+{
+	return median_of(calls_once);
 }
 
 /* ---- what one process measured ---------------------------------------- */
@@ -305,6 +341,7 @@ struct ml_forks *ml_forks_begin(struct ml_measure_opts *mo, unsigned int forks,
 	f->method.budget_s = budget_s;
 	f->method.target_ci = mo->target_ci;
 	f->method.speed_ns[0] = ml_speed_reference();
+	f->method.calls_ns[0] = ml_calls_reference();
 	f->started_ns = ml_monotonic_ns();
 	mo->budget_s = budget_s / forks;
 	if (forks > 1)
@@ -387,8 +424,10 @@ static int collect(struct ml_forks *f, int fd, unsigned int pass,
 		}
 		samples = more;
 		if (r.kind == REC_SPEED) {
-			if (pass < ML_MAX_FORKS)
+			if (pass < ML_MAX_FORKS) {
 				f->method.speed_ns[pass] = r.value;
+				f->method.calls_ns[pass] = r.ratio;
+			}
 			note_span(f, r.start_ns, r.end_ns);
 			continue;
 		}
@@ -527,6 +566,7 @@ void ml_forks_later(struct ml_forks *f, const struct ml_fork_args *a,
 		f->nresults = nresults;
 	first_pass = NULL;
 	f->method.speed_ns[0] = (f->method.speed_ns[0] + ml_speed_reference()) / 2;
+	f->method.calls_ns[0] = (f->method.calls_ns[0] + ml_calls_reference()) / 2;
 	for (unsigned int pass = 1; pass < f->method.forks; pass++) {
 		uint64_t at = f->started_ns + (uint64_t)(LEAST_SPAN_S * 1e9 *
 							 pass / f->method.forks);

@@ -22,7 +22,11 @@
 
 enum { REC_FIGURE = 1, REC_FAILED, REC_SPEED };
 
-/* What a later process sends for one figure, then nsamples doubles. */
+/*
+ * What a later process sends for one figure, then nsamples doubles.  A
+ * REC_SPEED record carries the speed references instead: the chain of
+ * multiplications in value, the chain of calls in ratio.
+ */
 struct record {
 	uint32_t magic, kind;
 	char probe[32], figure[64];
@@ -62,6 +66,8 @@ struct ml_forks {
 
 /* A fixed chain of dependent multiplications: its median time, ns. */
 double ml_speed_reference(void);
+/* A fixed loop of independent calls (as function-call): the same. */
+double ml_calls_reference(void);
 /* A record of res's names, magic and kind, the rest zero. */
 void ml_fork_record(struct record *r, uint32_t kind,
 		    const struct ml_result *res);

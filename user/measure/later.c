@@ -98,6 +98,7 @@ int ml_fork_main(int argc, char **argv, const struct ml_probe *const *probes,
 	r.kind = REC_SPEED;
 	r.start_ns = ml_monotonic_ns();
 	r.value = ml_speed_reference();
+	r.ratio = ml_calls_reference();	/* REC_SPEED: see forks.h */
 	/* each probe once, with every figure of it named after it */
 	for (size_t p = 0; p < nprobes && !f.failed; p++) {
 		const struct ml_probe *probe = probes[p];
@@ -136,6 +137,7 @@ int ml_fork_main(int argc, char **argv, const struct ml_probe *const *probes,
 		}
 	}
 	r.value = (r.value + ml_speed_reference()) / 2;
+	r.ratio = (r.ratio + ml_calls_reference()) / 2;
 	r.end_ns = ml_monotonic_ns();
 	if (ml_write_all(f.out, &r, sizeof(r)))
 		f.failed = true;

@@ -4,7 +4,8 @@
  * change): per figure both medians, the ratio B/A with a 95% interval and
  * whether the difference is real.  One run against another, or several
  * runs a side pooled (A1 A2 A3 -- B1 B2 B3), each run a repetition: the
- * interval and the verdict are pool.c's.
+ * interval and the verdict are pool.c's, asked once of B/A and once of
+ * B/A over the machine's own speed (the speed reference of forks.c).
  */
 #include "measure/measuring.h"
 #include "report/output.h"
@@ -82,15 +83,81 @@ static void side_figure(const struct ml_view_figure *f, const struct side *s,
 					 exp(l.y + half) };
 }
 
-static const char *verdict(const struct ml_view_figure *f, const struct side *a,
-			   const struct side *b, struct ml_view_ratio *r)
+/*
+ * Speed reference k (forks.c) of side s in logarithms, its runs pooled
+ * like a figure's; -1 when a run has none.
+ */
+static int side_speed(const struct side *s, size_t k, struct ml_view_log *out)
 {
-	struct ml_view_log la, lb;
+	struct ml_view_log runs[ML_VIEW_MAX_RUNS];
+	size_t n = 0;
 
+	for (size_t i = 0; i < s->n && n < ML_VIEW_MAX_RUNS; i++) {
+		const struct ml_view_speed *sp = &s->reps[i].speed[k];
+
+		if (!(sp->ns > 0) || !isfinite(sp->ns))
+			return -1;
+		runs[n++] = (struct ml_view_log){
+			log(sp->ns), sp->se,
+			sp->n > 1 ? (double)(sp->n - 1) : INFINITY };
+	}
+	if (!n)
+		return -1;
+	ml_view_pool(runs, n, out);
+	return 0;
+}
+
+/*
+ * A figure over its side's speed: what is left of it once the machine's
+ * own speed is taken out, with both uncertainties.
+ */
+static struct ml_view_log over_speed(const struct ml_view_log *x,
+				     const struct ml_view_log *speed)
+{
+	return (struct ml_view_log){ x->y - speed->y, hypot(x->se, speed->se),
+				     fmin(x->dof, speed->dof) };
+}
+
+/*
+ * "real difference" when B/A's interval excludes 1 and, for each speed
+ * reference, B/A over the reference's B/A still excludes 1 on the same
+ * side.  When the machine itself ran 4% faster in B, figures 4% faster
+ * are the machine's, not the op's; and a machine can slow its calls by
+ * 40% while its multiplications do not move (a busy neighbour on the
+ * core), so a figure whose change lies between the two references'
+ * changes is the machine's too (docs/measuring.md, section 6).  Each
+ * reference's uncertainty counts, from its processes' median deviation
+ * (load.c), so one process that met a spike does not excuse every
+ * figure.  adj[k]: B/A over reference k's B/A, NAN without one.
+ */
+static const char *verdict(const struct ml_view_figure *f, const struct side *a,
+			   const struct side *b, struct ml_view_ratio *r,
+			   struct ml_view_ratio *adj)
+{
+	struct ml_view_log la, lb, sa, sb, xa, xb;
+	bool machine = false;
+
+	for (size_t k = 0; k < ML_VIEW_NSPEED; k++)
+		adj[k] = (struct ml_view_ratio){ NAN, NAN, NAN, false };
 	if (pooled(f, a, &la) || pooled(f, b, &lb))
 		return "undecided (no interval)";
 	ml_view_ratio(&la, &lb, r);
-	return r->real ? "real difference" : "no real difference";
+	for (size_t k = 0; k < ML_VIEW_NSPEED; k++) {
+		if (side_speed(a, k, &sa) || side_speed(b, k, &sb))
+			continue;
+		xa = over_speed(&la, &sa);
+		xb = over_speed(&lb, &sb);
+		ml_view_ratio(&xa, &xb, &adj[k]);
+		machine |= !adj[k].real ||
+			   (adj[k].value > 1) != (r->value > 1);
+	}
+	if (!r->real)
+		return "no real difference";
+	if (machine) {
+		r->real = false;
+		return "no real difference (the machine's speed)";
+	}
+	return "real difference";
 }
 
 /* A number of JSON: null when it is not one. */
@@ -102,7 +169,8 @@ static void json_num(FILE *out, const char *key, double v)
 static void json_row(FILE *out, const struct ml_view_figure *f,
 		     const struct ml_view_interval *a,
 		     const struct ml_view_interval *b,
-		     const struct ml_view_ratio *r, const char *v)
+		     const struct ml_view_ratio *r,
+		     const struct ml_view_ratio *adj, const char *v)
 {
 	fputs("\n      {\"probe\": ", out);
 	ml_json_string(out, f->probe);
@@ -117,6 +185,12 @@ static void json_row(FILE *out, const struct ml_view_figure *f,
 	json_num(out, "ratio", r->value);
 	json_num(out, "ratio_ci95_low", r->low);
 	json_num(out, "ratio_ci95_high", r->high);
+	json_num(out, "ratio_over_speed", adj[0].value);
+	json_num(out, "ratio_over_speed_ci95_low", adj[0].low);
+	json_num(out, "ratio_over_speed_ci95_high", adj[0].high);
+	json_num(out, "ratio_over_calls", adj[1].value);
+	json_num(out, "ratio_over_calls_ci95_low", adj[1].low);
+	json_num(out, "ratio_over_calls_ci95_high", adj[1].high);
 	fprintf(out, ", \"verdict\": \"%s\"}", v);
 }
 
@@ -186,25 +260,22 @@ static void side_header(FILE *out, char name, const struct side *s)
 	fputc('\n', out);
 }
 
-/*
- * The speed reference (forks.c) of side s: the median over its runs;
- * NAN when a run has none.  Beside every figure's B/A, B's over A's says
- * how much of it the machine's own speed explains.
- */
-static double side_speed(const struct side *s)
+/* Speed reference k's B/A: NAN when a run has none. */
+static double speed_ratio(const struct side *a, const struct side *b,
+			  size_t k)
 {
-	double sum = 0;
+	struct ml_view_log sa, sb;
 
-	for (size_t i = 0; i < s->n; i++)
-		sum += log(s->reps[i].speed_ns);
-	return exp(sum / (double)s->n);
+	if (side_speed(a, k, &sa) || side_speed(b, k, &sb))
+		return NAN;
+	return exp(sb.y - sa.y);
 }
 
 /* One comparison: text rows, CSV rows or one JSON object. */
 static void compare_sides(FILE *out, enum ml_view_format fmt,
 			  const struct side *a, const struct side *b, bool comma)
 {
-	double speed = side_speed(b) / side_speed(a);
+	double speed = speed_ratio(a, b, 0), calls = speed_ratio(a, b, 1);
 	size_t both = 0, real = 0, only_a, only_b;
 
 	if (fmt == ML_VIEW_TEXT) {
@@ -212,9 +283,11 @@ static void compare_sides(FILE *out, enum ml_view_format fmt,
 		side_header(out, 'B', b);
 		if (isfinite(speed))
 			fprintf(out,
-				"speed reference (a fixed loop in every process): B/A %.3g: %s\n",
-				speed, fabs(log(speed)) < 0.02 ? "the machine ran at the same speed" :
-				"the machine itself ran at another speed; a difference of that size is the machine's");
+				"speed references (fixed loops in every process), B/A: multiplications %.3g, calls %.3g: %s\n",
+				speed, calls,
+				fabs(log(speed)) < 0.02 && !(fabs(log(calls)) >= 0.02) ?
+					"the machine ran at the same speed" :
+					"the machine itself ran at another speed; a difference within that is the machine's");
 	}
 	if (fmt == ML_VIEW_TEXT) {
 		fprintf(out, "%-44s %11s %11s  %-26s %s\n", "figure",
@@ -228,18 +301,19 @@ static void compare_sides(FILE *out, enum ml_view_format fmt,
 		ml_json_string(out, b->label);
 		fprintf(out, ", \"a_runs\": %zu, \"b_runs\": %zu", a->n, b->n);
 		json_num(out, "speed_reference_ratio", speed);
+		json_num(out, "calls_reference_ratio", calls);
 		fputs(", \"figures\": [", out);
 	}
 	for (size_t i = 0; i < a->reps[0].nfigs; i++) {
 		const struct ml_view_figure *f = &a->reps[0].figs[i];
-		struct ml_view_ratio r = {NAN, NAN, NAN, false};
+		struct ml_view_ratio r = {NAN, NAN, NAN, false}, adj[ML_VIEW_NSPEED];
 		struct ml_view_interval am, bm;
 		char name[160], shown[640], ratio[64];
 		const char *v;
 
 		if (f->kind != ML_VIEW_TIMED || !in_side(f, b))
 			continue;
-		v = verdict(f, a, b, &r);
+		v = verdict(f, a, b, &r, adj);
 		side_figure(f, a, &am);
 		side_figure(f, b, &bm);
 		real += r.real;
@@ -258,7 +332,7 @@ static void compare_sides(FILE *out, enum ml_view_format fmt,
 				bm.high, r.value, r.low, r.high, v);
 		} else {
 			fputs(both ? "," : "", out);
-			json_row(out, f, &am, &bm, &r, v);
+			json_row(out, f, &am, &bm, &r, adj, v);
 		}
 		both++;
 	}
@@ -345,7 +419,8 @@ void ml_view_compare_html(FILE *out, const struct ml_view_report *a,
 	ml_html_text(out, b->path);
 	fputs("</p>\n<p>B/A with its 95% interval, from each run's processes "
 	      "(Welch's t on the logarithms): a difference is real when the "
-	      "interval excludes 1; <code>modelab help compare</code> says "
+	      "interval excludes 1, and still does once the speed reference's "
+	      "B/A is taken out; <code>modelab help compare</code> says "
 	      "more.</p>\n<table>\n<tr><th>"
 	      "figure</th><th>A median ns</th><th>B median ns</th><th>B/A "
 	      "[95%]</th><th>verdict</th></tr>\n",
@@ -353,12 +428,12 @@ void ml_view_compare_html(FILE *out, const struct ml_view_report *a,
 	for (size_t i = 0; i < a->nfigs; i++) {
 		const struct ml_view_figure *f = &a->figs[i];
 		const struct ml_view_figure *g = counterpart(f, b);
-		struct ml_view_ratio r = {NAN, NAN, NAN, false};
+		struct ml_view_ratio r = {NAN, NAN, NAN, false}, adj[ML_VIEW_NSPEED];
 		const char *v;
 
 		if (!g)
 			continue;
-		v = verdict(f, &sa, &sb, &r);
+		v = verdict(f, &sa, &sb, &r, adj);
 		fprintf(out, "<tr%s><td>", r.real ? " class=\"real\"" : "");
 		ml_html_text(out, f->probe);
 		fputc('/', out);

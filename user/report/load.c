@@ -287,10 +287,34 @@ static void load_figure(struct loader *l, struct ml_view_figure *f,
 		f->notes = join_notes(get(o, "notes"));
 }
 
-/* The median of the speed reference's processes; NAN without one. */
-static double speed_reference(struct json_object *a)
+/* Sorts few numbers in place: insertion sort. */
+static void sort_few(double *v, size_t n)
 {
-	double v[64];
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			double t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+static double median_of_sorted(const double *v, size_t n)
+{
+	return !n ? NAN : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * A speed reference from its processes' times: their median (NAN without
+ * one), how many there were, and the standard error of their logarithms
+ * from their median absolute deviation (1.4826 MAD, the standard
+ * deviation of normal spread): one process that met a spike does not make
+ * the machine look noisy (compare.c).
+ */
+static struct ml_view_speed speed_reference(struct json_object *a)
+{
+	struct ml_view_speed s;
+	double v[64], dev[64], median;
 	size_t n = 0;
 
 	for (size_t i = 0; json_object_is_type(a, json_type_array) &&
@@ -305,14 +329,15 @@ static double speed_reference(struct json_object *a)
 		    d > 0 && d <= ML_VIEW_MAX_NUMBER)
 			v[n++] = d;
 	}
-	for (size_t i = 1; i < n; i++)	/* few: insertion sort */
-		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			double t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return !n ? NAN : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	sort_few(v, n);
+	median = median_of_sorted(v, n);
+	for (size_t i = 0; i < n; i++)
+		dev[i] = fabs(log(v[i] / median));
+	sort_few(dev, n);
+	s.ns = median;
+	s.n = n;
+	s.se = n > 1 ? 1.4826 * median_of_sorted(dev, n) / sqrt((double)n) : 0;
+	return s;
 }
 
 /* FNV-1a of a name, or of two as one (b NULL: a alone). */
@@ -417,8 +442,10 @@ int ml_view_parse_text(const char *text, size_t len, const char *path,
 		snprintf(l.where, sizeof(l.where), "observer_effect.ratio.");
 		r->observer_ratio = interval(&l, get(obs, "ratio"));
 	}
-	r->speed_ns = speed_reference(get(get(root, "method"),
+	r->speed[0] = speed_reference(get(get(root, "method"),
 					  "speed_reference_ns"));
+	r->speed[1] = speed_reference(get(get(root, "method"),
+					  "calls_reference_ns"));
 	r->nfigs = json_object_array_length(figs);
 	if (r->nfigs > ML_VIEW_MAX_FIGURES) {
 		ml_view_free(r);

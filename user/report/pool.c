@@ -26,7 +26,9 @@
  *   se^2 = seA^2 + seB^2, dof by Welch and Satterthwaite.  A "real
  *   difference" when the interval excludes 1: a 95% verdict, so two runs
  *   of the same build are called different about once in 20 figures
- *   (scripts/aa.sh counts it).
+ *   (scripts/aa.sh counts it).  compare.c asks it a second time of B/A
+ *   over the speed reference's B/A, so that a machine that ran faster
+ *   is not taken for a faster op.
  */
 #include "measure/measuring.h"
 #include "report/view.h"

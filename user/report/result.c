@@ -114,20 +114,21 @@ void ml_report_summary(FILE *out, const struct ml_report *r, double seconds)
 	fflush(out);
 }
 
-/* The speed reference's median over the processes that measured it, and
+/* A speed reference's median over the processes that measured it, and
  * how far it moved: (slowest - fastest) / median. */
-static double speed_spread(const struct ml_method *m, double *median)
+static double speed_spread(const struct ml_method *m, const double *ns,
+			   double *median)
 {
 	double v[ML_MAX_FORKS], lo = INFINITY, hi = 0;
 	struct ml_interval iv;
 	size_t n = 0;
 
 	for (size_t i = 0; i < m->forks && i < ML_MAX_FORKS; i++) {
-		if (!(m->speed_ns[i] > 0))
+		if (!(ns[i] > 0))
 			continue;
-		v[n++] = m->speed_ns[i];
-		lo = fmin(lo, m->speed_ns[i]);
-		hi = fmax(hi, m->speed_ns[i]);
+		v[n++] = ns[i];
+		lo = fmin(lo, ns[i]);
+		hi = fmax(hi, ns[i]);
 	}
 	*median = NAN;
 	if (!n)
@@ -141,6 +142,7 @@ void ml_report_method(FILE *out, const struct ml_report *r, bool flagged)
 {
 	const struct ml_method *m = r->method;
 	double target = m ? m->target_ci : ML_TARGET_CI, speed, spread;
+	double calls, calls_spread;
 
 	if (m && m->processes > 1) {
 		fprintf(out,
@@ -148,12 +150,15 @@ void ml_report_method(FILE *out, const struct ml_report *r, bool flagged)
 			"address-space layout), spread over %.1f s of the run; an interval holds the mean\n"
 			"of such processes, not what changes over longer (pool runs: modelab help compare)\n",
 			m->processes, m->span_s);
-		spread = speed_spread(m, &speed);
-		if (isfinite(spread))
+		spread = speed_spread(m, m->speed_ns, &speed);
+		calls_spread = speed_spread(m, m->calls_ns, &calls);
+		if (isfinite(spread) && isfinite(calls_spread))
 			fprintf(out,
-				"speed reference (a fixed chain of dependent multiplications): %.3g ms in each\n"
-				"process, %.1f%% between the fastest and the slowest\n",
-				speed / 1e6, 100 * spread);
+				"speed references (a fixed chain of dependent multiplications, a loop of calls):\n"
+				"%.3g and %.3g ms in each process, %.1f%% and %.1f%% between the fastest and\n"
+				"the slowest\n",
+				speed / 1e6, calls / 1e6, 100 * spread,
+				100 * calls_spread);
 	} else if (m) {
 		fprintf(out,
 			"95%% intervals from one process's rounds: they leave out what changes from one\n"
@@ -167,6 +172,16 @@ void ml_report_method(FILE *out, const struct ml_report *r, bool flagged)
 			100 * target);
 }
 
+/* A speed reference's time in each process, null where it has none. */
+static void json_times(FILE *out, const struct ml_method *m, const double *ns)
+{
+	for (size_t i = 0; i < m->forks && i < ML_MAX_FORKS; i++)
+		if (ns[i] > 0)
+			fprintf(out, "%s%.6g", i ? ", " : "", ns[i]);
+		else
+			fprintf(out, "%snull", i ? ", " : "");
+}
+
 void ml_report_method_json(FILE *out, const struct ml_report *r)
 {
 	const struct ml_method *m = r->method;
@@ -178,11 +193,9 @@ void ml_report_method_json(FILE *out, const struct ml_report *r)
 	fprintf(out,
 		"  \"method\": {\"forks\": %u, \"processes\": %zu, \"budget_s\": %.6g, \"target_ci95\": %.6g, \"span_s\": %.6g, \"speed_reference_ns\": [",
 		m->forks, m->processes, m->budget_s, m->target_ci, m->span_s);
-	for (size_t i = 0; i < m->forks && i < ML_MAX_FORKS; i++)
-		if (m->speed_ns[i] > 0)
-			fprintf(out, "%s%.6g", i ? ", " : "", m->speed_ns[i]);
-		else
-			fprintf(out, "%snull", i ? ", " : "");
+	json_times(out, m, m->speed_ns);
+	fputs("], \"calls_reference_ns\": [", out);
+	json_times(out, m, m->calls_ns);
 	fputs("]},\n", out);
 }
 

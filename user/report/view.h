@@ -69,6 +69,16 @@ struct ml_view_figure {
 	size_t next_timed;
 };
 
+/* A speed reference of a run: its median over the processes, NAN without
+ * one; the standard error of its logarithms; how many processes gave it. */
+struct ml_view_speed {
+	double ns, se;
+	size_t n;
+};
+
+/* The chain of multiplications and the loop of calls (forks.c). */
+#define ML_VIEW_NSPEED 2
+
 struct ml_view_report {
 	const char *path;
 	void *json; /* the parsed tree: owns the strings */
@@ -85,7 +95,8 @@ struct ml_view_report {
 	struct ml_view_figure *figs;
 	size_t nfigs;
 	size_t *index, index_cap; /* probe/figure to figs[i]: load.c */
-	double speed_ns; /* the speed reference's median over the processes */
+	/* the speed references (forks.c): multiplications, then calls */
+	struct ml_view_speed speed[ML_VIEW_NSPEED];
 };
 
 /*
