@@ -24,7 +24,8 @@ END {
 			m = 0
 			for (j = 1; j <= n[k]; j++) if (j != i) others[++m] = v[k, j]
 			mid = median(others, m)
-			if (lo[k, i] <= mid && mid <= hi[k, i]) covered++
+			# a flagged run is counted apart, never as covering
+			if (conv[k, i] && lo[k, i] <= mid && mid <= hi[k, i]) covered++
 			flagged += !conv[k, i]
 			up = hi[k, i] - v[k, i]; down = v[k, i] - lo[k, i]
 			w = 100 * (up > down ? up : down) / v[k, i]
