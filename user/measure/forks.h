@@ -25,7 +25,7 @@ enum { REC_FIGURE = 1, REC_FAILED, REC_SPEED };
 /*
  * What a later process sends for one figure, then nsamples doubles.  A
  * REC_SPEED record carries the speed references instead: the chain of
- * multiplications in value, the chain of calls in ratio.
+ * multiplications in value, the loop of calls in ratio.
  */
 struct record {
 	uint32_t magic, kind;

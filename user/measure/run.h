@@ -108,7 +108,7 @@ struct ml_method {
 	double target_ci;	/* '*': an interval wider than +-this */
 	double span_s;		/* the first process's start to the last's end */
 	double speed_ns[ML_MAX_FORKS];	/* the speed reference in each */
-	double calls_ns[ML_MAX_FORKS];	/* and the chain of calls */
+	double calls_ns[ML_MAX_FORKS];	/* and the loop of calls */
 	const struct ml_result *results;	/* values[i] is results[i]'s */
 	const struct ml_fork_values *values;
 };
