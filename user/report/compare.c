@@ -17,11 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One side of a comparison: its runs, and how to name them. */
+/* One side of a comparison: its runs, how to name them, their speed. */
 struct side {
 	const struct ml_view_report *reps;
 	size_t n;
 	char label[1024];	/* the paths, joined by ", " */
+	/* speed reference k, its runs pooled, when every run has it */
+	struct ml_view_log speed[ML_VIEW_NSPEED];
+	bool has_speed[ML_VIEW_NSPEED];
 };
 
 /* A figure of a that b can be set against: timed in both. */
@@ -134,7 +137,7 @@ static const char *verdict(const struct ml_view_figure *f, const struct side *a,
 			   const struct side *b, struct ml_view_ratio *r,
 			   struct ml_view_ratio *adj)
 {
-	struct ml_view_log la, lb, sa, sb, xa, xb;
+	struct ml_view_log la, lb, xa, xb;
 	bool machine = false;
 
 	for (size_t k = 0; k < ML_VIEW_NSPEED; k++)
@@ -143,10 +146,10 @@ static const char *verdict(const struct ml_view_figure *f, const struct side *a,
 		return "undecided (no interval)";
 	ml_view_ratio(&la, &lb, r);
 	for (size_t k = 0; k < ML_VIEW_NSPEED; k++) {
-		if (side_speed(a, k, &sa) || side_speed(b, k, &sb))
+		if (!a->has_speed[k] || !b->has_speed[k])
 			continue;
-		xa = over_speed(&la, &sa);
-		xb = over_speed(&lb, &sb);
+		xa = over_speed(&la, &a->speed[k]);
+		xb = over_speed(&lb, &b->speed[k]);
 		ml_view_ratio(&xa, &xb, &adj[k]);
 		machine |= !adj[k].real ||
 			   (adj[k].value > 1) != (r->value > 1);
@@ -264,11 +267,9 @@ static void side_header(FILE *out, char name, const struct side *s)
 static double speed_ratio(const struct side *a, const struct side *b,
 			  size_t k)
 {
-	struct ml_view_log sa, sb;
-
-	if (side_speed(a, k, &sa) || side_speed(b, k, &sb))
+	if (!a->has_speed[k] || !b->has_speed[k])
 		return NAN;
-	return exp(sb.y - sa.y);
+	return exp(b->speed[k].y - a->speed[k].y);
 }
 
 /* One comparison: text rows, CSV rows or one JSON object. */
@@ -361,6 +362,8 @@ static void make_side(struct side *s, const struct ml_view_report *reps,
 		used += (size_t)snprintf(s->label + used,
 					 sizeof(s->label) - used, "%s%s",
 					 i ? ", " : "", reps[i].path);
+	for (size_t k = 0; k < ML_VIEW_NSPEED; k++)
+		s->has_speed[k] = !side_speed(s, k, &s->speed[k]);
 }
 
 static void compare_start(FILE *out, enum ml_view_format fmt)

@@ -6,6 +6,7 @@
  * line naming the file.
  */
 #define _GNU_SOURCE
+#include "measure/measuring.h"
 #include "util/util.h"
 #include "util/jsonread.h"
 #include "report/view.h"
@@ -287,23 +288,6 @@ static void load_figure(struct loader *l, struct ml_view_figure *f,
 		f->notes = join_notes(get(o, "notes"));
 }
 
-/* Sorts few numbers in place: insertion sort. */
-static void sort_few(double *v, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			double t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
-
-static double median_of_sorted(const double *v, size_t n)
-{
-	return !n ? NAN : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /*
  * A speed reference from its processes' times: their median (NAN without
  * one), how many there were, and the standard error of their logarithms
@@ -314,7 +298,8 @@ static double median_of_sorted(const double *v, size_t n)
 static struct ml_view_speed speed_reference(struct json_object *a)
 {
 	struct ml_view_speed s;
-	double v[64], dev[64], median;
+	double v[64], dev[64];
+	struct ml_interval median, mad;
 	size_t n = 0;
 
 	for (size_t i = 0; json_object_is_type(a, json_type_array) &&
@@ -329,14 +314,13 @@ static struct ml_view_speed speed_reference(struct json_object *a)
 		    d > 0 && d <= ML_VIEW_MAX_NUMBER)
 			v[n++] = d;
 	}
-	sort_few(v, n);
-	median = median_of_sorted(v, n);
+	ml_median_ci(v, n, &median);
 	for (size_t i = 0; i < n; i++)
-		dev[i] = fabs(log(v[i] / median));
-	sort_few(dev, n);
-	s.ns = median;
+		dev[i] = fabs(log(v[i] / median.value));
+	ml_median_ci(dev, n, &mad);
+	s.ns = median.value;
 	s.n = n;
-	s.se = n > 1 ? 1.4826 * median_of_sorted(dev, n) / sqrt((double)n) : 0;
+	s.se = n > 1 ? 1.4826 * mad.value / sqrt((double)n) : 0;
 	return s;
 }
 
