@@ -46,6 +46,12 @@ echo b >"$tmp/swap/bbbb"
 chmod 644 "$tmp/swap/"*
 : >"$tmp/xattr-target"
 chmod 666 "$tmp/xattr-target"
+# the profiles too: a clone in a private directory (mktemp -d) is
+# closed to nobody
+P=$tmp/profiles
+mkdir -m 755 "$P"
+cp "$E"/*.json tests/host/profiles/args.json "$P/"
+chmod 644 "$P"/*.json
 
 # Who runs modelab: root (when we are) and nobody (65534, when we are
 # root and have setpriv); each with and without --isolate.
@@ -165,16 +171,16 @@ attempt notify-grandchild --deny open,openat,openat2 --action notify -- notify_g
 attempt notify-kill-supervisor --deny open,openat,openat2 --action notify -- notify_kill "$secret" @SUPERVISOR@
 
 # ---- 3. a profile's NOTIFY, TRACE and LOG left to the command --------------------
-attempt self-listen-notify --profile "$E/notify.json" -- self_listen "$secret"
-attempt self-trace-trace --profile "$E/trace.json" -- self_trace "$secret"
-attempt self-listen-log --profile "$E/log.json" -- self_listen "$secret"
-attempt self-trace-log --profile "$E/log.json" -- self_trace "$secret" log
+attempt self-listen-notify --profile "$P/notify.json" -- self_listen "$secret"
+attempt self-trace-trace --profile "$P/trace.json" -- self_trace "$secret"
+attempt self-listen-log --profile "$P/log.json" -- self_listen "$secret"
+attempt self-trace-log --profile "$P/log.json" -- self_trace "$secret" log
 
 # ---- 4. 32-bit arguments with high bits set ------------------------------------------
-attempt highbit-netlink --profile "$PWD/tests/host/profiles/args.json" -- highbit netlink
-attempt highbit-umask --profile "$PWD/tests/host/profiles/args.json" -- highbit umask
+attempt highbit-netlink --profile "$P/args.json" -- highbit netlink
+attempt highbit-umask --profile "$P/args.json" -- highbit umask
 # an allow-list whose socket rule is "family NE AF_VSOCK", as Docker's was
-attempt highbit-vsock --profile "$E/vsock.json" -- highbit vsock
+attempt highbit-vsock --profile "$P/vsock.json" -- highbit vsock
 
 # ---- 5. root in the sandbox, root on the host -------------------------------------
 attempt core-pattern --deny getppid -- core_pattern
@@ -188,7 +194,7 @@ attempt open-by-handle --deny open,openat,openat2 -- open_by_handle "$secret"
 attempt parent-door --deny open,openat,openat2 -- parent_door "$secret" @SUPERVISOR@
 attempt kill-group --deny getppid -- kill_group
 attempt nested-userns --deny getppid -- nested_userns
-attempt unknown-name --profile "$E/unknown-name.json" -- unknown_name "$tmp/xattr-target"
+attempt unknown-name --profile "$P/unknown-name.json" -- unknown_name "$tmp/xattr-target"
 : >"$tmp/swap.log"
 chmod 644 "$tmp/swap.log"
 for config in "${configs[@]}"; do
